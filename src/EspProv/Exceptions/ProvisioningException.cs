@@ -1,0 +1,22 @@
+namespace EspProv.Exceptions;
+
+/// <summary>
+/// Base of every error EspProv raises. Carries the step that failed and, where known, the endpoint,
+/// so callers (and the CLI's exit-code map) can branch on data instead of message text.
+/// </summary>
+public class ProvisioningException : Exception
+{
+    /// <summary>Creates an exception for <paramref name="step"/>.</summary>
+    public ProvisioningException(string message, ProvisioningStep? step = null, string? endpoint = null, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Step = step;
+        Endpoint = endpoint;
+    }
+
+    /// <summary>The step that failed; null when the error was raised below the flow (e.g. by a transport used directly).</summary>
+    public ProvisioningStep? Step { get; internal set; }
+
+    /// <summary>The device endpoint involved (e.g. <c>prov-session</c>), if any.</summary>
+    public string? Endpoint { get; }
+}

@@ -1,0 +1,110 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+
+namespace EspProv.Security.Primitives;
+
+/// <summary>
+/// One AES-256-CTR keystream, byte-granular, as security 1 uses it (PROTOCOL.md §6.1): 32-byte key, the 16-byte
+/// initial counter block is the device random, the whole block is one 128-bit big-endian counter (+1 per block,
+/// wrapping). Every call continues where the last one stopped, mid-block included; encryption and decryption are
+/// the same XOR, and both directions share the stream.
+/// </summary>
+internal sealed class AesCtrStream : IDisposable
+{
+    public const int KeySize = 32;
+    public const int CounterSize = 16;
+    private const int BatchBlocks = 16;
+
+    private readonly Aes _aes;
+    private readonly byte[] _counter = new byte[CounterSize];
+    private readonly byte[] _counterBlocks = new byte[BatchBlocks * 16];
+    private readonly byte[] _keystream = new byte[BatchBlocks * 16];
+    private int _keystreamPos;
+    private int _keystreamLen;
+
+    public AesCtrStream(ReadOnlySpan<byte> key, ReadOnlySpan<byte> initialCounter)
+    {
+        if (key.Length != KeySize)
+        {
+            throw new ArgumentException($"AES-256 key must be {KeySize} bytes", nameof(key));
+        }
+
+        if (initialCounter.Length != CounterSize)
+        {
+            throw new ArgumentException($"CTR counter block must be {CounterSize} bytes", nameof(initialCounter));
+        }
+
+        _aes = Aes.Create();
+        _aes.Key = key.ToArray();
+        initialCounter.CopyTo(_counter);
+    }
+
+    /// <summary>Bytes of keystream consumed so far.</summary>
+    public long Position { get; private set; }
+
+    /// <summary>XORs <paramref name="input"/> with the next keystream bytes into <paramref name="output"/> (same length; may alias).</summary>
+    public void Transform(ReadOnlySpan<byte> input, Span<byte> output)
+    {
+        if (output.Length < input.Length)
+        {
+            throw new ArgumentException("output shorter than input", nameof(output));
+        }
+
+        var done = 0;
+        while (done < input.Length)
+        {
+            if (_keystreamPos == _keystreamLen)
+            {
+                Refill(input.Length - done);
+            }
+
+            var n = Math.Min(input.Length - done, _keystreamLen - _keystreamPos);
+            for (var i = 0; i < n; i++)
+            {
+                output[done + i] = (byte)(input[done + i] ^ _keystream[_keystreamPos + i]);
+            }
+
+            _keystreamPos += n;
+            done += n;
+        }
+
+        Position += input.Length;
+    }
+
+    /// <summary>Returns a new array holding <paramref name="input"/> transformed.</summary>
+    public byte[] Transform(ReadOnlySpan<byte> input)
+    {
+        var output = new byte[input.Length];
+        Transform(input, output);
+        return output;
+    }
+
+    public void Dispose() => _aes.Dispose();
+
+    private void Refill(int wanted)
+    {
+        // Generate only as many blocks as needed (at most a batch), so no keystream is computed far ahead.
+        var blocks = Math.Clamp((wanted + 15) / 16, 1, BatchBlocks);
+        for (var b = 0; b < blocks; b++)
+        {
+            _counter.CopyTo(_counterBlocks, b * 16);
+            Increment(_counter);
+        }
+
+        _aes.EncryptEcb(_counterBlocks.AsSpan(0, blocks * 16), _keystream.AsSpan(0, blocks * 16), PaddingMode.None);
+        _keystreamPos = 0;
+        _keystreamLen = blocks * 16;
+    }
+
+    private static void Increment(byte[] counter)
+    {
+        // 128-bit big-endian increment, wrapping mod 2^128.
+        var low = BinaryPrimitives.ReadUInt64BigEndian(counter.AsSpan(8)) + 1;
+        BinaryPrimitives.WriteUInt64BigEndian(counter.AsSpan(8), low);
+        if (low == 0)
+        {
+            var high = BinaryPrimitives.ReadUInt64BigEndian(counter) + 1;
+            BinaryPrimitives.WriteUInt64BigEndian(counter, high);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using EspProv.Exceptions;
+using EspProv.Protocol;
+using Google.Protobuf;
+
+namespace EspProv.Security;
+
+/// <summary>Parsing and error helpers shared by the client security schemes.</summary>
+internal static class SessionMessages
+{
+    public static SessionData Parse(ReadOnlySpan<byte> response, string stage)
+    {
+        try
+        {
+            return SessionData.Parser.ParseFrom(response);
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            throw new SessionFailedException(SessionFailureReason.ProtocolError, stage,
+                $"session failed at {stage}: the device's answer is not a valid session message", ex);
+        }
+    }
+
+    public static SessionFailedException WrongScheme(string stage, int expected, SessionData data) =>
+        new(SessionFailureReason.ProtocolError, stage,
+            $"session failed at {stage}: the device answered with security {(int)data.SecVer} ({data.ProtoCase}), not security {expected}; try --sec_ver {(int)data.SecVer}");
+}

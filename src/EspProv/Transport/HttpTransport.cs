@@ -1,0 +1,599 @@
+using System.Globalization;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using EspProv.Exceptions;
+
+namespace EspProv.Transport;
+
+/// <summary>
+/// HTTP/1.1 transport as Espressif devices expect it (PROTOCOL.md §3): <c>POST /&lt;endpoint&gt;</c> on one persistent
+/// connection, sequential requests, explicit <c>Content-Length</c>, esp_prov's headers, the session cookie echoed back.
+/// </summary>
+/// <remarks>
+/// A small HTTP/1.1 client of our own rather than <see cref="System.Net.Http.HttpClient"/>: SocketsHttpHandler silently
+/// resends a request when a reused connection fails before the response starts. For an encrypted exchange that would
+/// desynchronise the cipher, and for apply it would apply twice; this transport never retries. It also writes the exact
+/// header set esp_prov writes, in one segment, which small device TCP stacks handle best.
+/// </remarks>
+public sealed class HttpTransport : IProvisioningTransport
+{
+    private const int MaxHeaderBytes = 16 * 1024;
+    private static readonly byte[] HeaderTerminator = "\r\n\r\n"u8.ToArray();
+
+    private readonly DeviceAddress _address;
+    private readonly HttpTransportOptions _options;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly byte[] _buffer = new byte[MaxHeaderBytes + 1024];
+    private Socket? _socket;
+    private Stream? _stream;
+    private int _bufferStart;
+    private int _bufferEnd;
+    private string? _cookie;
+    private bool _disposed;
+
+    /// <summary>Creates a transport for <paramref name="address"/>. No connection is made until the first request.</summary>
+    public HttpTransport(DeviceAddress address, HttpTransportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        _address = address;
+        _options = options ?? new HttpTransportOptions();
+        _options.Validate();
+    }
+
+    /// <summary>The device address this transport talks to.</summary>
+    public DeviceAddress Address => _address;
+
+    /// <summary>The session cookie last received from the device (<c>session=&lt;id&gt;</c>), if any.</summary>
+    public string? SessionCookie => _cookie;
+
+    /// <summary>True while a connection to the device is open.</summary>
+    public bool IsConnected => _stream is not null;
+
+    /// <summary>Opens the connection now instead of on the first request (esp_prov on ESP-IDF connects eagerly).</summary>
+    public async Task ConnectAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.RequestTimeout);
+            try
+            {
+                await EnsureConnectedAsync(Endpoints.ProtoVer, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                CloseConnection();
+                throw new TransportException(TransportFailure.Timeout, Endpoints.ProtoVer, $"could not connect to {_address} within {_options.RequestTimeout.TotalSeconds:0.###} s");
+            }
+            catch (Exception ex) when (ex is IOException or SocketException)
+            {
+                CloseConnection();
+                throw MapIoError(Endpoints.ProtoVer, ex, responseStarted: false);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<byte[]> SendAsync(string endpoint, ReadOnlyMemory<byte> request, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ValidateEndpointName(endpoint);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.RequestTimeout);
+            var responseStarted = false;
+            try
+            {
+                await EnsureConnectedAsync(endpoint, timeout.Token).ConfigureAwait(false);
+                await WriteRequestAsync(endpoint, request, timeout.Token).ConfigureAwait(false);
+                var (status, reason, body, keepAlive) = await ReadResponseAsync(endpoint, () => responseStarted = true, timeout.Token).ConfigureAwait(false);
+                _options.Trace?.Invoke($"POST /{endpoint} {request.Length} B -> {status} {body.Length} B");
+                if (status != 200)
+                {
+                    // ESP-IDF 5.x closes after an error response anyway; start clean next time.
+                    CloseConnection();
+                    var detail = Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 120))).Trim();
+                    throw new TransportException(TransportFailure.HttpError, endpoint,
+                        $"/{endpoint}: device answered HTTP {status} {reason}" + (detail.Length > 0 ? $" ({Sanitize(detail)})" : string.Empty), status);
+                }
+
+                if (!keepAlive)
+                {
+                    CloseConnection();
+                }
+
+                return body;
+            }
+            catch (TransportException)
+            {
+                CloseConnection();
+                throw;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                CloseConnection();
+                throw new TransportException(TransportFailure.Timeout, endpoint,
+                    $"/{endpoint}: no {(responseStarted ? "complete " : string.Empty)}response within {_options.RequestTimeout.TotalSeconds:0.###} s");
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+            {
+                CloseConnection();
+                throw MapIoError(endpoint, ex, responseStarted);
+            }
+            catch
+            {
+                // Cancelled by the caller mid-exchange: the connection is in an unknown state.
+                CloseConnection();
+                throw;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ResetAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            CloseConnection();
+            _cookie = null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            CloseConnection();
+            _gate.Dispose();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static void ValidateEndpointName(string endpoint)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(endpoint);
+        foreach (var c in endpoint)
+        {
+            if (c <= ' ' || c >= 0x7f || c is '/' or '?' or '#')
+            {
+                throw new ArgumentException($"invalid endpoint name '{Sanitize(endpoint)}'", nameof(endpoint));
+            }
+        }
+    }
+
+    private static string Sanitize(string text) =>
+        new(text.Select(c => char.IsControl(c) ? ' ' : c).ToArray());
+
+    private async Task EnsureConnectedAsync(string endpoint, CancellationToken cancellationToken)
+    {
+        if (_stream is not null && _socket is not null && !PeerHasClosed(_socket))
+        {
+            return;
+        }
+
+        // A connection the device closed while idle (LRU purge, timeout) is replaced before anything is sent,
+        // so no request is lost on it.
+        CloseConnection();
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(_address.Host, _address.Port, cancellationToken).ConfigureAwait(false);
+            Stream stream = new NetworkStream(socket, ownsSocket: false);
+            if (_address.UseTls)
+            {
+                stream = await AuthenticateTlsAsync(stream, endpoint, cancellationToken).ConfigureAwait(false);
+            }
+
+            _socket = socket;
+            _stream = stream;
+            _bufferStart = _bufferEnd = 0;
+            _options.Trace?.Invoke($"connected to {_address}");
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<Stream> AuthenticateTlsAsync(Stream inner, string endpoint, CancellationToken cancellationToken)
+    {
+        var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
+        var roots = _options.TrustedRootCertificates;
+        var authOptions = new SslClientAuthenticationOptions { TargetHost = _address.Host };
+        if (roots is { Count: > 0 })
+        {
+            authOptions.CertificateChainPolicy = new X509ChainPolicy
+            {
+                TrustMode = X509ChainTrustMode.CustomRootTrust,
+                RevocationMode = X509RevocationMode.NoCheck,
+            };
+            authOptions.CertificateChainPolicy.CustomTrustStore.AddRange(roots);
+        }
+
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(authOptions, cancellationToken).ConfigureAwait(false);
+            return ssl;
+        }
+        catch (Exception ex) when (ex is System.Security.Authentication.AuthenticationException or IOException)
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw new TransportException(TransportFailure.TlsFailure, endpoint, $"TLS handshake with {_address} failed: {ex.Message}", innerException: ex);
+        }
+    }
+
+    private static bool PeerHasClosed(Socket socket)
+    {
+        try
+        {
+            // Readable with nothing to read = orderly close (or reset) by the peer.
+            return socket.Poll(0, SelectMode.SelectRead) && socket.Available == 0;
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
+        catch (ObjectDisposedException)
+        {
+            return true;
+        }
+    }
+
+    private async Task WriteRequestAsync(string endpoint, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        // The header set and order of esp_prov (Python http.client): Host, Accept-Encoding, Content-Length,
+        // Content-type, Accept, then Cookie. Header and body go out in one write.
+        var header = new StringBuilder(200)
+            .Append("POST /").Append(endpoint).Append(" HTTP/1.1\r\n")
+            .Append("Host: ").Append(_address.Authority).Append("\r\n")
+            .Append("Accept-Encoding: identity\r\n")
+            .Append("Content-Length: ").Append(body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n")
+            .Append("Content-type: application/x-www-form-urlencoded\r\n")
+            .Append("Accept: text/plain\r\n");
+        if (_options.UseSessionCookie && _cookie is not null)
+        {
+            header.Append("Cookie: ").Append(_cookie).Append("\r\n");
+        }
+
+        header.Append("\r\n");
+        var headerBytes = Encoding.ASCII.GetByteCount(header.ToString());
+        var message = new byte[headerBytes + body.Length];
+        Encoding.ASCII.GetBytes(header.ToString(), message);
+        body.Span.CopyTo(message.AsSpan(headerBytes));
+        await _stream!.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(int Status, string Reason, byte[] Body, bool KeepAlive)> ReadResponseAsync(
+        string endpoint, Action onFirstByte, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var headerEnd = await ReadUntilHeaderEndAsync(endpoint, onFirstByte, cancellationToken).ConfigureAwait(false);
+            var headerText = Encoding.Latin1.GetString(_buffer, _bufferStart, headerEnd - _bufferStart);
+            _bufferStart = headerEnd + HeaderTerminator.Length;
+            var lines = headerText.Split("\r\n");
+            var (status, reason, http10) = ParseStatusLine(endpoint, lines[0]);
+
+            long? contentLength = null;
+            var chunked = false;
+            var keepAlive = !http10;
+            for (var i = 1; i < lines.Length; i++)
+            {
+                var colon = lines[i].IndexOf(':', StringComparison.Ordinal);
+                if (colon <= 0)
+                {
+                    throw Malformed(endpoint, "a header line without a name");
+                }
+
+                var name = lines[i][..colon].Trim();
+                var value = lines[i][(colon + 1)..].Trim();
+                if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+                {
+                    if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var length)
+                        || (contentLength is not null && contentLength != length))
+                    {
+                        throw Malformed(endpoint, "an invalid Content-Length");
+                    }
+
+                    contentLength = length;
+                }
+                else if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
+                {
+                    chunked = value.Contains("chunked", StringComparison.OrdinalIgnoreCase);
+                }
+                else if (name.Equals("Connection", StringComparison.OrdinalIgnoreCase))
+                {
+                    keepAlive = value.Contains("keep-alive", StringComparison.OrdinalIgnoreCase)
+                        || (!http10 && !value.Contains("close", StringComparison.OrdinalIgnoreCase));
+                }
+                else if (name.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase) && _options.UseSessionCookie)
+                {
+                    // Firmware sends exactly "session=<id>"; keep the cookie pair and drop any attributes.
+                    var semicolon = value.IndexOf(';', StringComparison.Ordinal);
+                    _cookie = semicolon >= 0 ? value[..semicolon].Trim() : value;
+                }
+            }
+
+            if (status is >= 100 and < 200)
+            {
+                continue; // interim response (e.g. 100 Continue): the real one follows
+            }
+
+            byte[] body;
+            if (chunked)
+            {
+                body = await ReadChunkedAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            }
+            else if (contentLength is { } length)
+            {
+                if (length > _options.MaxResponseBytes)
+                {
+                    throw new TransportException(TransportFailure.ResponseTooLarge, endpoint,
+                        $"/{endpoint}: response of {length} bytes exceeds the {_options.MaxResponseBytes}-byte limit");
+                }
+
+                body = new byte[length];
+                await ReadExactAsync(endpoint, body, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                body = await ReadToEndAsync(endpoint, cancellationToken).ConfigureAwait(false);
+                keepAlive = false;
+            }
+
+            return (status, reason, body, keepAlive);
+        }
+    }
+
+    private static (int Status, string Reason, bool Http10) ParseStatusLine(string endpoint, string line)
+    {
+        // "HTTP/1.1 200 OK"
+        var parts = line.Split(' ', 3);
+        if (parts.Length < 2 || !parts[0].StartsWith("HTTP/1.", StringComparison.Ordinal)
+            || parts[1].Length != 3 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var status))
+        {
+            throw Malformed(endpoint, $"an invalid status line '{Sanitize(line.Length > 60 ? line[..60] : line)}'");
+        }
+
+        return (status, parts.Length > 2 ? parts[2] : string.Empty, parts[0] == "HTTP/1.0");
+    }
+
+    private static TransportException Malformed(string endpoint, string what) =>
+        new(TransportFailure.MalformedResponse, endpoint, $"/{endpoint}: the device sent {what}");
+
+    private async Task<int> ReadUntilHeaderEndAsync(string endpoint, Action onFirstByte, CancellationToken cancellationToken)
+    {
+        var searchFrom = _bufferStart;
+        while (true)
+        {
+            var idx = _buffer.AsSpan(searchFrom, _bufferEnd - searchFrom).IndexOf(HeaderTerminator);
+            if (idx >= 0)
+            {
+                return searchFrom + idx;
+            }
+
+            searchFrom = Math.Max(_bufferStart, _bufferEnd - (HeaderTerminator.Length - 1));
+            if (_bufferEnd - _bufferStart >= MaxHeaderBytes)
+            {
+                throw Malformed(endpoint, $"a header block over {MaxHeaderBytes} bytes");
+            }
+
+            var hadBytes = _bufferEnd > _bufferStart;
+            var read = await FillAsync(cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw hadBytes
+                    ? new TransportException(TransportFailure.ConnectionLost, endpoint, $"/{endpoint}: the device closed the connection part-way through the response headers")
+                    : ClosedWithoutResponse(endpoint);
+            }
+
+            onFirstByte();
+            searchFrom = Math.Min(searchFrom, _bufferStart);
+        }
+    }
+
+    private static TransportException ClosedWithoutResponse(string endpoint, Exception? inner = null) =>
+        new(TransportFailure.ClosedWithoutResponse, endpoint,
+            $"/{endpoint}: the device closed the connection without a response", innerException: inner);
+
+    /// <summary>Reads more bytes into the buffer, compacting or growing it; returns 0 at end of stream.</summary>
+    private async Task<int> FillAsync(CancellationToken cancellationToken)
+    {
+        if (_bufferStart > 0 && _bufferStart == _bufferEnd)
+        {
+            _bufferStart = _bufferEnd = 0;
+        }
+        else if (_bufferEnd == _buffer.Length)
+        {
+            if (_bufferStart == 0)
+            {
+                throw new InvalidOperationException("buffer full"); // callers bound header sizes below the buffer size
+            }
+
+            Buffer.BlockCopy(_buffer, _bufferStart, _buffer, 0, _bufferEnd - _bufferStart);
+            _bufferEnd -= _bufferStart;
+            _bufferStart = 0;
+        }
+
+        var read = await _stream!.ReadAsync(_buffer.AsMemory(_bufferEnd), cancellationToken).ConfigureAwait(false);
+        _bufferEnd += read;
+        return read;
+    }
+
+    private async Task ReadExactAsync(string endpoint, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        var buffered = Math.Min(destination.Length, _bufferEnd - _bufferStart);
+        _buffer.AsMemory(_bufferStart, buffered).CopyTo(destination);
+        _bufferStart += buffered;
+        var filled = buffered;
+        while (filled < destination.Length)
+        {
+            var read = await _stream!.ReadAsync(destination[filled..], cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new TransportException(TransportFailure.ConnectionLost, endpoint,
+                    $"/{endpoint}: the device closed the connection after {filled} of {destination.Length} body bytes");
+            }
+
+            filled += read;
+        }
+    }
+
+    private async Task<byte[]> ReadToEndAsync(string endpoint, CancellationToken cancellationToken)
+    {
+        using var body = new MemoryStream();
+        body.Write(_buffer, _bufferStart, _bufferEnd - _bufferStart);
+        _bufferStart = _bufferEnd = 0;
+        while (true)
+        {
+            if (body.Length > _options.MaxResponseBytes)
+            {
+                throw new TransportException(TransportFailure.ResponseTooLarge, endpoint,
+                    $"/{endpoint}: response exceeds the {_options.MaxResponseBytes}-byte limit");
+            }
+
+            var read = await _stream!.ReadAsync(_buffer, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return body.ToArray();
+            }
+
+            body.Write(_buffer, 0, read);
+        }
+    }
+
+    private async Task<string> ReadLineAsync(string endpoint, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var idx = _buffer.AsSpan(_bufferStart, _bufferEnd - _bufferStart).IndexOf("\r\n"u8);
+            if (idx >= 0)
+            {
+                var line = Encoding.Latin1.GetString(_buffer, _bufferStart, idx);
+                _bufferStart += idx + 2;
+                return line;
+            }
+
+            if (_bufferEnd - _bufferStart > 1024)
+            {
+                throw Malformed(endpoint, "an over-long chunk header");
+            }
+
+            if (await FillAsync(cancellationToken).ConfigureAwait(false) == 0)
+            {
+                throw new TransportException(TransportFailure.ConnectionLost, endpoint, $"/{endpoint}: the device closed the connection inside a chunked body");
+            }
+        }
+    }
+
+    private async Task<byte[]> ReadChunkedAsync(string endpoint, CancellationToken cancellationToken)
+    {
+        using var body = new MemoryStream();
+        while (true)
+        {
+            var sizeLine = await ReadLineAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            var semicolon = sizeLine.IndexOf(';', StringComparison.Ordinal);
+            if (!int.TryParse(semicolon >= 0 ? sizeLine[..semicolon] : sizeLine, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var size) || size < 0)
+            {
+                throw Malformed(endpoint, "an invalid chunk size");
+            }
+
+            if (size == 0)
+            {
+                // Trailers, then the empty line.
+                while ((await ReadLineAsync(endpoint, cancellationToken).ConfigureAwait(false)).Length > 0)
+                {
+                }
+
+                return body.ToArray();
+            }
+
+            if (body.Length + size > _options.MaxResponseBytes)
+            {
+                throw new TransportException(TransportFailure.ResponseTooLarge, endpoint,
+                    $"/{endpoint}: response exceeds the {_options.MaxResponseBytes}-byte limit");
+            }
+
+            var chunk = new byte[size];
+            await ReadExactAsync(endpoint, chunk, cancellationToken).ConfigureAwait(false);
+            body.Write(chunk);
+            if ((await ReadLineAsync(endpoint, cancellationToken).ConfigureAwait(false)).Length != 0)
+            {
+                throw Malformed(endpoint, "a chunk without its line end");
+            }
+        }
+    }
+
+    private TransportException MapIoError(string endpoint, Exception ex, bool responseStarted)
+    {
+        var socketError = ex as SocketException ?? ex.InnerException as SocketException;
+        switch (socketError?.SocketErrorCode)
+        {
+            case SocketError.ConnectionRefused:
+                return new TransportException(TransportFailure.ConnectionRefused, endpoint,
+                    $"could not connect to {_address}: connection refused (is the device's soft AP joined and its server running?)", innerException: ex);
+            case SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain:
+                return new TransportException(TransportFailure.InvalidEndpoint, endpoint,
+                    $"could not resolve '{_address.Host}'", innerException: ex);
+            case SocketError.NetworkUnreachable or SocketError.HostUnreachable or SocketError.AddressNotAvailable:
+                return new TransportException(TransportFailure.ConnectionRefused, endpoint,
+                    $"could not connect to {_address}: {socketError.Message}", innerException: ex);
+            case SocketError.TimedOut:
+                return new TransportException(TransportFailure.Timeout, endpoint, $"/{endpoint}: connection to {_address} timed out", innerException: ex);
+        }
+
+        // A reset before any response byte is how a device that drops a failed request often looks on the wire.
+        return responseStarted
+            ? new TransportException(TransportFailure.ConnectionLost, endpoint, $"/{endpoint}: connection lost during the response ({socketError?.Message ?? ex.Message})", innerException: ex)
+            : ClosedWithoutResponse(endpoint, ex);
+    }
+
+    private void CloseConnection()
+    {
+        _stream?.Dispose();
+        _stream = null;
+        if (_socket is not null)
+        {
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (SocketException)
+            {
+                // already gone
+            }
+            catch (ObjectDisposedException)
+            {
+                // already gone
+            }
+
+            _socket.Dispose();
+            _socket = null;
+        }
+
+        _bufferStart = _bufferEnd = 0;
+    }
+}

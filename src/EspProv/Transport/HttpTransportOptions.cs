@@ -1,0 +1,41 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace EspProv.Transport;
+
+/// <summary>Settings of <see cref="HttpTransport"/>. Defaults match esp_prov where it has one.</summary>
+public sealed class HttpTransportOptions
+{
+    /// <summary>Longest wait for one request's complete response, including connecting. Default 30 s (esp_prov on ESP8266).</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Largest response body accepted. Default 64 KiB (firmware answers are far smaller).</summary>
+    public int MaxResponseBytes { get; init; } = 64 * 1024;
+
+    /// <summary>
+    /// Send the device's <c>Set-Cookie</c> back as <c>Cookie</c> (ESP-IDF 4.3+ session tracking). Default true;
+    /// harmless for firmware that ignores cookies.
+    /// </summary>
+    public bool UseSessionCookie { get; init; } = true;
+
+    /// <summary>
+    /// For <c>https://</c> endpoints: certificates to trust as roots instead of the system store (firmware with its own
+    /// HTTPS server usually has a self-signed CA). Null = system trust.
+    /// </summary>
+    public X509Certificate2Collection? TrustedRootCertificates { get; init; }
+
+    /// <summary>Receives one line per exchange (method, endpoint, sizes, status). Never receives bodies.</summary>
+    public Action<string>? Trace { get; init; }
+
+    internal void Validate()
+    {
+        if (RequestTimeout <= TimeSpan.Zero && RequestTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RequestTimeout), "must be positive");
+        }
+
+        if (MaxResponseBytes < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxResponseBytes), "must be positive");
+        }
+    }
+}
