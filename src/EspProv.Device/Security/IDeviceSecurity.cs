@@ -12,6 +12,15 @@ public interface IDeviceSecurity
     /// <summary>The scheme.</summary>
     SecurityScheme Scheme { get; }
 
+    /// <summary>
+    /// The <c>sec_patch_ver</c> this device advertises in <c>proto-ver</c>, or null when firmware of this kind omits the
+    /// key (security 2 patch 0 firmware, ESP-IDF 5.0–5.4.0). Security 0/1 on current firmware: 0.
+    /// </summary>
+    int? AdvertisedPatchVersion { get; }
+
+    /// <summary>The capability this scheme adds to <c>prov.cap</c>: <c>no_sec</c> (security 0), <c>no_pop</c> (security 1 without PoP), or null.</summary>
+    string? Capability { get; }
+
     /// <summary>Creates a session in its initial state (waiting for Command0).</summary>
     IDeviceSecuritySession CreateSession();
 }
