@@ -1,0 +1,77 @@
+using System.CommandLine;
+
+namespace EspProv.Cli;
+
+/// <summary>
+/// The esp-prov command line: a thin System.CommandLine layer. Parse errors become one line and exit code 64;
+/// each action maps to an exit code. Output writers are injected so tests run it in-process.
+/// </summary>
+internal sealed class CliApp
+{
+    private readonly TextWriter _out;
+    private readonly TextWriter _err;
+
+    public CliApp(TextWriter output, TextWriter error)
+    {
+        // Device log lines arrive from the simulator's threads while the flow writes progress.
+        _out = TextWriter.Synchronized(output);
+        _err = TextWriter.Synchronized(error);
+    }
+
+    /// <summary>Builds the command tree (exposed for tests of the help text and parsing).</summary>
+    public RootCommand BuildRoot()
+    {
+        var options = new ProvisionOptions();
+        var root = new RootCommand(
+            "esp-prov: provision Espressif devices (ESP8266, ESP32) with Wi-Fi credentials over their soft-AP HTTP server.\n"
+            + "Same flags, defaults and step order as Espressif's esp_prov, plus distinct exit codes and a built-in simulated device.\n\n"
+            + "Exit codes: 0 connected; 1 bad security version; 2 bad endpoint / no connection; 3 version check failed; 4 session failed;\n"
+            + "5 custom config failed; 6 set config failed; 7 apply failed; 8 device could not join the network; 9 timed out or\n"
+            + "outcome unknown while waiting for status; 64 usage error; 130 interrupted.");
+        foreach (var option in options.All)
+        {
+            root.Options.Add(option);
+        }
+
+        root.SetAction((parseResult, cancellationToken) =>
+            new ProvisionRunner(_out, _err).RunAsync(ProvisionSettings.From(parseResult, options), cancellationToken));
+        root.Subcommands.Add(SimulateCommand.Create(_out, _err));
+        return root;
+    }
+
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        var root = BuildRoot();
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            await _err.WriteLineAsync($"esp-prov: {parseResult.Errors[0].Message}").ConfigureAwait(false);
+            await _err.WriteLineAsync("Run 'esp-prov --help' for the options.").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        var config = new InvocationConfiguration
+        {
+            Output = _out,
+            Error = _err,
+            // Our actions report their own errors as one line; a stack trace must never reach the user.
+            EnableDefaultExceptionHandler = false,
+        };
+        try
+        {
+            return await parseResult.InvokeAsync(config, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await _err.WriteLineAsync("esp-prov: interrupted").ConfigureAwait(false);
+            return ExitCodes.Interrupted;
+        }
+#pragma warning disable CA1031 // the last line of defence: any bug becomes one line and a non-zero exit, never a trace
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            await _err.WriteLineAsync($"esp-prov: internal error: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+            return 70;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.CommandLine;
+
+namespace EspProv.Cli;
+
+/// <summary>
+/// The options of the provisioning command: every esp_prov flag with its name and default (PROTOCOL.md §9), a
+/// kebab-case alias for each, and EspProv's additions.
+/// </summary>
+internal sealed class ProvisionOptions
+{
+    public const string DefaultProtoVer = "V0.1";
+    public const string DefaultEndpoint = "192.168.4.1:80";
+    public const string DefaultCustomInfo = "<some custom info string>";
+
+    public Option<string?> Ssid { get; } = new("--ssid")
+    {
+        Description = "SSID of the Wi-Fi network the device should join (required unless --scan/--reset/--reprov, or picked from a scan on a terminal)",
+    };
+
+    public Option<string?> Passphrase { get; } = new("--passphrase")
+    {
+        Description = "passphrase of that network (default: empty = open network; prompted without echo after a scan pick)",
+    };
+
+    public Option<int?> SecVer { get; } = new("--sec_ver", "--sec-ver")
+    {
+        Description = "security scheme: 0 (none), 1 (X25519 + PoP + AES-CTR), 2 (SRP6a + AES-GCM). Default: from the device's capabilities, else 1",
+        HelpName = "0|1|2",
+    };
+
+    public Option<string> Pop { get; } = new("--pop")
+    {
+        Description = "proof of possession for security 1 (default: none)",
+        DefaultValueFactory = _ => string.Empty,
+    };
+
+    public Option<string?> ProtoVer { get; } = new("--proto_ver", "--proto-ver")
+    {
+        Description = $"protocol version the device must report (default {DefaultProtoVer}; current firmware's JSON answer is accepted whatever its version unless this is given)",
+    };
+
+    public Option<string?> SoftApEndpoint { get; } = new("--softap_endpoint", "--softap-endpoint")
+    {
+        Description = $"device HTTP server as host[:port], or http(s)://host[:port] (default {DefaultEndpoint})",
+        HelpName = "host:port",
+    };
+
+    public Option<bool> CustomConfig { get; } = new("--custom_config", "--custom-config")
+    {
+        Description = "also send custom-config (ESP8266 custom_config example) with --custom_info and --custom_ver",
+    };
+
+    public Option<string> CustomInfo { get; } = new("--custom_info", "--custom-info")
+    {
+        Description = "custom-config info string",
+        DefaultValueFactory = _ => DefaultCustomInfo,
+    };
+
+    public Option<int> CustomVer { get; } = new("--custom_ver", "--custom-ver")
+    {
+        Description = "custom-config version number",
+        DefaultValueFactory = _ => 2,
+    };
+
+    public Option<bool> Verbose { get; } = new("--verbose", "-v")
+    {
+        Description = "show each step's requests and responses (secrets are never shown)",
+    };
+
+    public Option<double> Timeout { get; } = new("--timeout")
+    {
+        Description = "overall deadline in seconds",
+        DefaultValueFactory = _ => 120,
+    };
+
+    public Option<int?> PollInterval { get; } = new("--poll_interval", "--poll-interval")
+    {
+        Description = "longest wait between status polls in ms (polls start at once and back off from 100 ms to 2 s)",
+        HelpName = "ms",
+    };
+
+    public Option<bool> Simulate { get; } = new("--simulate")
+    {
+        Description = "provision a built-in simulated device (started on a free loopback port) instead of real hardware",
+    };
+
+    public IEnumerable<Option> All =>
+    [
+        Ssid, Passphrase, SecVer, Pop, ProtoVer, SoftApEndpoint, CustomConfig, CustomInfo, CustomVer, Verbose,
+        Timeout, PollInterval, Simulate,
+    ];
+}

@@ -1,0 +1,316 @@
+using System.Globalization;
+using EspProv.Exceptions;
+using EspProv.Provisioning;
+using EspProv.Security;
+using EspProv.Transport;
+
+namespace EspProv.Cli;
+
+/// <summary>
+/// One provisioning run in esp_prov's step order, printing esp_prov's <c>====</c>/<c>----</c> lines on stdout and
+/// one error line on stderr, and mapping every failure to its step's exit code.
+/// </summary>
+internal sealed class ProvisionRunner(TextWriter output, TextWriter error)
+{
+    private ProvisioningStep _step = ProvisioningStep.Connect;
+    private bool _verbose;
+
+    public async Task<int> RunAsync(ProvisionSettings settings, CancellationToken cancellationToken)
+    {
+        _verbose = settings.Verbose;
+        var protoVer = settings.ProtoVer ?? ProvisionOptions.DefaultProtoVer;
+        Out($"==== Esp_Prov Version: {protoVer} ====");
+
+        if (Validate(settings) is { } usageError)
+        {
+            return Fail(ExitCodes.Usage, usageError);
+        }
+
+        if (settings.SecVer is { } sv && sv is < 0 or > 2)
+        {
+            Out("---- Invalid Security Version ----");
+            return Fail(ExitCodes.BadSecurityVersion, $"invalid security version {sv}: use 0, 1 or 2");
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(settings.TimeoutSeconds));
+        await using var simulator = settings.Simulate
+            ? await EmbeddedSimulator.StartAsync(settings, Out, deadline.Token).ConfigureAwait(false)
+            : null;
+        var endpointText = simulator?.Endpoint ?? settings.Endpoint ?? ProvisionOptions.DefaultEndpoint;
+        if (!DeviceAddress.TryParse(endpointText, out var address, out var endpointError))
+        {
+            Out("---- Invalid provisioning mode ----");
+            return Fail(ExitCodes.NoConnection, endpointError);
+        }
+
+        var requestTimeout = TimeSpan.FromSeconds(Math.Min(30, settings.TimeoutSeconds));
+        await using var transport = new HttpTransport(address, new HttpTransportOptions
+        {
+            RequestTimeout = requestTimeout,
+            Trace = _verbose ? line => Verbose("http: " + line) : null,
+        });
+        var polling = StatusPolling.Default with { Timeout = TimeSpan.FromSeconds(settings.TimeoutSeconds) };
+        if (settings.PollIntervalMs is { } cap)
+        {
+            var max = TimeSpan.FromMilliseconds(cap);
+            polling = polling with { MaxInterval = max, InitialInterval = polling.InitialInterval < max ? polling.InitialInterval : max };
+        }
+
+        await using var client = new ProvisioningClient(transport, new ProvisioningClientOptions
+        {
+            Log = _verbose ? Verbose : null,
+            Polling = polling,
+        });
+
+        try
+        {
+            return await RunStepsAsync(settings, transport, client, protoVer, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return StepFailed(_step, $"timed out after {settings.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s during {Describe(_step)}");
+        }
+        catch (WifiConnectionFailedException ex)
+        {
+            Out("++++ WiFi state: connection failed ++++");
+            Out($"++++ Failure reason: {(ex.Reason switch { WifiFailureReason.AuthError => "Incorrect Password", WifiFailureReason.NetworkNotFound => "Incorrect SSID", _ => "Unknown" })} ++++");
+            Out("---- Provisioning failed ----");
+            return Fail(ExitCodes.WifiConnectionFailed, ex.Message, ex);
+        }
+        catch (ProvisioningException ex)
+        {
+            return StepFailed(ex.Step ?? _step, ex.Message, ex);
+        }
+        catch (ArgumentException ex)
+        {
+            return Fail(ExitCodes.Usage, ex.Message);
+        }
+    }
+
+    private static string? Validate(ProvisionSettings settings)
+    {
+        if (settings.TimeoutSeconds is <= 0 or > 86400 || double.IsNaN(settings.TimeoutSeconds))
+        {
+            return "--timeout must be between 0 and 86400 seconds";
+        }
+
+        if (settings.PollIntervalMs is < 1 or > 60000)
+        {
+            return "--poll_interval must be between 1 and 60000 ms";
+        }
+
+        if (string.IsNullOrEmpty(settings.Ssid))
+        {
+            return "--ssid is required: the SSID of the network the device should join";
+        }
+
+        try
+        {
+            new WifiCredentials(settings.Ssid, settings.Passphrase ?? string.Empty).Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            return ex.Message.Split(" (Parameter", 2)[0];
+        }
+
+        return null;
+    }
+
+    private async Task<int> RunStepsAsync(ProvisionSettings settings, HttpTransport transport, ProvisioningClient client, string protoVer, CancellationToken ct)
+    {
+        _step = ProvisioningStep.Connect;
+        Verbose($"connecting to {transport.Address}");
+        try
+        {
+            await transport.ConnectAsync(ct).ConfigureAwait(false);
+        }
+        catch (TransportException ex)
+        {
+            Out("---- Failed to establish connection ----");
+            return Fail(ExitCodes.NoConnection, ex.Message, ex);
+        }
+
+        _step = ProvisioningStep.ProtocolVersion;
+        Out("==== Verifying protocol version ====");
+        var info = await client.GetVersionAsync(protoVer, ct).ConfigureAwait(false);
+        var mustMatch = settings.ProtoVer is not null || !info.IsJson;
+        if (mustMatch && !info.Matches(protoVer))
+        {
+            throw new ProtocolVersionMismatchException(protoVer, info.Version ?? info.Raw);
+        }
+
+        Out("==== Verified protocol version successfully ====");
+        Out(info.IsJson
+            ? $"Device: provisioning {info.Version ?? "?"}, security {(info.SecurityVersion?.ToString(CultureInfo.InvariantCulture) ?? "not stated")}, capabilities [{string.Join(", ", info.Capabilities)}]"
+            : $"Device: {info.Raw}");
+
+        var security = ChooseSecurity(settings, info);
+        if (security is null)
+        {
+            return ExitCodes.Usage;
+        }
+
+        _step = ProvisioningStep.Session;
+        Out("==== Starting Session ====");
+        await client.EstablishSessionAsync(security, ct).ConfigureAwait(false);
+        Out("==== Session Established ====");
+
+        if (settings.CustomConfig)
+        {
+            _step = ProvisioningStep.CustomConfig;
+            Out("==== Sending Custom config to esp32 ====");
+            await client.SendCustomConfigAsync(settings.CustomInfo, settings.CustomVer, ct).ConfigureAwait(false);
+            Out("==== Custom config sent successfully ====");
+        }
+
+        _step = ProvisioningStep.SetConfig;
+        Out("==== Sending Wi-Fi credential to esp32 ====");
+        await client.SetWifiConfigAsync(new WifiCredentials(settings.Ssid!, settings.Passphrase ?? string.Empty), ct).ConfigureAwait(false);
+        Out("==== Wi-Fi Credentials sent successfully ====");
+
+        _step = ProvisioningStep.ApplyConfig;
+        Out("==== Applying config to esp32 ====");
+        await client.ApplyWifiConfigAsync(ct).ConfigureAwait(false);
+        Out("==== Apply config sent successfully ====");
+
+        _step = ProvisioningStep.Status;
+        Out("==== Wi-Fi connection state  ====");
+        var lastState = (WifiConnectionState?)null;
+        var progress = new SynchronousProgress<WifiStatus>(status =>
+        {
+            if (status.State != lastState && status.State != WifiConnectionState.ConnectionFailed)
+            {
+                lastState = status.State;
+                Out($"++++ WiFi state: {StateText(status.State)} ++++");
+            }
+
+            if (status.AttemptsRemaining is { } n)
+            {
+                Out($"++++ Attempt to connect failed, {n} attempts remaining ++++");
+            }
+        });
+        var connection = await client.WaitForConnectionAsync(progress, ct).ConfigureAwait(false);
+        Out("==== Provisioning was successful ====");
+        Out($"Device joined '{connection.Ssid}'"
+            + (connection.Bssid.IsEmpty ? string.Empty : $" (BSSID {connection.BssidText}, channel {connection.Channel}, {connection.AuthMode})")
+            + $": IP address {connection.IPAddress}");
+        return ExitCodes.Success;
+    }
+
+    private ISecurity? ChooseSecurity(ProvisionSettings settings, DeviceVersionInfo info)
+    {
+        int scheme;
+        if (settings.SecVer is { } explicitScheme)
+        {
+            scheme = explicitScheme;
+        }
+        else if (info.IsJson)
+        {
+            // esp_prov ignores prov.sec_ver; a security 2 device would then fail. Prefer it when present.
+            scheme = info.SecurityVersion ?? (info.HasCapability("no_sec") ? 0 : 1);
+            Out($"Security scheme determined to be: {scheme.ToString(CultureInfo.InvariantCulture)} (from the device's {(info.SecurityVersion is null ? "capabilities" : "sec_ver")})");
+        }
+        else
+        {
+            scheme = 1; // ESP8266 legacy firmware answers a plain string: esp_prov's default.
+        }
+
+        switch (scheme)
+        {
+            case 0:
+                return Security0.Instance;
+            case 1:
+                if (info.IsJson && settings.SecVer is null && info.HasCapability("no_pop") && settings.Pop.Length > 0)
+                {
+                    Out("---- Proof of Possession will be ignored ----");
+                    return new Security1(string.Empty);
+                }
+
+                if (info.IsJson && !info.HasCapability("no_pop") && settings.Pop.Length == 0)
+                {
+                    Out("---- Proof of Possession argument not provided ----");
+                    Fail(ExitCodes.Usage, "the device requires a proof of possession for security 1: give it with --pop (it is printed on the device's label or console)");
+                    return null;
+                }
+
+                return new Security1(settings.Pop);
+            default:
+                Out("---- Invalid Security Version ----");
+                Fail(ExitCodes.Usage, $"security {scheme.ToString(CultureInfo.InvariantCulture)} is not supported by this build");
+                return null;
+        }
+    }
+
+    private static string StateText(WifiConnectionState state) => state switch
+    {
+        WifiConnectionState.Connected => "connected",
+        WifiConnectionState.Connecting => "connecting...",
+        WifiConnectionState.Disconnected => "disconnected",
+        _ => "connection failed",
+    };
+
+    private static string Describe(ProvisioningStep step) => step switch
+    {
+        ProvisioningStep.Connect => "connecting to the device",
+        ProvisioningStep.ProtocolVersion => "the protocol version check",
+        ProvisioningStep.Session => "session setup",
+        ProvisioningStep.CustomConfig => "custom config",
+        ProvisioningStep.CustomData => "custom data",
+        ProvisioningStep.Scan => "the Wi-Fi scan",
+        ProvisioningStep.Control => "the control command",
+        ProvisioningStep.SetConfig => "sending the Wi-Fi config",
+        ProvisioningStep.ApplyConfig => "applying the Wi-Fi config",
+        _ => "waiting for the Wi-Fi status",
+    };
+
+    private int StepFailed(ProvisioningStep step, string message, Exception? ex = null)
+    {
+        var (code, line) = step switch
+        {
+            ProvisioningStep.Connect => (ExitCodes.NoConnection, "---- Failed to establish connection ----"),
+            ProvisioningStep.ProtocolVersion => (ExitCodes.VersionMismatch, "---- Error in protocol version matching ----"),
+            ProvisioningStep.Session => (ExitCodes.SessionFailed, "---- Error in establishing session ----"),
+            ProvisioningStep.CustomConfig => (ExitCodes.CustomConfigFailed, "---- Error in custom config ----"),
+            ProvisioningStep.CustomData => (ExitCodes.CustomDataFailed, "---- Error in custom data ----"),
+            ProvisioningStep.Scan => (ExitCodes.ScanFailed, "---- Error in scan ----"),
+            ProvisioningStep.Control => (ExitCodes.ControlFailed, "---- Error in control command ----"),
+            ProvisioningStep.SetConfig => (ExitCodes.SetConfigFailed, "---- Error in send Wi-Fi config ----"),
+            ProvisioningStep.ApplyConfig => (ExitCodes.ApplyFailed, "---- Error in apply Wi-Fi config ----"),
+            _ => (ExitCodes.StatusUnknown, "---- Provisioning outcome unknown ----"),
+        };
+        Out(line);
+        return Fail(code, message, ex);
+    }
+
+    private int Fail(int code, string message, Exception? ex = null)
+    {
+        error.WriteLine($"esp-prov: {message}");
+        if (_verbose && ex is not null)
+        {
+            // Detail without a stack trace: the chain of causes.
+            for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
+            {
+                error.WriteLine($"  caused by {inner.GetType().Name}: {inner.Message}");
+            }
+        }
+
+        return code;
+    }
+
+    private void Out(string line) => output.WriteLine(line);
+
+    private void Verbose(string line)
+    {
+        if (_verbose)
+        {
+            output.WriteLine("  " + line);
+        }
+    }
+
+    /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
