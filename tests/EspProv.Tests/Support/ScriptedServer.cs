@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace EspProv.Tests.Support;
+
+/// <summary>
+/// A raw TCP server on 127.0.0.1:0 that runs a script per accepted connection, so transport tests can see the exact
+/// request bytes and send exact (or broken) responses.
+/// </summary>
+internal sealed class ScriptedServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly Func<Connection, Task> _script;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _acceptLoop;
+    private int _connections;
+
+    public ScriptedServer(Func<Connection, Task> script)
+    {
+        _script = script;
+        _listener.Start();
+        _acceptLoop = AcceptLoopAsync();
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public string Endpoint => $"127.0.0.1:{Port}";
+
+    public int Connections => Volatile.Read(ref _connections);
+
+    public List<string> Requests { get; } = [];
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            }
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            Interlocked.Increment(ref _connections);
+            _ = Task.Run(async () =>
+            {
+                using (client)
+                {
+                    try
+                    {
+                        await _script(new Connection(client, this));
+                    }
+                    catch (IOException)
+                    {
+                    }
+                    catch (SocketException)
+                    {
+                    }
+                }
+            });
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        await _acceptLoop;
+        _stop.Dispose();
+    }
+
+    internal sealed class Connection(TcpClient client, ScriptedServer server)
+    {
+        private readonly NetworkStream _stream = client.GetStream();
+        private readonly List<byte> _pending = [];
+
+        /// <summary>Reads one request (headers + Content-Length body); null when the client closed.</summary>
+        public async Task<(string Head, byte[] Body)?> ReadRequestAsync()
+        {
+            var buffer = new byte[4096];
+            while (true)
+            {
+                var text = Encoding.Latin1.GetString([.. _pending]);
+                var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+                if (end >= 0)
+                {
+                    var head = text[..end];
+                    var lengthLine = head.Split("\r\n").FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+                    var length = lengthLine is null ? 0 : int.Parse(lengthLine["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                    while (_pending.Count < end + 4 + length)
+                    {
+                        var n = await _stream.ReadAsync(buffer);
+                        if (n == 0)
+                        {
+                            return null;
+                        }
+
+                        _pending.AddRange(buffer.AsSpan(0, n).ToArray());
+                    }
+
+                    var body = _pending.GetRange(end + 4, length).ToArray();
+                    _pending.RemoveRange(0, end + 4 + length);
+                    lock (server.Requests)
+                    {
+                        server.Requests.Add(head);
+                    }
+
+                    return (head, body);
+                }
+
+                var read = await _stream.ReadAsync(buffer);
+                if (read == 0)
+                {
+                    return null;
+                }
+
+                _pending.AddRange(buffer.AsSpan(0, read).ToArray());
+            }
+        }
+
+        public Task SendAsync(string text) => SendAsync(Encoding.Latin1.GetBytes(text));
+
+        public async Task SendAsync(byte[] bytes)
+        {
+            await _stream.WriteAsync(bytes);
+            await _stream.FlushAsync();
+        }
+
+        public Task SendOkAsync(byte[] body, string extraHeaders = "") =>
+            SendAsync([.. Encoding.Latin1.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {body.Length}\r\n{extraHeaders}\r\n"), .. body]);
+
+        public void Close() => client.Close();
+
+        /// <summary>Closes with RST (linger 0), as a device dropping a connection with unread data may.</summary>
+        public void Reset()
+        {
+            client.Client.LingerState = new LingerOption(true, 0);
+            client.Close();
+        }
+    }
+}

@@ -1,0 +1,257 @@
+using System.Text;
+using EspProv.Exceptions;
+using EspProv.Tests.Support;
+using EspProv.Transport;
+
+namespace EspProv.Tests.Transport;
+
+public sealed class HttpTransportTests
+{
+    private static HttpTransport Create(ScriptedServer server, TimeSpan? timeout = null) =>
+        new(DeviceAddress.Parse(server.Endpoint), new HttpTransportOptions { RequestTimeout = timeout ?? TimeSpan.FromSeconds(5) });
+
+    [Fact]
+    public async Task Request_HasEspProvHeadersInOrder_AndExplicitLength()
+    {
+        await using var server = new ScriptedServer(async c =>
+        {
+            while (await c.ReadRequestAsync() is { } r)
+            {
+                await c.SendOkAsync(r.Body);
+            }
+        });
+        await using var transport = Create(server);
+        var reply = await transport.SendAsync("proto-ver", "V0.1"u8.ToArray());
+        Assert.Equal("V0.1", Encoding.ASCII.GetString(reply));
+        var lines = server.Requests.Single().Split("\r\n");
+        Assert.Equal(
+            [
+                "POST /proto-ver HTTP/1.1",
+                $"Host: 127.0.0.1:{server.Port}",
+                "Accept-Encoding: identity",
+                "Content-Length: 4",
+                "Content-type: application/x-www-form-urlencoded",
+                "Accept: text/plain",
+            ],
+            lines);
+    }
+
+    [Fact]
+    public async Task Cookie_FromAnyResponse_IsSentBackVerbatim_OnOneConnection()
+    {
+        await using var server = new ScriptedServer(async c =>
+        {
+            var first = true;
+            while (await c.ReadRequestAsync() is { } r)
+            {
+                await c.SendOkAsync(r.Body, first ? "Set-Cookie: session=2605316046\r\n" : string.Empty);
+                first = false;
+            }
+        });
+        await using var transport = Create(server);
+        await transport.SendAsync("proto-ver", "a"u8.ToArray());
+        await transport.SendAsync("prov-session", "b"u8.ToArray());
+        await transport.SendAsync("prov-config", "c"u8.ToArray());
+        Assert.Equal(1, server.Connections);
+        Assert.DoesNotContain("Cookie:", server.Requests[0], StringComparison.Ordinal);
+        Assert.EndsWith("Cookie: session=2605316046", server.Requests[1], StringComparison.Ordinal);
+        Assert.EndsWith("Cookie: session=2605316046", server.Requests[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reset_ForgetsCookie_AndReconnects()
+    {
+        await using var server = new ScriptedServer(async c =>
+        {
+            while (await c.ReadRequestAsync() is { } r)
+            {
+                await c.SendOkAsync(r.Body, "Set-Cookie: session=7\r\n");
+            }
+        });
+        await using var transport = Create(server);
+        await transport.SendAsync("proto-ver", "a"u8.ToArray());
+        await transport.ResetAsync();
+        await transport.SendAsync("proto-ver", "a"u8.ToArray());
+        Assert.Equal(2, server.Connections);
+        Assert.DoesNotContain("Cookie:", server.Requests[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeviceClosingWithoutResponse_IsClosedWithoutResponse_NamingEndpoint()
+    {
+        await using var server = new ScriptedServer(async c =>
+        {
+            await c.ReadRequestAsync();
+            c.Close();
+        });
+        await using var transport = Create(server);
+        var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync("prov-session", "x"u8.ToArray()));
+        Assert.Equal(TransportFailure.ClosedWithoutResponse, ex.Failure);
+        Assert.Equal("prov-session", ex.Endpoint);
+        Assert.Contains("/prov-session", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeviceResettingWithoutResponse_IsClosedWithoutResponse()
+    {
+        await using var server = new ScriptedServer(async c =>
+        {
+            await c.ReadRequestAsync();
+            c.Reset();
+        });
+        await using var transport = Create(server);
+        var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync("prov-session", "x"u8.ToArray()));
+        Assert.Equal(TransportFailure.ClosedWithoutResponse, ex.Failure);
+    }
+
+    [Fact]
+    public async Task ConnectionRefused_IsTyped()
+    {
+        int port;
+        await using (var server = new ScriptedServer(_ => Task.CompletedTask))
+        {
+            port = server.Port;
+        }
+
+        await using var transport = new HttpTransport(new DeviceAddress("127.0.0.1", port, false));
+        var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync("proto-ver", "a"u8.ToArray()));
+        Assert.Equal(TransportFailure.ConnectionRefused, ex.Failure);
+    }
+
+    [Theory]
+    [InlineData(404, "Not Found")]
+    [InlineData(500, "Internal Server Error")]
+    public async Task NonOkStatus_IsHttpError_WithCode(int code, string reason)
+    {
+        await using var server = new ScriptedServer(async c =>
+        {
+            await c.ReadRequestAsync();
+            await c.SendAsync($"HTTP/1.1 {code} {reason}\r\nContent-Type: text/html\r\nContent-Length: 9\r\n\r\nNot found");
+        });
+        await using var transport = Create(server);
+        var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync("prov-scan", "x"u8.ToArray()));
+        Assert.Equal(TransportFailure.HttpError, ex.Failure);
+        Assert.Equal(code, ex.HttpStatusCode);
+    }
+
+    [Fact]
+    public async Task OversizedResponse_IsRejected()
+    {
+        await using var server = new ScriptedServer(async c =>
+        {
+            await c.ReadRequestAsync();
+            await c.SendOkAsync(new byte[70_000]);
+        });
+        await using var transport = Create(server);
+        var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync("proto-ver", "x"u8.ToArray()));
+        Assert.Equal(TransportFailure.ResponseTooLarge, ex.Failure);
+    }
+
+    [Fact]
+    public async Task Stall_TimesOut()
+    {
+        await using var server = new ScriptedServer(async c =>
+        {
+            await c.ReadRequestAsync();
+            await Task.Delay(TimeSpan.FromSeconds(5));
+        });
+        await using var transport = Create(server, TimeSpan.FromMilliseconds(300));
+        var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync("prov-config", "x"u8.ToArray()));
+        Assert.Equal(TransportFailure.Timeout, ex.Failure);
+    }
+
+    [Fact]
+    public async Task TruncatedBody_IsConnectionLost()
+    {
+        await using var server = new ScriptedServer(async c =>
+        {
+            await c.ReadRequestAsync();
+            await c.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
+            c.Close();
+        });
+        await using var transport = Create(server);
+        var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync("prov-config", "x"u8.ToArray()));
+        Assert.Equal(TransportFailure.ConnectionLost, ex.Failure);
+    }
+
+    [Fact]
+    public async Task GarbageStatusLine_IsMalformed()
+    {
+        await using var server = new ScriptedServer(async c =>
+        {
+            await c.ReadRequestAsync();
+            await c.SendAsync("SSH-2.0-OpenSSH\r\n\r\n");
+        });
+        await using var transport = Create(server);
+        var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync("proto-ver", "x"u8.ToArray()));
+        Assert.Equal(TransportFailure.MalformedResponse, ex.Failure);
+    }
+
+    [Fact]
+    public async Task ByteAtATimeResponse_IsAssembled()
+    {
+        await using var server = new ScriptedServer(async c =>
+        {
+            await c.ReadRequestAsync();
+            foreach (var b in Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nV0.1"))
+            {
+                await c.SendAsync([b]);
+                await Task.Delay(1);
+            }
+        });
+        await using var transport = Create(server);
+        Assert.Equal("V0.1"u8.ToArray(), await transport.SendAsync("proto-ver", "x"u8.ToArray()));
+    }
+
+    [Fact]
+    public async Task ChunkedResponse_IsDecoded()
+    {
+        await using var server = new ScriptedServer(async c =>
+        {
+            await c.ReadRequestAsync();
+            await c.SendAsync("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nV0\r\n2\r\n.1\r\n0\r\n\r\n");
+        });
+        await using var transport = Create(server);
+        Assert.Equal("V0.1"u8.ToArray(), await transport.SendAsync("proto-ver", "x"u8.ToArray()));
+    }
+
+    [Fact]
+    public async Task IdleConnectionClosedByDevice_IsReplacedBeforeSending()
+    {
+        await using var server = new ScriptedServer(async c =>
+        {
+            if (await c.ReadRequestAsync() is { } r)
+            {
+                await c.SendOkAsync(r.Body);
+            }
+
+            c.Close(); // LRU purge / idle close after one exchange
+        });
+        await using var transport = Create(server);
+        await transport.SendAsync("proto-ver", "a"u8.ToArray());
+        await Task.Delay(100);
+        Assert.Equal("b"u8.ToArray(), await transport.SendAsync("proto-ver", "b"u8.ToArray()));
+        Assert.Equal(2, server.Connections);
+    }
+
+    [Theory]
+    [InlineData("192.168.4.1:80", "192.168.4.1", 80, false)]
+    [InlineData("192.168.4.1", "192.168.4.1", 80, false)]
+    [InlineData("http://esp.local:8080/", "esp.local", 8080, false)]
+    [InlineData("https://10.0.0.1", "10.0.0.1", 443, true)]
+    [InlineData("[::1]:8080", "::1", 8080, false)]
+    public void DeviceAddress_Parses(string text, string host, int port, bool tls)
+    {
+        var a = DeviceAddress.Parse(text);
+        Assert.Equal((host, port, tls), (a.Host, a.Port, a.UseTls));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("nonsense:abc")]
+    [InlineData("host:0")]
+    [InlineData("host:70000")]
+    [InlineData("a b:80")]
+    public void DeviceAddress_RejectsNonsense(string text) =>
+        Assert.Throws<FormatException>(() => DeviceAddress.Parse(text));
+}
