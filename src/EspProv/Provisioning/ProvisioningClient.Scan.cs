@@ -1,0 +1,128 @@
+using System.Text;
+using EspProv.Exceptions;
+using EspProv.Protocol;
+using EspProv.Transport;
+using Google.Protobuf;
+
+namespace EspProv.Provisioning;
+
+public sealed partial class ProvisioningClient
+{
+    /// <summary>
+    /// Asks the device to scan for Wi-Fi networks (<c>prov-scan</c>, needs the <c>wifi_scan</c> capability) and reads
+    /// all results page by page. Returns them in the device's order (firmware sorts by RSSI, strongest first).
+    /// </summary>
+    public async Task<IReadOnlyList<WifiNetwork>> ScanAsync(WifiScanOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= WifiScanOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.PageSize, 1);
+        var start = new WiFiScanPayload
+        {
+            Msg = WiFiScanMsgType.TypeCmdScanStart,
+            CmdScanStart = new CmdScanStart { Blocking = options.Blocking, Passive = options.Passive, GroupChannels = options.GroupChannels, PeriodMs = options.PeriodMs },
+        };
+        await ScanExchangeAsync(start, WiFiScanMsgType.TypeRespScanStart, WiFiScanPayload.PayloadOneofCase.RespScanStart, cancellationToken).ConfigureAwait(false);
+        Log("prov-scan ScanStart -> Success");
+
+        var finishBy = _options.TimeProvider.GetUtcNow() + options.FinishTimeout;
+        RespScanStatus status;
+        while (true)
+        {
+            var reply = await ScanExchangeAsync(new WiFiScanPayload { Msg = WiFiScanMsgType.TypeCmdScanStatus },
+                WiFiScanMsgType.TypeRespScanStatus, WiFiScanPayload.PayloadOneofCase.RespScanStatus, cancellationToken).ConfigureAwait(false);
+            status = reply.RespScanStatus;
+            if (status.ScanFinished)
+            {
+                break;
+            }
+
+            if (_options.TimeProvider.GetUtcNow() > finishBy)
+            {
+                throw new ProvisioningException($"the device's scan did not finish within {options.FinishTimeout.TotalSeconds:0.#} s", ProvisioningStep.Scan, Endpoints.Scan);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+
+        Log($"prov-scan ScanStatus -> finished, {status.ResultCount} results");
+        var networks = new List<WifiNetwork>((int)Math.Min(status.ResultCount, 256));
+        for (uint index = 0; index < status.ResultCount;)
+        {
+            var count = (uint)Math.Min(options.PageSize, status.ResultCount - index);
+            var reply = await ScanExchangeAsync(
+                new WiFiScanPayload { Msg = WiFiScanMsgType.TypeCmdScanResult, CmdScanResult = new CmdScanResult { StartIndex = index, Count = count } },
+                WiFiScanMsgType.TypeRespScanResult, WiFiScanPayload.PayloadOneofCase.RespScanResult, cancellationToken).ConfigureAwait(false);
+            var entries = reply.RespScanResult.Entries;
+            if (entries.Count == 0 || entries.Count > count)
+            {
+                throw new InvalidResponseException(Endpoints.Scan, $"/{Endpoints.Scan}: asked for {count} results from index {index}, the device sent {entries.Count}") { Step = ProvisioningStep.Scan };
+            }
+
+            foreach (var e in entries)
+            {
+                networks.Add(new WifiNetwork(Encoding.UTF8.GetString(e.Ssid.Span).TrimEnd('\0'), e.Ssid.ToByteArray(), e.Bssid.ToByteArray(),
+                    (int)e.Channel, e.Rssi, Enum.IsDefined((WifiAuthMode)(int)e.Auth) ? (WifiAuthMode)(int)e.Auth : WifiAuthMode.Open));
+            }
+
+            Log($"prov-scan ScanResult({index}, {count}) -> {entries.Count} entries");
+            index += (uint)entries.Count;
+        }
+
+        return networks;
+    }
+
+    private async Task<WiFiScanPayload> ScanExchangeAsync(WiFiScanPayload request, WiFiScanMsgType expected, WiFiScanPayload.PayloadOneofCase expectedCase, CancellationToken cancellationToken)
+    {
+        var reply = await ExchangeAsync(ProvisioningStep.Scan, Endpoints.Scan, request.ToByteArray(), cancellationToken).ConfigureAwait(false);
+        var payload = ParseMessage(ProvisioningStep.Scan, Endpoints.Scan, WiFiScanPayload.Parser, reply);
+        if (payload.Status != Status.Success)
+        {
+            throw new DeviceStatusException(ProvisioningStep.Scan, Endpoints.Scan, ProtocolMapping.ToDeviceStatus(payload.Status),
+                $"the device's scan failed at {request.Msg} (status {payload.Status})");
+        }
+
+        if (payload.Msg != expected || payload.PayloadCase != expectedCase)
+        {
+            DropSession();
+            throw new InvalidResponseException(Endpoints.Scan, $"/{Endpoints.Scan}: expected {expected}, the device answered {payload.Msg} ({payload.PayloadCase})") { Step = ProvisioningStep.Scan };
+        }
+
+        return payload;
+    }
+
+    /// <summary>
+    /// <c>prov-ctrl</c> reset (ESP-IDF 5.1+): after a failed connection attempt, clears the device's Wi-Fi config so
+    /// new credentials can be sent without a factory reset. Throws <see cref="DeviceStatusException"/> when the device
+    /// refuses (it allows this only in the failed state).
+    /// </summary>
+    public Task ResetWifiAsync(CancellationToken cancellationToken = default) =>
+        ControlAsync(WiFiCtrlMsgType.TypeCmdCtrlReset, WiFiCtrlMsgType.TypeRespCtrlReset,
+            "the device refused to reset its Wi-Fi config (it allows this only after a failed connection attempt)", cancellationToken);
+
+    /// <summary>
+    /// <c>prov-ctrl</c> reprovision (ESP-IDF 5.1+): clears the credentials and restarts provisioning. Allowed only when
+    /// the application disabled auto-stop of the provisioning service.
+    /// </summary>
+    public Task ReprovisionAsync(CancellationToken cancellationToken = default) =>
+        ControlAsync(WiFiCtrlMsgType.TypeCmdCtrlReprov, WiFiCtrlMsgType.TypeRespCtrlReprov,
+            "the device refused to reprovision (its application must disable auto-stop for that)", cancellationToken);
+
+    private async Task ControlAsync(WiFiCtrlMsgType command, WiFiCtrlMsgType expected, string refusal, CancellationToken cancellationToken)
+    {
+        // esp_prov sends only the message type (e.g. 08 01).
+        var reply = await ExchangeAsync(ProvisioningStep.Control, Endpoints.Control, new WiFiCtrlPayload { Msg = command }.ToByteArray(), cancellationToken).ConfigureAwait(false);
+        var payload = ParseMessage(ProvisioningStep.Control, Endpoints.Control, WiFiCtrlPayload.Parser, reply);
+        if (payload.Msg != expected)
+        {
+            DropSession();
+            throw new InvalidResponseException(Endpoints.Control, $"/{Endpoints.Control}: expected {expected}, the device answered {payload.Msg}") { Step = ProvisioningStep.Control };
+        }
+
+        if (payload.Status != Status.Success)
+        {
+            throw new DeviceStatusException(ProvisioningStep.Control, Endpoints.Control, ProtocolMapping.ToDeviceStatus(payload.Status), $"{refusal} (status {payload.Status})");
+        }
+
+        Log($"prov-ctrl {command} -> Success");
+    }
+}

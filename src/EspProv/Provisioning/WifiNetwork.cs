@@ -1,0 +1,42 @@
+namespace EspProv.Provisioning;
+
+/// <summary>One access point found by the device's scan (PROTOCOL.md §8.3).</summary>
+/// <param name="Ssid">The SSID (raw bytes decoded as UTF-8, trailing NULs removed).</param>
+/// <param name="SsidBytes">The SSID exactly as the device sent it.</param>
+/// <param name="Bssid">The BSSID (6 bytes).</param>
+/// <param name="Channel">The channel.</param>
+/// <param name="Rssi">Signal strength in dBm (closer to 0 is stronger).</param>
+/// <param name="AuthMode">The authentication mode.</param>
+public sealed record WifiNetwork(string Ssid, ReadOnlyMemory<byte> SsidBytes, ReadOnlyMemory<byte> Bssid, int Channel, int Rssi, WifiAuthMode AuthMode)
+{
+    /// <summary>The BSSID as 12 lowercase hex digits, as esp_prov shows it.</summary>
+    public string BssidHex => Convert.ToHexStringLower(Bssid.Span);
+
+    /// <summary>True when the network needs no passphrase.</summary>
+    public bool IsOpen => AuthMode == WifiAuthMode.Open;
+}
+
+/// <summary>Parameters of a Wi-Fi scan. Defaults are esp_prov's over soft AP.</summary>
+public sealed record WifiScanOptions
+{
+    /// <summary>Default options.</summary>
+    public static WifiScanOptions Default { get; } = new();
+
+    /// <summary>Ask the device to answer ScanStart only when the scan is over. Default true.</summary>
+    public bool Blocking { get; init; } = true;
+
+    /// <summary>Passive scan. Default false.</summary>
+    public bool Passive { get; init; }
+
+    /// <summary>Channels scanned per group before the soft AP serves again (0 = all at once). Default 5.</summary>
+    public uint GroupChannels { get; init; } = 5;
+
+    /// <summary>Time per channel in ms. Default 120.</summary>
+    public uint PeriodMs { get; init; } = 120;
+
+    /// <summary>Results asked for per ScanResult request. Default 100 (esp_prov over HTTP; 4 over BLE).</summary>
+    public int PageSize { get; init; } = 100;
+
+    /// <summary>How long to wait for a non-blocking scan to finish. Default 15 s.</summary>
+    public TimeSpan FinishTimeout { get; init; } = TimeSpan.FromSeconds(15);
+}
