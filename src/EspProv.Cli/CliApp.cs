@@ -10,9 +10,11 @@ internal sealed class CliApp
 {
     private readonly TextWriter _out;
     private readonly TextWriter _err;
+    private readonly ITerminal _terminal;
 
-    public CliApp(TextWriter output, TextWriter error)
+    public CliApp(TextWriter output, TextWriter error, ITerminal? terminal = null)
     {
+        _terminal = terminal ?? new ConsoleTerminal();
         // Device log lines arrive from the simulator's threads while the flow writes progress.
         _out = TextWriter.Synchronized(output);
         _err = TextWriter.Synchronized(error);
@@ -27,14 +29,15 @@ internal sealed class CliApp
             + "Same flags, defaults and step order as Espressif's esp_prov, plus distinct exit codes and a built-in simulated device.\n\n"
             + "Exit codes: 0 connected; 1 bad security version; 2 bad endpoint / no connection; 3 version check failed; 4 session failed;\n"
             + "5 custom config failed; 6 set config failed; 7 apply failed; 8 device could not join the network; 9 timed out or\n"
-            + "outcome unknown while waiting for status; 64 usage error; 130 interrupted.");
+            + "outcome unknown while waiting for status; 10 custom data failed; 11 scan failed or found nothing; 12 the device refused\n"
+            + "or does not support a prov-ctrl command; 64 usage error; 130 interrupted.");
         foreach (var option in options.All)
         {
             root.Options.Add(option);
         }
 
         root.SetAction((parseResult, cancellationToken) =>
-            new ProvisionRunner(_out, _err).RunAsync(ProvisionSettings.From(parseResult, options), cancellationToken));
+            new ProvisionRunner(_out, _err, _terminal).RunAsync(ProvisionSettings.From(parseResult, options), cancellationToken));
         root.Subcommands.Add(SimulateCommand.Create(_out, _err));
         return root;
     }

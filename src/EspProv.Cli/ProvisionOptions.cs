@@ -84,9 +84,74 @@ internal sealed class ProvisionOptions
         Description = "provision a built-in simulated device (started on a free loopback port) instead of real hardware",
     };
 
+    public Option<string?> Transport { get; } = new("--transport")
+    {
+        Description = "softap or httpd (as later esp_prov versions; both mean HTTP to the device's soft AP). BLE is not supported",
+        HelpName = "softap|httpd",
+    };
+
+    public Option<string?> ServiceName { get; } = new("--service_name", "--service-name")
+    {
+        Description = "same as --softap_endpoint (later esp_prov versions' name)",
+        HelpName = "host[:port]",
+    };
+
+    public Option<FileInfo?> CaFile { get; } = new("--ca_file", "--ca-file")
+    {
+        Description = "PEM CA certificate to trust for an https:// endpoint (firmware running its own HTTPS server)",
+    };
+
+    public Option<string?> Sec2Username { get; } = new("--sec2_username", "--sec2-username")
+    {
+        Description = "security 2 username",
+    };
+
+    public Option<string?> Sec2Password { get; } = new("--sec2_pwd", "--sec2-pwd")
+    {
+        Description = "security 2 password",
+    };
+
+    public Option<bool> Sec2GenCred { get; } = new("--sec2_gen_cred", "--sec2-gen-cred")
+    {
+        Description = "with --sec_ver 2: print a salt and verifier for --sec2_username/--sec2_pwd as C arrays for firmware, and exit",
+    };
+
+    public Option<int> Sec2SaltLen { get; } = new("--sec2_salt_len", "--sec2-salt-len")
+    {
+        Description = "salt length in bytes for --sec2_gen_cred",
+        DefaultValueFactory = _ => 16,
+    };
+
+    public Option<bool> Scan { get; } = new("--scan")
+    {
+        Description = "list the Wi-Fi networks the device sees (strongest first) and exit",
+    };
+
+    public Option<bool> Reset { get; } = new("--reset")
+    {
+        Description = "after a failed attempt, clear the device's Wi-Fi config (prov-ctrl); with --ssid, then provision the new credentials",
+    };
+
+    public Option<bool> Reprov { get; } = new("--reprov")
+    {
+        Description = "ask the device to restart provisioning (prov-ctrl) and exit",
+    };
+
+    public Option<string?> CustomData { get; } = new("--custom_data", "--custom-data")
+    {
+        Description = "send this text to the device's custom-data endpoint over the secure session and print the reply",
+    };
+
+    public Option<string?> Qr { get; } = new("--qr")
+    {
+        Description = "the device's QR payload, e.g. '{\"ver\":\"v1\",\"name\":\"PROV_1A2B3C\",\"pop\":\"abcd1234\",\"transport\":\"softap\"}'; explicit flags win",
+        HelpName = "json",
+    };
+
     public IEnumerable<Option> All =>
     [
         Ssid, Passphrase, SecVer, Pop, ProtoVer, SoftApEndpoint, CustomConfig, CustomInfo, CustomVer, Verbose,
-        Timeout, PollInterval, Simulate,
+        Timeout, PollInterval, Simulate, Transport, ServiceName, CaFile, Sec2Username, Sec2Password, Sec2GenCred,
+        Sec2SaltLen, Scan, Reset, Reprov, CustomData, Qr,
     ];
 }

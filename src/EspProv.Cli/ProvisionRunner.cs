@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using EspProv.Exceptions;
 using EspProv.Provisioning;
 using EspProv.Security;
@@ -10,10 +13,12 @@ namespace EspProv.Cli;
 /// One provisioning run in esp_prov's step order, printing esp_prov's <c>====</c>/<c>----</c> lines on stdout and
 /// one error line on stderr, and mapping every failure to its step's exit code.
 /// </summary>
-internal sealed class ProvisionRunner(TextWriter output, TextWriter error)
+internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerminal terminal)
 {
     private ProvisioningStep _step = ProvisioningStep.Connect;
     private bool _verbose;
+    private bool _deviceIsJson;
+    private int _scanExit;
 
     public async Task<int> RunAsync(ProvisionSettings settings, CancellationToken cancellationToken)
     {
@@ -21,15 +26,25 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error)
         var protoVer = settings.ProtoVer ?? ProvisionOptions.DefaultProtoVer;
         Out($"==== Esp_Prov Version: {protoVer} ====");
 
+        if (settings.SecVer is { } sv && sv is < 0 or > 2)
+        {
+            Out("---- Invalid Security Version ----");
+            return Fail(ExitCodes.BadSecurityVersion, $"invalid security version {sv}: use 0, 1 or 2");
+        }
+
+        if (settings.Sec2GenCred)
+        {
+            return GenerateCredentials(settings);
+        }
+
         if (Validate(settings) is { } usageError)
         {
             return Fail(ExitCodes.Usage, usageError);
         }
 
-        if (settings.SecVer is { } sv && sv is < 0 or > 2)
+        if (settings.DeviceName is { } name)
         {
-            Out("---- Invalid Security Version ----");
-            return Fail(ExitCodes.BadSecurityVersion, $"invalid security version {sv}: use 0, 1 or 2");
+            Out($"Device soft AP (from the QR payload): '{name}': join this Wi-Fi network before provisioning");
         }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -45,9 +60,24 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error)
         }
 
         var requestTimeout = TimeSpan.FromSeconds(Math.Min(30, settings.TimeoutSeconds));
+        X509Certificate2Collection? roots = null;
+        if (settings.CaFile is not null)
+        {
+            try
+            {
+                roots = [];
+                roots.ImportFromPemFile(settings.CaFile.FullName);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
+            {
+                return Fail(ExitCodes.Usage, $"cannot read CA file '{settings.CaFile.Name}': {ex.Message}");
+            }
+        }
+
         await using var transport = new HttpTransport(address, new HttpTransportOptions
         {
             RequestTimeout = requestTimeout,
+            TrustedRootCertificates = roots,
             Trace = _verbose ? line => Verbose("http: " + line) : null,
         });
         var polling = StatusPolling.Default with { Timeout = TimeSpan.FromSeconds(settings.TimeoutSeconds) };
@@ -76,7 +106,14 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error)
             Out("++++ WiFi state: connection failed ++++");
             Out($"++++ Failure reason: {(ex.Reason switch { WifiFailureReason.AuthError => "Incorrect Password", WifiFailureReason.NetworkNotFound => "Incorrect SSID", _ => "Unknown" })} ++++");
             Out("---- Provisioning failed ----");
-            return Fail(ExitCodes.WifiConnectionFailed, ex.Message, ex);
+            var code = Fail(ExitCodes.WifiConnectionFailed, ex.Message, ex);
+            if (_deviceIsJson)
+            {
+                // ESP-IDF 5.1+ firmware accepts new credentials after a failed attempt once they are reset.
+                error.WriteLine("esp-prov: to retry without a factory reset: esp-prov --reset --ssid <ssid> --passphrase <passphrase> (firmware with prov-ctrl, ESP-IDF 5.1+)");
+            }
+
+            return code;
         }
         catch (ProvisioningException ex)
         {
@@ -100,9 +137,19 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error)
             return "--poll_interval must be between 1 and 60000 ms";
         }
 
+        if (settings.UsageError is not null)
+        {
+            return settings.UsageError;
+        }
+
+        if (settings.Reset && settings.Reprov)
+        {
+            return "--reset and --reprov exclude each other";
+        }
+
         if (string.IsNullOrEmpty(settings.Ssid))
         {
-            return "--ssid is required: the SSID of the network the device should join";
+            return null; // checked after connecting: --scan/--reset/--reprov need none, otherwise a scan pick on a terminal
         }
 
         try
@@ -141,6 +188,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error)
         }
 
         Out("==== Verified protocol version successfully ====");
+        _deviceIsJson = info.IsJson;
         Out(info.IsJson
             ? $"Device: provisioning {info.Version ?? "?"}, security {(info.SecurityVersion?.ToString(CultureInfo.InvariantCulture) ?? "not stated")}, capabilities [{string.Join(", ", info.Capabilities)}]"
             : $"Device: {info.Raw}");
@@ -156,6 +204,35 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error)
         await client.EstablishSessionAsync(security, ct).ConfigureAwait(false);
         Out("==== Session Established ====");
 
+        if (settings.Reset || settings.Reprov)
+        {
+            _step = ProvisioningStep.Control;
+            try
+            {
+                if (settings.Reprov)
+                {
+                    Out("==== Reprovisioning device ====");
+                    await client.ReprovisionAsync(ct).ConfigureAwait(false);
+                    Out("==== Reprovisioning was successful ====");
+                    return ExitCodes.Success;
+                }
+
+                Out("==== Resetting Wi-Fi config on the device ====");
+                await client.ResetWifiAsync(ct).ConfigureAwait(false);
+                Out("==== Wi-Fi config reset successfully ====");
+            }
+            catch (TransportException ex) when (ex.HttpStatusCode == 404)
+            {
+                Out("---- Error in control command ----");
+                return Fail(ExitCodes.ControlFailed, "the device has no prov-ctrl endpoint (firmware before ESP-IDF 5.1): it cannot reset or reprovision; factory-reset it instead", ex);
+            }
+
+            if (string.IsNullOrEmpty(settings.Ssid))
+            {
+                return ExitCodes.Success;
+            }
+        }
+
         if (settings.CustomConfig)
         {
             _step = ProvisioningStep.CustomConfig;
@@ -164,9 +241,57 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error)
             Out("==== Custom config sent successfully ====");
         }
 
+        if (settings.CustomData is { } data)
+        {
+            _step = ProvisioningStep.CustomData;
+            Out("==== Sending Custom data to esp32 ====");
+            var reply = await client.SendDataAsync(Endpoints.CustomData, Encoding.UTF8.GetBytes(data), ct).ConfigureAwait(false);
+            Out($"CustomData response: {Printable(reply)}");
+            Out("==== Custom data sent successfully ====");
+        }
+
+        var ssid = settings.Ssid;
+        var passphrase = settings.Passphrase;
+        if (settings.Scan || string.IsNullOrEmpty(ssid))
+        {
+            if (!settings.Scan && !terminal.IsInteractive)
+            {
+                return Fail(ExitCodes.Usage, "--ssid is required when there is no terminal to pick a network from a scan (or use --scan to list networks)");
+            }
+
+            if (!info.HasCapability("wifi_scan"))
+            {
+                Out("---- Wi-Fi Scan List is empty! ----");
+                return Fail(settings.Scan ? ExitCodes.ScanFailed : ExitCodes.Usage,
+                    "the device does not offer Wi-Fi scanning (no wifi_scan capability)" + (settings.Scan ? string.Empty : ": give --ssid"));
+            }
+
+            var picked = await ScanAndPickAsync(client, pick: !settings.Scan, ct).ConfigureAwait(false);
+            if (picked is null)
+            {
+                return _scanExit;
+            }
+
+            ssid = picked.Ssid;
+            if (passphrase is null && !picked.IsOpen)
+            {
+                passphrase = terminal.ReadSecret($"Enter passphrase for {ssid} : ");
+            }
+        }
+
+        var credentials = new WifiCredentials(ssid!, passphrase ?? string.Empty);
+        try
+        {
+            credentials.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            return Fail(ExitCodes.Usage, ex.Message.Split(" (Parameter", 2)[0]);
+        }
+
         _step = ProvisioningStep.SetConfig;
         Out("==== Sending Wi-Fi credential to esp32 ====");
-        await client.SetWifiConfigAsync(new WifiCredentials(settings.Ssid!, settings.Passphrase ?? string.Empty), ct).ConfigureAwait(false);
+        await client.SetWifiConfigAsync(credentials, ct).ConfigureAwait(false);
         Out("==== Wi-Fi Credentials sent successfully ====");
 
         _step = ProvisioningStep.ApplyConfig;
@@ -227,19 +352,117 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error)
                     return new Security1(string.Empty);
                 }
 
-                if (info.IsJson && !info.HasCapability("no_pop") && settings.Pop.Length == 0)
+                var pop = settings.Pop;
+                if (info.IsJson && !info.HasCapability("no_pop") && pop.Length == 0)
                 {
-                    Out("---- Proof of Possession argument not provided ----");
-                    Fail(ExitCodes.Usage, "the device requires a proof of possession for security 1: give it with --pop (it is printed on the device's label or console)");
+                    if (!terminal.IsInteractive)
+                    {
+                        Out("---- Proof of Possession argument not provided ----");
+                        Fail(ExitCodes.Usage, "the device requires a proof of possession for security 1: give it with --pop (it is on the device's label or console)");
+                        return null;
+                    }
+
+                    pop = terminal.ReadSecret("Proof of Possession required: ");
+                }
+
+                return new Security1(pop);
+            default:
+                var user = settings.Sec2Username;
+                var password = settings.Sec2Password;
+                if (string.IsNullOrEmpty(user) || string.IsNullOrEmpty(password))
+                {
+                    if (!terminal.IsInteractive)
+                    {
+                        Fail(ExitCodes.Usage, "security 2 needs a username and password: give --sec2_username and --sec2_pwd (or the device's --qr payload)");
+                        return null;
+                    }
+
+                    user = string.IsNullOrEmpty(user) ? terminal.ReadLine("Security 2 username: ") ?? string.Empty : user;
+                    password = string.IsNullOrEmpty(password) ? terminal.ReadSecret("Security 2 password: ") : password;
+                }
+
+                // Patch 1 devices say so in proto-ver; firmware that omits the key uses the older GCM variant (§7.4).
+                var patch = info.SecurityPatchVersion ?? 0;
+                Verbose($"security 2 with sec_patch_ver {patch.ToString(CultureInfo.InvariantCulture)} ({(patch >= 1 ? "12-byte counter nonce" : "static 16-byte IV")})");
+                return new Security2(user, password, patch);
+        }
+    }
+
+    private int GenerateCredentials(ProvisionSettings settings)
+    {
+        if (settings.SecVer != 2)
+        {
+            return Fail(ExitCodes.Usage, "--sec2_gen_cred needs --sec_ver 2");
+        }
+
+        if (string.IsNullOrEmpty(settings.Sec2Username) || string.IsNullOrEmpty(settings.Sec2Password))
+        {
+            return Fail(ExitCodes.Usage, "--sec2_gen_cred needs --sec2_username and --sec2_pwd");
+        }
+
+        if (settings.Sec2SaltLen is < 1 or > 256)
+        {
+            return Fail(ExitCodes.Usage, "--sec2_salt_len must be between 1 and 256");
+        }
+
+        var (salt, verifier) = Security2Credentials.Generate(settings.Sec2Username, settings.Sec2Password, settings.Sec2SaltLen);
+        Out("==== Salt-verifier for security scheme 2 (SRP6a) ====");
+        Out(Security2Credentials.FormatForFirmware(salt, verifier));
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Scans; prints the table; with <paramref name="pick"/>, asks which network to use. Null when the run ends here (<see cref="_scanExit"/>).</summary>
+    private async Task<WifiNetwork?> ScanAndPickAsync(ProvisioningClient client, bool pick, CancellationToken ct)
+    {
+        _step = ProvisioningStep.Scan;
+        while (true)
+        {
+            Out("==== Scanning Wi-Fi APs ====");
+            var networks = ScanTable.Sort(await client.ScanAsync(cancellationToken: ct).ConfigureAwait(false));
+            if (networks.Count == 0)
+            {
+                Out("---- No APs found! ----");
+                _scanExit = ExitCodes.ScanFailed;
+                Fail(ExitCodes.ScanFailed, "the device's scan found no Wi-Fi network");
+                return null;
+            }
+
+            ScanTable.Write(output, networks, ansi: terminal.IsInteractive);
+            if (!pick)
+            {
+                _scanExit = ExitCodes.Success;
+                return null;
+            }
+
+            while (true)
+            {
+                var answer = terminal.ReadLine("Select AP by number (0 to rescan) : ");
+                if (answer is null)
+                {
+                    _scanExit = ExitCodes.Usage;
+                    Fail(ExitCodes.Usage, "no network selected");
                     return null;
                 }
 
-                return new Security1(settings.Pop);
-            default:
-                Out("---- Invalid Security Version ----");
-                Fail(ExitCodes.Usage, $"security {scheme.ToString(CultureInfo.InvariantCulture)} is not supported by this build");
-                return null;
+                if (int.TryParse(answer.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 0 && n <= networks.Count)
+                {
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    return networks[n - 1];
+                }
+
+                Out($"Enter a number from 0 to {networks.Count.ToString(CultureInfo.InvariantCulture)}");
+            }
         }
+    }
+
+    private static string Printable(byte[] reply)
+    {
+        var text = Encoding.UTF8.GetString(reply).TrimEnd('\0');
+        return text.All(c => !char.IsControl(c)) ? text : Convert.ToHexStringLower(reply);
     }
 
     private static string StateText(WifiConnectionState state) => state switch

@@ -18,11 +18,80 @@ internal sealed record ProvisionSettings
     public double TimeoutSeconds { get; init; } = 120;
     public int? PollIntervalMs { get; init; }
     public bool Simulate { get; init; }
+    public string? Transport { get; init; }
+    public string? ServiceName { get; init; }
+    public FileInfo? CaFile { get; init; }
+    public string? Sec2Username { get; init; }
+    public string? Sec2Password { get; init; }
+    public bool Sec2GenCred { get; init; }
+    public int Sec2SaltLen { get; init; } = 16;
+    public bool Scan { get; init; }
+    public bool Reset { get; init; }
+    public bool Reprov { get; init; }
+    public string? CustomData { get; init; }
+    public string? Qr { get; init; }
+
+    /// <summary>The soft-AP SSID named by a QR payload (the network to join before provisioning).</summary>
+    public string? DeviceName { get; init; }
 
     /// <summary>Never shows the passphrase or the PoP.</summary>
     public override string ToString() => $"ProvisionSettings {{ Ssid = {Ssid}, SecVer = {SecVer}, Endpoint = {Endpoint} }}";
 
-    public static ProvisionSettings From(ParseResult result, ProvisionOptions o) => new()
+    /// <summary>A usage error found while combining the options (e.g. a bad QR payload), reported with exit code 64.</summary>
+    public string? UsageError { get; init; }
+
+    public static ProvisionSettings From(ParseResult result, ProvisionOptions o) => ApplyQr(ApplyTransport(Read(result, o)), result, o);
+
+    private static ProvisionSettings ApplyTransport(ProvisionSettings s)
+    {
+        if (s.Transport is not null && !s.Transport.Equals("softap", StringComparison.OrdinalIgnoreCase) && !s.Transport.Equals("httpd", StringComparison.OrdinalIgnoreCase))
+        {
+            return s with { UsageError = $"--transport {s.Transport} is not supported: esp-prov talks HTTP to the device's soft AP (softap or httpd)" };
+        }
+
+        if (s.ServiceName is not null)
+        {
+            if (s.Endpoint is not null && !string.Equals(s.Endpoint, s.ServiceName, StringComparison.OrdinalIgnoreCase))
+            {
+                return s with { UsageError = $"--service_name {s.ServiceName} and --softap_endpoint {s.Endpoint} disagree: give one of them" };
+            }
+
+            return s with { Endpoint = s.ServiceName };
+        }
+
+        return s;
+    }
+
+    private static ProvisionSettings ApplyQr(ProvisionSettings s, ParseResult result, ProvisionOptions o)
+    {
+        if (s.Qr is null || s.UsageError is not null)
+        {
+            return s;
+        }
+
+        if (!EspProv.Provisioning.QrPayload.TryParse(s.Qr, out var qr, out var error))
+        {
+            return s with { UsageError = error };
+        }
+
+        if (qr.Transport is { } t && !t.Equals("softap", StringComparison.OrdinalIgnoreCase))
+        {
+            return s with { UsageError = $"the QR payload is for transport '{t}': esp-prov provisions over the soft AP only" };
+        }
+
+        // Explicit flags win over the payload.
+        var isSec2 = qr.Username is not null;
+        return s with
+        {
+            DeviceName = qr.Name,
+            SecVer = Given(result, o.SecVer) ? s.SecVer : qr.ImpliedSecurity ?? s.SecVer,
+            Pop = Given(result, o.Pop) || isSec2 ? s.Pop : qr.Pop ?? s.Pop,
+            Sec2Username = Given(result, o.Sec2Username) ? s.Sec2Username : qr.Username ?? s.Sec2Username,
+            Sec2Password = Given(result, o.Sec2Password) || !isSec2 ? s.Sec2Password : qr.Pop ?? s.Sec2Password,
+        };
+    }
+
+    private static ProvisionSettings Read(ParseResult result, ProvisionOptions o) => new()
     {
         Ssid = result.GetValue(o.Ssid),
         Passphrase = result.GetValue(o.Passphrase),
@@ -37,5 +106,20 @@ internal sealed record ProvisionSettings
         TimeoutSeconds = result.GetValue(o.Timeout),
         PollIntervalMs = result.GetValue(o.PollInterval),
         Simulate = result.GetValue(o.Simulate),
+        Transport = result.GetValue(o.Transport),
+        ServiceName = result.GetValue(o.ServiceName),
+        CaFile = result.GetValue(o.CaFile),
+        Sec2Username = result.GetValue(o.Sec2Username),
+        Sec2Password = result.GetValue(o.Sec2Password),
+        Sec2GenCred = result.GetValue(o.Sec2GenCred),
+        Sec2SaltLen = result.GetValue(o.Sec2SaltLen),
+        Scan = result.GetValue(o.Scan),
+        Reset = result.GetValue(o.Reset),
+        Reprov = result.GetValue(o.Reprov),
+        CustomData = result.GetValue(o.CustomData),
+        Qr = result.GetValue(o.Qr),
     };
+
+    /// <summary>True when the user gave the option explicitly (so a QR payload must not override it).</summary>
+    public static bool Given(ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
 }

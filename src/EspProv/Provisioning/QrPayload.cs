@@ -1,0 +1,90 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+
+namespace EspProv.Provisioning;
+
+/// <summary>
+/// The QR payload Espressif firmware prints and device labels carry (PROTOCOL.md §10), e.g.
+/// <c>{"ver":"v1","name":"PROV_1A2B3C","pop":"abcd1234","transport":"softap"}</c>; for security 2 it also has
+/// <c>username</c>, and <c>pop</c> is then the SRP password.
+/// </summary>
+public sealed record QrPayload
+{
+    /// <summary>The device's service name: its soft-AP SSID (to join before provisioning).</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The PoP (security 1) or the password (security 2, when <see cref="Username"/> is set).</summary>
+    public string? Pop { get; init; }
+
+    /// <summary>The security 2 username.</summary>
+    public string? Username { get; init; }
+
+    /// <summary>The security scheme when the payload states it.</summary>
+    public int? Security { get; init; }
+
+    /// <summary><c>softap</c> or <c>ble</c>.</summary>
+    public string? Transport { get; init; }
+
+    /// <summary>The soft AP's Wi-Fi password, when the payload carries one (Android library's <c>password</c>).</summary>
+    public string? SoftApPassword { get; init; }
+
+    /// <summary>The scheme implied by the payload: <see cref="Security"/>, else 2 when a username is present, else null (ask the device).</summary>
+    public int? ImpliedSecurity => Security ?? (Username is not null ? 2 : null);
+
+    /// <summary>Never shows the PoP or passwords.</summary>
+    public override string ToString() => $"QrPayload {{ Name = {Name}, Username = {Username}, Security = {Security}, Transport = {Transport} }}";
+
+    /// <summary>Parses a payload; false with a reason when it is not valid JSON of that shape.</summary>
+    public static bool TryParse(string text, [NotNullWhen(true)] out QrPayload? payload, [NotNullWhen(false)] out string? error)
+    {
+        payload = null;
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                error = "QR payload must be a JSON object";
+                return false;
+            }
+
+            int? security = null;
+            if (root.TryGetProperty("security", out var sec))
+            {
+                if (sec.ValueKind == JsonValueKind.Number && sec.TryGetInt32(out var s) && s is >= 0 and <= 2)
+                {
+                    security = s;
+                }
+                else if (sec.ValueKind == JsonValueKind.String && int.TryParse(sec.GetString(), out var s2) && s2 is >= 0 and <= 2)
+                {
+                    security = s2;
+                }
+                else
+                {
+                    error = "QR payload: 'security' must be 0, 1 or 2";
+                    return false;
+                }
+            }
+
+            payload = new QrPayload
+            {
+                Name = Read(root, "name"),
+                Pop = Read(root, "pop"),
+                Username = Read(root, "username"),
+                Security = security,
+                Transport = Read(root, "transport"),
+                SoftApPassword = Read(root, "password"),
+            };
+            error = null;
+            return true;
+        }
+        catch (JsonException ex)
+        {
+            error = $"QR payload is not valid JSON ({ex.Message.Split('.')[0]})";
+            return false;
+        }
+    }
+
+    private static string? Read(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}
