@@ -125,7 +125,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
         }
     }
 
-    private static string? Validate(ProvisionSettings settings)
+    private string? Validate(ProvisionSettings settings)
     {
         if (settings.TimeoutSeconds is <= 0 or > 86400 || double.IsNaN(settings.TimeoutSeconds))
         {
@@ -149,7 +149,10 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
 
         if (string.IsNullOrEmpty(settings.Ssid))
         {
-            return null; // checked after connecting: --scan/--reset/--reprov need none, otherwise a scan pick on a terminal
+            // --scan/--reset/--reprov need no SSID; otherwise it is picked from a scan, which needs a person at a terminal.
+            return settings.Scan || settings.Reset || settings.Reprov || terminal.IsInteractive
+                ? null
+                : "--ssid is required: the SSID of the network the device should join (without a terminal there is no scan to pick from)";
         }
 
         try
