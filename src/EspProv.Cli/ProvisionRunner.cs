@@ -193,8 +193,8 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
         Out("==== Verified protocol version successfully ====");
         _deviceIsJson = info.IsJson;
         Out(info.IsJson
-            ? $"Device: provisioning {info.Version ?? "?"}, security {(info.SecurityVersion?.ToString(CultureInfo.InvariantCulture) ?? "not stated")}, capabilities [{string.Join(", ", info.Capabilities)}]"
-            : $"Device: {info.Raw}");
+            ? $"Device: provisioning {Shown(info.Version ?? "?")}, security {(info.SecurityVersion?.ToString(CultureInfo.InvariantCulture) ?? "not stated")}, capabilities [{Shown(string.Join(", ", info.Capabilities))}]"
+            : $"Device: {Shown(info.Raw)}");
 
         var security = ChooseSecurity(settings, info);
         if (security is null)
@@ -320,7 +320,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
         });
         var connection = await client.WaitForConnectionAsync(progress, ct).ConfigureAwait(false);
         Out("==== Provisioning was successful ====");
-        Out($"Device joined '{connection.Ssid}'"
+        Out($"Device joined '{Shown(connection.Ssid)}'"
             + (connection.Bssid.IsEmpty ? string.Empty : $" (BSSID {connection.BssidText}, channel {connection.Channel}, {connection.AuthMode})")
             + $": IP address {connection.IPAddress}");
         return ExitCodes.Success;
@@ -511,13 +511,13 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
 
     private int Fail(int code, string message, Exception? ex = null)
     {
-        error.WriteLine($"esp-prov: {message}");
+        error.WriteLine($"esp-prov: {OneLine(message)}");
         if (_verbose && ex is not null)
         {
             // Detail without a stack trace: the chain of causes.
             for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
             {
-                error.WriteLine($"  caused by {inner.GetType().Name}: {inner.Message}");
+                error.WriteLine($"  caused by {inner.GetType().Name}: {OneLine(inner.Message)}");
             }
         }
 
@@ -526,11 +526,17 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
 
     private void Out(string line) => output.WriteLine(line);
 
+    /// <summary>Device-supplied text: control characters and escape sequences never reach the terminal.</summary>
+    private static string Shown(string text) => ReplyValidation.Printable(text, 200);
+
+    /// <summary>An error message as exactly one line, whatever a device or the OS put in it.</summary>
+    private static string OneLine(string text) => ReplyValidation.Printable(text, 1000);
+
     private void Verbose(string line)
     {
         if (_verbose)
         {
-            output.WriteLine("  " + line);
+            output.WriteLine("  " + ReplyValidation.Printable(line, 4096));
         }
     }
 

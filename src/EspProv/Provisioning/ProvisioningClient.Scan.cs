@@ -60,6 +60,12 @@ public sealed partial class ProvisioningClient
 
             foreach (var e in entries)
             {
+                if (e.Ssid.Length > ReplyValidation.MaxSsidBytes || e.Bssid.Length is not (0 or 6) || e.Channel > ReplyValidation.MaxChannel)
+                {
+                    throw new InvalidResponseException(Endpoints.Scan,
+                        $"/{Endpoints.Scan}: a scan result has a {e.Ssid.Length}-byte SSID, {e.Bssid.Length}-byte BSSID, channel {e.Channel} (garbled?)") { Step = ProvisioningStep.Scan };
+                }
+
                 networks.Add(new WifiNetwork(Encoding.UTF8.GetString(e.Ssid.Span).TrimEnd('\0'), e.Ssid.ToByteArray(), e.Bssid.ToByteArray(),
                     (int)e.Channel, e.Rssi, Enum.IsDefined((WifiAuthMode)(int)e.Auth) ? (WifiAuthMode)(int)e.Auth : WifiAuthMode.Open));
             }

@@ -161,6 +161,11 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
         Log($"custom-config: info '{info}', version {version}");
         var reply = await ExchangeAsync(ProvisioningStep.CustomConfig, Endpoints.CustomConfig, request, cancellationToken).ConfigureAwait(false);
         var response = ParseMessage(ProvisioningStep.CustomConfig, Endpoints.CustomConfig, CustomConfigResponse.Parser, reply);
+        if (!Enum.IsDefined(response.Status))
+        {
+            throw new InvalidResponseException(Endpoints.CustomConfig, $"/{Endpoints.CustomConfig}: the device answered an undefined status {(int)response.Status} (garbled?)") { Step = ProvisioningStep.CustomConfig };
+        }
+
         Log($"custom-config -> {response.Status}");
         if (response.Status != CustomConfigStatus.ConfigSuccess)
         {
@@ -310,17 +315,8 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
     }
 
     private static T ParseMessage<T>(ProvisioningStep step, string endpoint, MessageParser<T> parser, byte[] bytes)
-        where T : IMessage<T>
-    {
-        try
-        {
-            return parser.ParseFrom(bytes);
-        }
-        catch (InvalidProtocolBufferException ex)
-        {
-            throw new InvalidResponseException(endpoint, $"/{endpoint}: the device's reply is not a valid {typeof(T).Name} message", ex) { Step = step };
-        }
-    }
+        where T : IMessage<T>, IEquatable<T> =>
+        ReplyValidation.Parse(step, endpoint, parser, bytes);
 
     private WiFiConfigPayload ParseConfigReply(ProvisioningStep step, byte[] reply, WiFiConfigMsgType expectedType, WiFiConfigPayload.PayloadOneofCase expectedCase)
     {
