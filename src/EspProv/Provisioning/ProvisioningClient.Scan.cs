@@ -8,6 +8,9 @@ namespace EspProv.Provisioning;
 
 public sealed partial class ProvisioningClient
 {
+    /// <summary>Most scan results accepted from a device.</summary>
+    private const uint MaxScanResults = 1024;
+
     /// <summary>
     /// Asks the device to scan for Wi-Fi networks (<c>prov-scan</c>, needs the <c>wifi_scan</c> capability) and reads
     /// all results page by page. Returns them in the device's order (firmware sorts by RSSI, strongest first).
@@ -42,6 +45,13 @@ public sealed partial class ProvisioningClient
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(200), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (status.ResultCount > MaxScanResults)
+        {
+            // Firmware keeps at most CONFIG_WIFI_PROV_SCAN_MAX_ENTRIES (default 16); a huge count is garbage and would
+            // otherwise drive an unbounded paging loop.
+            throw new InvalidResponseException(Endpoints.Scan, $"/{Endpoints.Scan}: the device claims {status.ResultCount} scan results (at most {MaxScanResults} are plausible)") { Step = ProvisioningStep.Scan };
         }
 
         Log($"prov-scan ScanStatus -> finished, {status.ResultCount} results");
