@@ -8,7 +8,8 @@ namespace EspProv.Provisioning;
 /// <summary>
 /// Strict checks on device replies, so a garbled answer (security 1's CTR stream is malleable and carries no tag) is
 /// never taken for success: the bytes must decode completely, carry no field the protocol does not define
-/// (PROTOCOL.md §1: firmware emits only those), and the values must be in range. Message type, oneof case and status are
+/// (PROTOCOL.md §1: firmware emits only those), be in the one canonical encoding protobuf-c produces (§2), and the
+/// values must be in range. Message type, oneof case and status are
 /// checked by the callers.
 /// </summary>
 internal static class ReplyValidation
@@ -38,6 +39,14 @@ internal static class ReplyValidation
         if (!message.Equals(known))
         {
             throw new InvalidResponseException(endpoint, $"/{endpoint}: the device's {typeof(T).Name} reply carries fields the protocol does not define (garbled?)") { Step = step };
+        }
+
+        // Firmware's protobuf-c writes fields in number order, defaults omitted: exactly one encoding per message.
+        // Anything else (reordered fields, explicit defaults, padded varints, repeated fields) did not come from
+        // firmware intact; without this, a garble of 08 03 6a 00 into 6a 00 08 03 would still read as success.
+        if (message.CalculateSize() != bytes.Length || !message.ToByteArray().AsSpan().SequenceEqual(bytes))
+        {
+            throw new InvalidResponseException(endpoint, $"/{endpoint}: the device's {typeof(T).Name} reply is not in the encoding firmware sends (garbled?)") { Step = step };
         }
 
         return message;
