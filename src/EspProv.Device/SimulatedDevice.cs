@@ -34,8 +34,9 @@ public sealed class SimulatedDevice : IAsyncDisposable
     private readonly Lock _stopLock = new();
     private Task? _stopTask;
 
-    private SimulatedDevice(DeviceCore core, DeviceHttpServer server, WebApplication app, IPEndPoint endPoint, SimulatedDeviceOptions options)
+    private SimulatedDevice(DeviceCore core, DeviceHttpServer server, DeviceFaults faults, WebApplication app, IPEndPoint endPoint, SimulatedDeviceOptions options)
     {
+        Faults = faults;
         _core = core;
         _server = server;
         _app = app;
@@ -58,7 +59,7 @@ public sealed class SimulatedDevice : IAsyncDisposable
     public DeviceFlavor Flavor => _core.Flavor;
 
     /// <summary>One-shot faults to inject into the next request for an endpoint.</summary>
-    public DeviceFaults Faults { get; } = new();
+    public DeviceFaults Faults { get; }
 
     /// <summary>Every request received so far, in order, with its outcome.</summary>
     public IReadOnlyList<DeviceRequest> Requests => _server.Requests;
@@ -107,7 +108,8 @@ public sealed class SimulatedDevice : IAsyncDisposable
         options.Validate();
         var log = options.Log ?? (_ => { });
         var core = new DeviceCore(options, log);
-        var server = new DeviceHttpServer(core, options, new DeviceFaults(), log);
+        var faults = new DeviceFaults();
+        var server = new DeviceHttpServer(core, options, faults, log);
         WebApplication? app = null;
         try
         {
@@ -127,7 +129,7 @@ public sealed class SimulatedDevice : IAsyncDisposable
             var shown = options.ListenAddress.Equals(IPAddress.Any) ? IPAddress.Loopback
                 : options.ListenAddress.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback
                 : options.ListenAddress;
-            var device = new SimulatedDevice(core, server, app, new IPEndPoint(shown, port), options);
+            var device = new SimulatedDevice(core, server, faults, app, new IPEndPoint(shown, port), options);
             core.Manager.StopRequested = () => _ = device.StopAsync();
             log($"device ({options.Flavor}, security {(int)(options.Security?.Scheme ?? EspProv.Security.SecurityScheme.Sec1)}) listening on {device.Url}");
             return device;
