@@ -32,6 +32,7 @@ public sealed class SimulatedDevice : IAsyncDisposable
     private readonly DeviceHttpServer _server;
     private readonly WebApplication _app;
     private readonly Lock _stopLock = new();
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _stopTask;
 
     private SimulatedDevice(DeviceCore core, DeviceHttpServer server, DeviceFaults faults, WebApplication app, IPEndPoint endPoint, SimulatedDeviceOptions options)
@@ -89,16 +90,7 @@ public sealed class SimulatedDevice : IAsyncDisposable
     public int OpenConnections => _server.OpenConnections;
 
     /// <summary>Completes when the HTTP server has stopped (auto-stop, <see cref="StopAsync"/> or dispose).</summary>
-    public Task Stopped
-    {
-        get
-        {
-            lock (_stopLock)
-            {
-                return _stopTask ?? Task.Delay(Timeout.Infinite, _app.Lifetime.ApplicationStopped);
-            }
-        }
-    }
+    public Task Stopped => _stopped.Task;
 
     /// <summary>Validates <paramref name="options"/>, binds the port and starts serving.</summary>
     /// <exception cref="IOException">The port is in use.</exception>
@@ -159,7 +151,14 @@ public sealed class SimulatedDevice : IAsyncDisposable
     private async Task StopCoreAsync()
     {
         _core.Manager.MarkStopped();
-        await _app.StopAsync().ConfigureAwait(false);
+        try
+        {
+            await _app.StopAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
     }
 
     /// <summary>Stops the device and releases everything.</summary>
