@@ -36,7 +36,6 @@ internal sealed class EmbeddedSimulator : IAsyncDisposable
             Log = line => print("[device] " + line),
         };
         var device = await SimulatedDevice.StartAsync(options, cancellationToken).ConfigureAwait(false);
-        print($"[device] simulated ESP-IDF device listening on {device.Url}");
         return new EmbeddedSimulator(device);
     }
 
