@@ -114,9 +114,10 @@ internal static class SimulateCommand
 
                 return ExitCodes.Success;
             }
-            catch (FormatException ex)
+            catch (Exception ex) when (ex is FormatException or ArgumentException)
             {
-                await error.WriteLineAsync($"esp-prov simulate: {ex.Message}").ConfigureAwait(false);
+                // Bad option values, and combinations the device options reject (e.g. security 2 on ESP8266).
+                await error.WriteLineAsync($"esp-prov simulate: {ex.Message.Split(" (Parameter", 2)[0]}").ConfigureAwait(false);
                 return ExitCodes.Usage;
             }
             catch (IOException ex)
