@@ -138,7 +138,8 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
     private static SessionFailedException SessionTransportFailure(ISecuritySession session, TransportException ex)
     {
         var stage = session.Stage;
-        if (ex.Failure is TransportFailure.ClosedWithoutResponse or TransportFailure.ConnectionLost && session.CredentialHint is { } hint)
+        // Only a close with no answer at all is firmware's way of rejecting a proof; a cut-off answer is a link fault.
+        if (ex.Failure is TransportFailure.ClosedWithoutResponse && session.CredentialHint is { } hint)
         {
             return new SessionFailedException(SessionFailureReason.CredentialsRejected, stage,
                 $"session failed at {stage}: the device closed the connection without a response ({hint})", ex);
@@ -326,7 +327,7 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
             // A reply of the wrong kind is never taken for success; the session may be out of step.
             DropSession();
             throw new InvalidResponseException(Endpoints.Config,
-                $"/{Endpoints.Config}: expected {expectedType}, the device answered {payload.Msg} ({payload.PayloadCase})") { Step = step };
+                $"/{Endpoints.Config}: expected {expectedType}, the device answered {payload.Msg} with {(payload.PayloadCase == WiFiConfigPayload.PayloadOneofCase.None ? "no payload" : payload.PayloadCase)} (garbled?)") { Step = step };
         }
 
         return payload;

@@ -12,6 +12,9 @@ public enum FaultKind
     /// <summary>The link drops after the previous exchange and every new connection is refused.</summary>
     Refuse,
 
+    /// <summary>The link drops (FIN) after the previous exchange; reconnecting works (cookie firmware keeps the session).</summary>
+    Disconnect,
+
     /// <summary>The request reaches the device; the connection is then reset (RST) instead of the answer.</summary>
     Reset,
 
@@ -86,6 +89,7 @@ internal sealed class FaultProxy : IAsyncDisposable
     private int _connections;
     private int _configRequests;
     private bool _refusing;
+    private int _firstConnectionSeen;
 
     /// <param name="targetPort">The device's port on 127.0.0.1.</param>
     /// <param name="fault">Chooses the fault for a classified step (null = forward untouched).</param>
@@ -100,6 +104,12 @@ internal sealed class FaultProxy : IAsyncDisposable
         Sequence = sequence ?? [];
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        if (Sequence.Count > 0 && Fault(Sequence[0]) == FaultKind.Refuse)
+        {
+            // Refused at the first step: nothing ever listens on the port.
+            StopListening();
+        }
+
         _acceptLoop = AcceptLoopAsync();
     }
 
@@ -121,6 +131,9 @@ internal sealed class FaultProxy : IAsyncDisposable
 
     public int Connections => Volatile.Read(ref _connections);
 
+    /// <summary>Security 0 only: tell set, apply and status apart by decoding the plaintext (exact even if a client resent).</summary>
+    public bool PlaintextConfig { get; init; }
+
     /// <summary>The exchanges seen so far, in arrival order.</summary>
     public IReadOnlyList<ProxyExchange> Exchanges
     {
@@ -138,7 +151,6 @@ internal sealed class FaultProxy : IAsyncDisposable
 
     private async Task AcceptLoopAsync()
     {
-        var first = true;
         while (!_stop.IsCancellationRequested)
         {
             TcpClient client;
@@ -146,21 +158,20 @@ internal sealed class FaultProxy : IAsyncDisposable
             {
                 client = await _listener.AcceptTcpClientAsync(_stop.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
             {
                 return;
+            }
+
+            if (Interlocked.Exchange(ref _firstConnectionSeen, 1) == 0 && Sequence.Count > 0 && Fault(Sequence[0]) == FaultKind.Disconnect)
+            {
+                // Disconnect at the first step: the first connection drops at once; the client's reconnect is served.
+                client.Client.Shutdown(SocketShutdown.Both);
+                client.Dispose();
+                continue;
             }
 
             var id = Interlocked.Increment(ref _connections);
-            if (first && Sequence.Count > 0 && Fault(Sequence[0]) == FaultKind.Refuse)
-            {
-                // Refuse at the first step: the link drops right after connecting and never comes back.
-                StopListening();
-                Reset(client);
-                return;
-            }
-
-            first = false;
             lock (_lock)
             {
                 _tasks.Add(Task.Run(() => ServeAsync(client, id)));
@@ -209,7 +220,7 @@ internal sealed class FaultProxy : IAsyncDisposable
 
                 var step = Classify(request);
                 var fault = Fault(step);
-                if (fault == FaultKind.Refuse)
+                if (fault is FaultKind.Refuse or FaultKind.Disconnect)
                 {
                     fault = null; // acts at the end of the previous step (below)
                 }
@@ -255,15 +266,23 @@ internal sealed class FaultProxy : IAsyncDisposable
                     return;
                 }
 
-                if (!await DeliverAsync(client, response, fault, stop).ConfigureAwait(false))
+                if (fault is null && LinkDropAfter(step) is { } drop)
                 {
+                    // The answer says "Connection: close" and the FIN follows, so the client knows the link is down
+                    // before its next request. (A bare FIN races the client's next request under load; that race is
+                    // real, and it ends as a lost request, which the Reset/CloseWithoutResponse columns cover.)
+                    if (drop == FaultKind.Refuse)
+                    {
+                        StopListening();
+                    }
+
+                    client.Client.Send(Frame(response.Head + "\r\nConnection: close", response.Body, response.Body.Length));
+                    client.Client.Shutdown(SocketShutdown.Both);
                     return;
                 }
 
-                if (DropsLinkAfter(step))
+                if (!await DeliverAsync(client, response, fault, stop).ConfigureAwait(false))
                 {
-                    StopListening();
-                    client.Client.Shutdown(SocketShutdown.Both);
                     return;
                 }
             }
@@ -278,17 +297,18 @@ internal sealed class FaultProxy : IAsyncDisposable
         }
     }
 
-    private bool DropsLinkAfter(string step)
+    /// <summary>Refuse or Disconnect when the step after <paramref name="step"/> in <see cref="Sequence"/> has one.</summary>
+    private FaultKind? LinkDropAfter(string step)
     {
         for (var i = 0; i + 1 < Sequence.Count; i++)
         {
-            if (Sequence[i] == step && Fault(Sequence[i + 1]) == FaultKind.Refuse)
+            if (Sequence[i] == step && Fault(Sequence[i + 1]) is FaultKind.Refuse or FaultKind.Disconnect)
             {
-                return true;
+                return Fault(Sequence[i + 1]);
             }
         }
 
-        return false;
+        return null;
     }
 
     /// <summary>Sends the (possibly faulted) answer; false when the connection is finished.</summary>
@@ -384,6 +404,8 @@ internal sealed class FaultProxy : IAsyncDisposable
                 return Steps.Version;
             case "prov-session":
                 return ClassifySession(request.Body);
+            case "prov-config" when PlaintextConfig:
+                return ClassifyPlainConfig(request.Body);
             case "prov-config":
                 return Interlocked.Increment(ref _configRequests) switch
                 {
@@ -401,6 +423,24 @@ internal sealed class FaultProxy : IAsyncDisposable
                 return Steps.Control;
             default:
                 return endpoint;
+        }
+    }
+
+    private static string ClassifyPlainConfig(byte[] body)
+    {
+        try
+        {
+            return WiFiConfigPayload.Parser.ParseFrom(body).Msg switch
+            {
+                WiFiConfigMsgType.TypeCmdSetConfig => Steps.SetConfig,
+                WiFiConfigMsgType.TypeCmdApplyConfig => Steps.Apply,
+                WiFiConfigMsgType.TypeCmdGetStatus => Steps.Status,
+                _ => "config:?",
+            };
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException)
+        {
+            return "config:?";
         }
     }
 
