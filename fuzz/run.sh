@@ -37,6 +37,6 @@ done
 
 findings="fuzz/.findings/$target"
 mkdir -p "$findings"
-export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1
+export AFL_AUTORESUME=1 AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1
 # -t: per-input timeout in ms (the HTTP target waits up to 2 s on a stalled answer); -m none: .NET needs its memory.
 exec afl-fuzz -i "fuzz/corpus/$target" -o "$findings" -t 5000 -m none "$@" -- dotnet "$out/$dll" "$target"
