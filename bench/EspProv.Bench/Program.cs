@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using EspProv.Bench.Timing;
 
 namespace EspProv.Bench;
 
@@ -7,6 +8,8 @@ internal static class Program
     private const string Usage = """
         EspProv benchmarks (see docs/benchmarks.md):
           micro [BenchmarkDotNet args]     micro-benchmarks, e.g.: micro --filter '*'
+          startup --exe out/esp-prov [--runs 50] [-- args]
+                                           process wall time and peak RSS of one command line (default --help)
         """;
 
     private static async Task<int> Main(string[] args)
@@ -18,6 +21,8 @@ internal static class Program
             case "micro":
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
                 return 0;
+            case "startup":
+                return await StartupCommand.RunAsync(new BenchArgs(rest));
             default:
                 await Console.Error.WriteLineAsync(Usage);
                 return 64;
