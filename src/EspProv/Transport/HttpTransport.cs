@@ -32,6 +32,7 @@ public sealed class HttpTransport : IProvisioningTransport
     private int _bufferEnd;
     private string? _cookie;
     private bool _disposed;
+    private long _firstRequestTimestamp;
 
     /// <summary>Creates a transport for <paramref name="address"/>. No connection is made until the first request.</summary>
     public HttpTransport(DeviceAddress address, HttpTransportOptions? options = null)
@@ -88,8 +89,9 @@ public sealed class HttpTransport : IProvisioningTransport
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            var limit = NextTimeout(endpoint, out var overallLimited);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_options.RequestTimeout);
+            timeout.CancelAfter(limit);
             var responseStarted = false;
             try
             {
@@ -122,7 +124,8 @@ public sealed class HttpTransport : IProvisioningTransport
             {
                 CloseConnection();
                 throw new TransportException(TransportFailure.Timeout, endpoint,
-                    $"/{endpoint}: no {(responseStarted ? "complete " : string.Empty)}response within {_options.RequestTimeout.TotalSeconds:0.###} s");
+                    $"/{endpoint}: no {(responseStarted ? "complete " : string.Empty)}response within {limit.TotalSeconds:0.###} s"
+                    + (overallLimited ? " (overall deadline reached)" : string.Empty));
             }
             catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
             {
@@ -168,6 +171,30 @@ public sealed class HttpTransport : IProvisioningTransport
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The wait allowed for the next request: the request timeout, cut to what is left of the overall deadline.</summary>
+    private TimeSpan NextTimeout(string endpoint, out bool overallLimited)
+    {
+        overallLimited = false;
+        if (_options.OverallTimeout is not { } overall)
+        {
+            return _options.RequestTimeout;
+        }
+
+        if (_firstRequestTimestamp == 0)
+        {
+            _firstRequestTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
+        }
+
+        var left = overall - System.Diagnostics.Stopwatch.GetElapsedTime(_firstRequestTimestamp);
+        if (left <= TimeSpan.Zero)
+        {
+            throw new TransportException(TransportFailure.Timeout, endpoint, $"/{endpoint}: the overall deadline of {overall.TotalSeconds:0.###} s has passed");
+        }
+
+        overallLimited = left < _options.RequestTimeout || _options.RequestTimeout == Timeout.InfiniteTimeSpan;
+        return overallLimited ? left : _options.RequestTimeout;
     }
 
     private static void ValidateEndpointName(string endpoint)

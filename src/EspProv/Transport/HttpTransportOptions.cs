@@ -8,6 +8,12 @@ public sealed class HttpTransportOptions
     /// <summary>Longest wait for one request's complete response, including connecting. Default 30 s (esp_prov on ESP8266).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Deadline for everything this transport does, counted from its first request; null = none. Each request waits
+    /// at most the smaller of <see cref="RequestTimeout"/> and what is left of it.
+    /// </summary>
+    public TimeSpan? OverallTimeout { get; init; }
+
     /// <summary>Largest response body accepted. Default 64 KiB (firmware answers are far smaller).</summary>
     public int MaxResponseBytes { get; init; } = 64 * 1024;
 
@@ -31,6 +37,11 @@ public sealed class HttpTransportOptions
         if (RequestTimeout <= TimeSpan.Zero && RequestTimeout != Timeout.InfiniteTimeSpan)
         {
             throw new ArgumentOutOfRangeException(nameof(RequestTimeout), "must be positive");
+        }
+
+        if (OverallTimeout is { } overall && overall <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(OverallTimeout), "must be positive");
         }
 
         if (MaxResponseBytes < 1)

@@ -255,3 +255,31 @@ public sealed class HttpTransportTests
     public void DeviceAddress_RejectsNonsense(string text) =>
         Assert.Throws<FormatException>(() => DeviceAddress.Parse(text));
 }
+
+public sealed class HttpTransportDeadlineTests
+{
+    [Fact]
+    public async Task OverallTimeout_CutsRequestsShort()
+    {
+        await using var server = new ScriptedServer(async c =>
+        {
+            while (await c.ReadRequestAsync() is { } r)
+            {
+                await Task.Delay(150);
+                await c.SendOkAsync(r.Body);
+            }
+        });
+        await using var transport = new HttpTransport(DeviceAddress.Parse(server.Endpoint),
+            new HttpTransportOptions { RequestTimeout = TimeSpan.FromSeconds(30), OverallTimeout = TimeSpan.FromMilliseconds(400) });
+        await transport.SendAsync("proto-ver", "a"u8.ToArray());
+        var ex = await Assert.ThrowsAnyAsync<TransportException>(async () =>
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                await transport.SendAsync("proto-ver", "a"u8.ToArray());
+            }
+        });
+        Assert.Equal(TransportFailure.Timeout, ex.Failure);
+        Assert.Contains("deadline", ex.Message, StringComparison.Ordinal);
+    }
+}

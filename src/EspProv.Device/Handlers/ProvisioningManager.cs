@@ -1,0 +1,375 @@
+using EspProv.Device.Wifi;
+using EspProv.Protocol;
+using EspProv.Provisioning;
+
+namespace EspProv.Device.Handlers;
+
+/// <summary>
+/// The application state behind the endpoints (wifi_prov_mgr + handlers, or the ESP8266 example): credentials received
+/// and applied, the station, scan results, custom data, and the end of provisioning (auto-stop, rearm). Its own lock
+/// makes it safe against timer callbacks; requests are serialised by the host.
+/// </summary>
+internal sealed class ProvisioningManager : IDisposable
+{
+    /// <summary>CONFIG_WIFI_PROV_SCAN_MAX_ENTRIES default.</summary>
+    public const int MaxScanEntries = 16;
+
+    private const int MaxCustomInfoBytes = 127;
+    private static readonly TimeSpan CleanupDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan StopAfterGotIp = TimeSpan.FromSeconds(30);
+
+    private readonly Lock _lock = new();
+    private readonly DeviceFlavor _flavor;
+    private readonly bool _autoStop;
+    private readonly bool _rearm;
+    private readonly TimeProvider _time;
+    private readonly IReadOnlyList<SimulatedNetwork> _networks;
+    private readonly Action<string> _log;
+    private readonly List<CustomConfigRecord> _customConfigs = [];
+    private readonly List<byte[]> _customData = [];
+    private DeviceCredentials? _pending;
+    private DeviceCredentials? _applied;
+    private bool _credentialsReceived;
+    private bool _stopped;
+    private bool _rearmPending;
+    private List<SimulatedNetwork> _scanResults = [];
+    private ITimer? _stopTimer;
+
+    public ProvisioningManager(DeviceFlavor flavor, bool autoStop, bool rearm, TimeProvider time, IReadOnlyList<SimulatedNetwork> networks,
+        SimulatedStation station, Action<string> log)
+    {
+        _flavor = flavor;
+        _autoStop = autoStop;
+        _rearm = rearm;
+        _time = time;
+        _networks = networks;
+        Station = station;
+        _log = log;
+        station.Connected = OnStationConnected;
+    }
+
+    public SimulatedStation Station { get; }
+
+    /// <summary>Asked to shut the HTTP server down when provisioning ends.</summary>
+    public Action? StopRequested { get; set; }
+
+    /// <summary>Asked to close the security session when the device rearms.</summary>
+    public Action? SessionDiscardRequested { get; set; }
+
+    public DeviceCredentials? PendingCredentials
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _pending;
+            }
+        }
+    }
+
+    public DeviceCredentials? AppliedCredentials
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _applied;
+            }
+        }
+    }
+
+    public IReadOnlyList<CustomConfigRecord> CustomConfigs
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _customConfigs];
+            }
+        }
+    }
+
+    public IReadOnlyList<byte[]> CustomData
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _customData];
+            }
+        }
+    }
+
+    public ProvisioningState State
+    {
+        get
+        {
+            lock (_lock)
+            {
+                if (_stopped)
+                {
+                    return ProvisioningState.Stopped;
+                }
+
+                if (!_credentialsReceived)
+                {
+                    return ProvisioningState.Started;
+                }
+
+                return Station.Status.State switch
+                {
+                    WifiConnectionState.Connected => ProvisioningState.Succeeded,
+                    WifiConnectionState.ConnectionFailed => ProvisioningState.Failed,
+                    _ => ProvisioningState.CredentialsReceived,
+                };
+            }
+        }
+    }
+
+    /// <summary>Set config (§8.1). ESP-IDF validates lengths; ESP8266 3.2 accepts anything.</summary>
+    public Status SetConfig(ReadOnlySpan<byte> ssid, ReadOnlySpan<byte> passphrase, int bssidLength)
+    {
+        lock (_lock)
+        {
+            if (_flavor == DeviceFlavor.Idf)
+            {
+                if ((bssidLength != 0 && bssidLength != 6) || ssid.Length > 32 || passphrase.Length > 64)
+                {
+                    return Status.InvalidArgument;
+                }
+
+                // handlers.c: strncpy into a 32-byte SSID field, strlcpy into a 64-byte password field (63 chars + NUL).
+                _pending = new DeviceCredentials(CString(ssid, 32), CString(passphrase, 63));
+            }
+            else
+            {
+                _pending = new DeviceCredentials(CString(ssid, 32), CString(passphrase, 64));
+            }
+
+            _log("Wi-Fi: credentials received");
+            return Status.Success;
+        }
+    }
+
+    /// <summary>Apply (§8.1): needs credentials set since the last apply; ESP-IDF also refuses a second apply.</summary>
+    public Status Apply()
+    {
+        DeviceCredentials credentials;
+        lock (_lock)
+        {
+            var pending = _pending;
+            _pending = null; // firmware frees its copy whether or not the apply succeeds
+            var refused = _flavor == DeviceFlavor.Esp8266 ? Status.InvalidArgument : Status.InternalError;
+            if (pending is null)
+            {
+                return refused;
+            }
+
+            if (_flavor == DeviceFlavor.Idf && _credentialsReceived)
+            {
+                return Status.InternalError;
+            }
+
+            _applied = pending;
+            _credentialsReceived = true;
+            credentials = pending;
+        }
+
+        Station.Connect(credentials.SsidBytes.ToArray(), credentials.PassphraseBytes.ToArray());
+        return Status.Success;
+    }
+
+    /// <summary>Get status: the station state; a Connected answer ends provisioning (auto-stop) or rearms the device.</summary>
+    public StationStatus GetStatus()
+    {
+        var status = Station.Status;
+        if (status.State == WifiConnectionState.Connected)
+        {
+            lock (_lock)
+            {
+                if (_rearm)
+                {
+                    _rearmPending = true;
+                }
+                else if (_autoStop && _flavor == DeviceFlavor.Idf)
+                {
+                    ScheduleStop(CleanupDelay, "the client read the Connected status");
+                }
+            }
+        }
+
+        return status;
+    }
+
+    /// <summary>Runs after a response was produced: a pending rearm happens only once the Connected answer is on its way.</summary>
+    public void AfterResponse()
+    {
+        bool rearm;
+        lock (_lock)
+        {
+            rearm = _rearmPending;
+            _rearmPending = false;
+            if (rearm)
+            {
+                _pending = null;
+                _applied = null;
+                _credentialsReceived = false;
+                _scanResults = [];
+            }
+        }
+
+        if (rearm)
+        {
+            Station.Reset();
+            SessionDiscardRequested?.Invoke();
+            _log("rearmed: ready for the next provisioning");
+        }
+    }
+
+    /// <summary>prov-ctrl reset (§8.4): only after a failed attempt; clears the station configuration.</summary>
+    public Status CtrlReset()
+    {
+        lock (_lock)
+        {
+            if (State != ProvisioningState.Failed)
+            {
+                return Status.InternalError;
+            }
+
+            // Firmware leaves the reported station state alone until the next apply.
+            _applied = null;
+            _credentialsReceived = false;
+            _log("prov-ctrl: reset after failure, waiting for new credentials");
+            return Status.Success;
+        }
+    }
+
+    /// <summary>prov-ctrl reprov (§8.4): only when auto-stop is disabled; clears credentials and restarts provisioning.</summary>
+    public Status CtrlReprov()
+    {
+        lock (_lock)
+        {
+            if (_autoStop)
+            {
+                return Status.InternalError;
+            }
+
+            _applied = null;
+            _credentialsReceived = false;
+        }
+
+        Station.Reset();
+        _log("prov-ctrl: reprovisioning");
+        return Status.Success;
+    }
+
+    /// <summary>Scan: every simulated network, strongest first, at most <see cref="MaxScanEntries"/>.</summary>
+    public void StartScan()
+    {
+        lock (_lock)
+        {
+            _scanResults = [.. _networks.OrderByDescending(n => n.Rssi).Take(MaxScanEntries)];
+        }
+    }
+
+    public IReadOnlyList<SimulatedNetwork> ScanResults
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _scanResults;
+            }
+        }
+    }
+
+    public void RecordCustomConfig(string info, int version)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(info);
+        var kept = CString(bytes, MaxCustomInfoBytes);
+        lock (_lock)
+        {
+            _customConfigs.Add(new CustomConfigRecord(System.Text.Encoding.UTF8.GetString(kept), version));
+        }
+
+        _log($"custom-config: {kept.Length} B info, version {version}");
+    }
+
+    public void RecordCustomData(byte[] data)
+    {
+        lock (_lock)
+        {
+            _customData.Add(data);
+        }
+
+        _log($"custom-data: {data.Length} B");
+    }
+
+    public void MarkStopped()
+    {
+        lock (_lock)
+        {
+            _stopped = true;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _stopTimer?.Dispose();
+            _stopTimer = null;
+        }
+
+        Station.Dispose();
+    }
+
+    private void OnStationConnected(SimulatedNetwork network)
+    {
+        lock (_lock)
+        {
+            // Firmware's other auto-stop path: the service ends a while after the station got its IP.
+            if (_autoStop && !_rearm)
+            {
+                ScheduleStop(StopAfterGotIp, "30 s after the station got its IP");
+            }
+        }
+    }
+
+    // Must hold _lock.
+    private void ScheduleStop(TimeSpan delay, string why)
+    {
+        if (_stopped || (_stopTimer is not null && delay == StopAfterGotIp))
+        {
+            return;
+        }
+
+        _stopTimer?.Dispose();
+        _log($"provisioning will stop in {delay.TotalSeconds:0.#} s ({why})");
+        _stopTimer = _time.CreateTimer(_ => Stop(), null, delay, Timeout.InfiniteTimeSpan);
+    }
+
+    private void Stop()
+    {
+        lock (_lock)
+        {
+            if (_stopped)
+            {
+                return;
+            }
+
+            _stopped = true;
+        }
+
+        _log("provisioning stopped");
+        StopRequested?.Invoke();
+    }
+
+    private static byte[] CString(ReadOnlySpan<byte> value, int capacity)
+    {
+        // C string copy into a fixed buffer: stops at the first NUL and at the buffer's capacity.
+        var nul = value.IndexOf((byte)0);
+        var length = Math.Min(nul >= 0 ? nul : value.Length, capacity);
+        return value[..length].ToArray();
+    }
+}

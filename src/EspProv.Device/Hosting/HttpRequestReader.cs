@@ -1,0 +1,167 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+
+namespace EspProv.Device.Hosting;
+
+/// <summary>
+/// Reads HTTP/1.x requests from a connection the way esp_http_server does: request line and headers with firmware's
+/// limits (URI ≤ 512 bytes → 414; header block over the limit → 431; malformed → 400; not HTTP/1.x → 505; head not
+/// complete in time → 408), and bodies by Content-Length only.
+/// </summary>
+internal sealed class HttpRequestReader(PipeReader input, int maxHeaderBlock, TimeSpan receiveTimeout, TimeSpan idleTimeout)
+{
+    public const int MaxUriLength = 512;
+    private static readonly byte[] HeadEnd = "\r\n\r\n"u8.ToArray();
+
+    public async Task<HeadResult> ReadHeadAsync(CancellationToken connectionClosed)
+    {
+        // Idle keep-alive: wait for the first byte of the next request without the receive timeout.
+        using (var idle = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed))
+        {
+            idle.CancelAfter(idleTimeout);
+            try
+            {
+                var first = await input.ReadAsync(idle.Token).ConfigureAwait(false);
+                input.AdvanceTo(first.Buffer.Start); // nothing consumed: the loop below sees these bytes again
+                if (first.Buffer.IsEmpty && first.IsCompleted)
+                {
+                    return HeadResult.End;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return HeadResult.End;
+            }
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed);
+        timeout.CancelAfter(receiveTimeout);
+        while (true)
+        {
+            ReadResult read;
+            try
+            {
+                read = await input.ReadAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!connectionClosed.IsCancellationRequested)
+            {
+                return HeadResult.Error(408);
+            }
+
+            var buffer = read.Buffer;
+            var reader = new SequenceReader<byte>(buffer);
+            if (reader.TryReadTo(out ReadOnlySequence<byte> head, HeadEnd, advancePastDelimiter: true))
+            {
+                var result = Parse(head.ToArray());
+                input.AdvanceTo(reader.Position);
+                return result;
+            }
+
+            var lineEnd = new SequenceReader<byte>(buffer).TryAdvanceTo((byte)'\n', advancePastDelimiter: false);
+            if (!lineEnd && buffer.Length > MaxUriLength + 32)
+            {
+                input.AdvanceTo(buffer.End);
+                return HeadResult.Error(414);
+            }
+
+            if (buffer.Length > MaxUriLength + 32 + maxHeaderBlock)
+            {
+                input.AdvanceTo(buffer.End);
+                return HeadResult.Error(431); // the request line fits (else 414 above): the headers overflow
+            }
+
+            if (read.IsCompleted)
+            {
+                input.AdvanceTo(buffer.End);
+                return HeadResult.End;
+            }
+
+            input.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    /// <summary>Reads exactly <paramref name="length"/> body bytes; null if the peer closed or the timeout passed first.</summary>
+    public async Task<byte[]?> ReadBodyAsync(int length, CancellationToken connectionClosed)
+    {
+        var body = new byte[length];
+        var filled = 0;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed);
+        timeout.CancelAfter(receiveTimeout);
+        try
+        {
+            while (filled < length)
+            {
+                var read = await input.ReadAsync(timeout.Token).ConfigureAwait(false);
+                var take = (int)Math.Min(read.Buffer.Length, length - filled);
+                read.Buffer.Slice(0, take).CopyTo(body.AsSpan(filled));
+                filled += take;
+                input.AdvanceTo(read.Buffer.GetPosition(take));
+                if (filled < length && read.IsCompleted)
+                {
+                    return null;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+
+        return body;
+    }
+
+    private RequestHead? ParseHead(byte[] bytes, out int error)
+    {
+        error = 0;
+        var text = Encoding.Latin1.GetString(bytes);
+        var lines = text.Split("\r\n");
+        var parts = lines[0].Split(' ');
+        if (parts.Length != 3 || parts[0].Length == 0 || parts[1].Length == 0)
+        {
+            error = parts.Length >= 2 && parts[1].Length > MaxUriLength ? 414 : 400;
+            return null;
+        }
+
+        if (parts[1].Length > MaxUriLength)
+        {
+            error = 414;
+            return null;
+        }
+
+        if (parts[2] is not ("HTTP/1.1" or "HTTP/1.0"))
+        {
+            error = parts[2].StartsWith("HTTP/", StringComparison.Ordinal) ? 505 : 400;
+            return null;
+        }
+
+        var headerBytes = 0;
+        var headers = new List<KeyValuePair<string, string>>(lines.Length - 1);
+        for (var i = 1; i < lines.Length; i++)
+        {
+            headerBytes += lines[i].Length + 2;
+            var colon = lines[i].IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0)
+            {
+                error = 400;
+                return null;
+            }
+
+            headers.Add(new(lines[i][..colon].Trim(), lines[i][(colon + 1)..].Trim()));
+        }
+
+        if (headerBytes > maxHeaderBlock)
+        {
+            error = 431;
+            return null;
+        }
+
+        return new RequestHead(parts[0], parts[1], headers);
+    }
+
+    private HeadResult Parse(byte[] bytes)
+    {
+        var head = ParseHead(bytes, out var error);
+        return head is null ? HeadResult.Error(error) : new HeadResult(head, 0, false);
+    }
+}

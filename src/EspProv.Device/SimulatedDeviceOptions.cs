@@ -1,0 +1,125 @@
+using System.Net;
+using EspProv.Device.Security;
+using EspProv.Device.Wifi;
+using EspProv.Security;
+
+namespace EspProv.Device;
+
+/// <summary>Settings of a <see cref="SimulatedDevice"/>. Validated once when the device starts.</summary>
+public sealed class SimulatedDeviceOptions
+{
+    /// <summary>The PoP of the default security (the one in Espressif's vectors and examples).</summary>
+    public const string DefaultPop = "abcd1234";
+
+    /// <summary>Address to listen on. Default 127.0.0.1.</summary>
+    public IPAddress ListenAddress { get; init; } = IPAddress.Loopback;
+
+    /// <summary>TCP port. Default 8080; 0 = a free port chosen by the OS (see <see cref="SimulatedDevice.EndPoint"/>).</summary>
+    public int Port { get; init; } = 8080;
+
+    /// <summary>Firmware family to behave like. Default <see cref="DeviceFlavor.Idf"/>.</summary>
+    public DeviceFlavor Flavor { get; init; } = DeviceFlavor.Idf;
+
+    /// <summary>Device-side security. Default: <see cref="DeviceSecurity1"/> with PoP <see cref="DefaultPop"/> and <see cref="Random"/>.</summary>
+    public IDeviceSecurity? Security { get; init; }
+
+    /// <summary>The networks the station can see and join. Default: <see cref="SimulatedNetwork.Default"/> only.</summary>
+    public IReadOnlyList<SimulatedNetwork> Networks { get; init; } = [SimulatedNetwork.Default];
+
+    /// <summary>How long the station reports Connecting after apply before the outcome. Default 1 s; 0 = at once.</summary>
+    public TimeSpan ConnectDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Randomness of the default security (ignored when <see cref="Security"/> is set). Null = OS CSPRNG. Session ids always come from the OS RNG.</summary>
+    public IRandomSource? Random { get; init; }
+
+    /// <summary>Clock of the simulated Wi-Fi and of provisioning timers. Null = <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider? TimeProvider { get; init; }
+
+    /// <summary>
+    /// Firmware's default auto-stop. True (default): provisioning ends like firmware — ESP-IDF 1 s after a get-status was
+    /// answered Connected, or 30 s after the station got its IP (ESP8266: 30 s after the IP) — and the HTTP server shuts
+    /// down; prov-ctrl reprov is refused. False: the device keeps serving and accepts reprov.
+    /// </summary>
+    public bool AutoStop { get; init; } = true;
+
+    /// <summary>
+    /// False (default): behave like firmware. True: once a get-status answered Connected, return to a fresh provisioning
+    /// state (credentials cleared, station reset, session closed) so the device serves flow after flow; no auto-stop.
+    /// </summary>
+    public bool Rearm { get; init; }
+
+    /// <summary>
+    /// Receives one line per request (<c>POST /prov-session 43 B -> 200 43 B</c>) and device events. Never receives
+    /// passphrases, PoPs, keys or decrypted payloads.
+    /// </summary>
+    public Action<string>? Log { get; init; }
+
+    /// <summary>Per-read network timeout while a request is arriving (firmware: 5 s). Default 5 s.</summary>
+    public TimeSpan ReceiveTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long an idle keep-alive connection stays open. Default 5 minutes (firmware: until the client or LRU purge closes it).</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(ListenAddress);
+        if (Port is < 0 or > 65535)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Port), Port, "must be 0 (any free port) to 65535");
+        }
+
+        if (!Enum.IsDefined(Flavor))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Flavor), Flavor, "unknown flavor");
+        }
+
+        if (Networks is null || Networks.Any(n => n is null))
+        {
+            throw new ArgumentException("must be a list of networks without null entries", nameof(Networks));
+        }
+
+        foreach (var network in Networks)
+        {
+            network.Validate();
+        }
+
+        if (ConnectDelay < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ConnectDelay), ConnectDelay, "must not be negative");
+        }
+
+        if (ReceiveTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ReceiveTimeout), ReceiveTimeout, "must be positive");
+        }
+
+        if (IdleTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(IdleTimeout), IdleTimeout, "must be positive");
+        }
+
+        if (Security is { Scheme: SecurityScheme.Sec2 } && Flavor == DeviceFlavor.Esp8266)
+        {
+            throw new ArgumentException("ESP8266 firmware has no security 2", nameof(Security));
+        }
+    }
+
+    /// <summary>A copy with another port (used by <see cref="SimulatedFleet"/>).</summary>
+    internal SimulatedDeviceOptions WithPort(int port) => new()
+    {
+        ListenAddress = ListenAddress,
+        Port = port,
+        Flavor = Flavor,
+        Security = Security,
+        Networks = Networks,
+        ConnectDelay = ConnectDelay,
+        Random = Random,
+        TimeProvider = TimeProvider,
+        AutoStop = AutoStop,
+        Rearm = Rearm,
+        Log = Log,
+        ReceiveTimeout = ReceiveTimeout,
+        IdleTimeout = IdleTimeout,
+    };
+}
