@@ -10,6 +10,8 @@ internal static class Program
           micro [BenchmarkDotNet args]     micro-benchmarks, e.g.: micro --filter '*'
           startup --exe out/esp-prov [--runs 50] [-- args]
                                            process wall time and peak RSS of one command line (default --help)
+          load [--devices 16] [--seconds 10] [--sec 0|1|2] [--warmup 2]
+                                           complete flows against a re-arming simulated fleet on loopback
         """;
 
     private static async Task<int> Main(string[] args)
@@ -23,6 +25,8 @@ internal static class Program
                 return 0;
             case "startup":
                 return await StartupCommand.RunAsync(new BenchArgs(rest));
+            case "load":
+                return await LoadCommand.RunAsync(new BenchArgs(rest));
             default:
                 await Console.Error.WriteLineAsync(Usage);
                 return 64;
