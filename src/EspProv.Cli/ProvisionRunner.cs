@@ -321,7 +321,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
         var connection = await client.WaitForConnectionAsync(progress, ct).ConfigureAwait(false);
         Out("==== Provisioning was successful ====");
         Out($"Device joined '{connection.Ssid}'"
-            + (connection.Bssid.IsEmpty ? string.Empty : $" (BSSID {connection.BssidText}, channel {connection.Channel}, {connection.AuthMode})")
+            + (connection.Bssid.IsEmpty ? string.Empty : $" (BSSID {connection.BssidText}, channel {connection.Channel}, {ScanTable.AuthName(connection.AuthMode)})")
             + $": IP address {connection.IPAddress}");
         return ExitCodes.Success;
     }

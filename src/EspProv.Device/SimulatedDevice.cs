@@ -123,7 +123,7 @@ public sealed class SimulatedDevice : IAsyncDisposable
                 : options.ListenAddress;
             var device = new SimulatedDevice(core, server, faults, app, new IPEndPoint(shown, port), options);
             core.Manager.StopRequested = () => _ = device.StopAsync();
-            log($"device ({options.Flavor}, security {(int)(options.Security?.Scheme ?? EspProv.Security.SecurityScheme.Sec1)}) listening on {device.Url}");
+            log($"device ({options.Flavor}, security {(int)(options.Security?.Scheme ?? EspProv.Security.SecurityScheme.Sec1)}) started on {device.Url}");
             return device;
         }
         catch

@@ -121,6 +121,11 @@ public sealed record SimulatedNetwork(string Ssid, string Passphrase)
 
     private static byte[] DerivedBssid(string ssid)
     {
+        if (ssid == Default.Ssid)
+        {
+            return DefaultBssidBytes; // the vectors' access point
+        }
+
         // Locally administered unicast address, stable per SSID.
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(ssid));
         return [0x02, hash[0], hash[1], hash[2], hash[3], hash[4]];

@@ -1,0 +1,241 @@
+using System.Text;
+using EspProv.Device;
+using EspProv.Device.Security;
+using EspProv.Device.Wifi;
+using EspProv.Exceptions;
+using EspProv.Provisioning;
+using EspProv.Security;
+using EspProv.Transport;
+
+namespace EspProv.Tests.EndToEnd;
+
+/// <summary>The library's flow against a real simulated device over loopback HTTP.</summary>
+public sealed class ClientEndToEndTests
+{
+    public static TheoryData<DeviceFlavor> Flavors => new() { DeviceFlavor.Idf, DeviceFlavor.Esp8266 };
+
+    private static Task<SimulatedDevice> StartAsync(IDeviceSecurity security, DeviceFlavor flavor = DeviceFlavor.Idf, bool autoStop = true, params SimulatedNetwork[] networks) =>
+        SimulatedDevice.StartAsync(new SimulatedDeviceOptions
+        {
+            Port = 0,
+            Flavor = flavor,
+            Security = security,
+            ConnectDelay = TimeSpan.FromMilliseconds(30),
+            AutoStop = autoStop,
+            Networks = networks.Length > 0 ? networks : [SimulatedNetwork.Default],
+        }, CancellationToken.None);
+
+    private static (HttpTransport, ProvisioningClient) Connect(SimulatedDevice device)
+    {
+        var transport = new HttpTransport(new DeviceAddress("127.0.0.1", device.EndPoint.Port, false));
+        return (transport, new ProvisioningClient(transport, ownsTransport: true));
+    }
+
+    public static TheoryData<string> Schemes => new() { "sec0", "sec1", "sec1-nopop", "sec2-patch1", "sec2-patch0" };
+
+    private static (IDeviceSecurity Device, ISecurity Client) Pair(string scheme) => scheme switch
+    {
+        "sec0" => (new DeviceSecurity0(), Security0.Instance),
+        "sec1" => (new DeviceSecurity1("abcd1234"), new Security1("abcd1234")),
+        "sec1-nopop" => (new DeviceSecurity1(string.Empty), new Security1(string.Empty)),
+        "sec2-patch1" => (DeviceSecurity2.FromPassword("wifiprov", "abcd1234", 1), new Security2("wifiprov", "abcd1234", 1)),
+        _ => (DeviceSecurity2.FromPassword("wifiprov", "abcd1234", 0), new Security2("wifiprov", "abcd1234", 0)),
+    };
+
+    [Theory]
+    [MemberData(nameof(Schemes))]
+    public async Task FullFlow_EveryScheme_ReturnsConnectionDetails(string scheme)
+    {
+        var (deviceSecurity, clientSecurity) = Pair(scheme);
+        await using var device = await StartAsync(deviceSecurity);
+        var (_, client) = Connect(device);
+        await using var _c = client;
+        var info = await client.ProvisionAsync(clientSecurity, new WifiCredentials("myssid", "mypassword"));
+        Assert.Equal("192.168.1.42", info.IPAddress);
+        Assert.Equal("myssid", info.Ssid);
+        Assert.Equal("02:11:22:33:44:55", info.BssidText);
+        Assert.Equal(6, info.Channel);
+        Assert.Equal(WifiAuthMode.Wpa2Psk, info.AuthMode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Flavors))]
+    public async Task VersionInfo_PerFlavor(DeviceFlavor flavor)
+    {
+        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"), flavor);
+        var (_, client) = Connect(device);
+        await using var _c = client;
+        var info = await client.GetVersionAsync();
+        if (flavor == DeviceFlavor.Esp8266)
+        {
+            Assert.False(info.IsJson);
+            Assert.Equal("V0.1", info.Raw);
+        }
+        else
+        {
+            Assert.True(info.IsJson);
+            Assert.Equal("v1.1", info.Version);
+            Assert.Equal(1, info.SecurityVersion);
+            Assert.Contains("wifi_scan", info.Capabilities);
+        }
+    }
+
+    [Fact]
+    public async Task WrongPop_FailsAtCommand1_WithHint()
+    {
+        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"));
+        var (_, client) = Connect(device);
+        await using var _c = client;
+        var ex = await Assert.ThrowsAsync<SessionFailedException>(() => client.EstablishSessionAsync(new Security1("nope")));
+        Assert.Equal(SessionFailureReason.CredentialsRejected, ex.Reason);
+        Assert.Equal("Command1", ex.HandshakeStage);
+        Assert.Contains("wrong proof of possession?", ex.Message, StringComparison.Ordinal);
+        Assert.False(client.HasSession);
+    }
+
+    [Fact]
+    public async Task WrongSec2Password_FailsAtCommand1_WithHint()
+    {
+        await using var device = await StartAsync(DeviceSecurity2.FromPassword("wifiprov", "abcd1234"));
+        var (_, client) = Connect(device);
+        await using var _c = client;
+        var ex = await Assert.ThrowsAsync<SessionFailedException>(() => client.EstablishSessionAsync(new Security2("wifiprov", "wrong", 1)));
+        Assert.Contains("wrong username or password?", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sec2_WrongPatchPick_FailsClearly_BeforeSendingAnything()
+    {
+        await using var device = await StartAsync(DeviceSecurity2.FromPassword("wifiprov", "abcd1234", 1));
+        var (_, client) = Connect(device);
+        await using var _c = client;
+        var ex = await Assert.ThrowsAsync<SessionFailedException>(() => client.EstablishSessionAsync(new Security2("wifiprov", "abcd1234", 0)));
+        Assert.Equal(SessionFailureReason.IncompatibleDevice, ex.Reason);
+        Assert.Null(device.PendingCredentials);
+        Assert.Null(device.AppliedCredentials);
+    }
+
+    [Theory]
+    [InlineData("mypassword-wrong", WifiFailureReason.AuthError)]
+    public async Task WrongPassphrase_ThenReset_ThenSuccess(string wrong, WifiFailureReason reason)
+    {
+        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"));
+        var (_, client) = Connect(device);
+        await using var _c = client;
+        var failed = await Assert.ThrowsAsync<WifiConnectionFailedException>(() => client.ProvisionAsync(new Security1("abcd1234"), new WifiCredentials("myssid", wrong)));
+        Assert.Equal(reason, failed.Reason);
+        await client.ResetWifiAsync();
+        await client.SetWifiConfigAsync(new WifiCredentials("myssid", "mypassword"));
+        await client.ApplyWifiConfigAsync();
+        var info = await client.WaitForConnectionAsync();
+        Assert.Equal("192.168.1.42", info.IPAddress);
+    }
+
+    [Fact]
+    public async Task UnknownSsid_IsNetworkNotFound()
+    {
+        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"));
+        var (_, client) = Connect(device);
+        await using var _c = client;
+        var failed = await Assert.ThrowsAsync<WifiConnectionFailedException>(() => client.ProvisionAsync(new Security1("abcd1234"), new WifiCredentials("other", "x")));
+        Assert.Equal(WifiFailureReason.NetworkNotFound, failed.Reason);
+    }
+
+    [Fact]
+    public async Task ResetBeforeAnyFailure_IsRefused()
+    {
+        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"));
+        var (_, client) = Connect(device);
+        await using var _c = client;
+        await client.EstablishSessionAsync(new Security1("abcd1234"));
+        var ex = await Assert.ThrowsAsync<DeviceStatusException>(() => client.ResetWifiAsync());
+        Assert.Equal(ProvisioningStep.Control, ex.Step);
+    }
+
+    [Fact]
+    public async Task Reprov_NeedsAutoStopDisabled()
+    {
+        await using (var device = await StartAsync(new DeviceSecurity1("abcd1234")))
+        {
+            var (_, client) = Connect(device);
+            await using var _c = client;
+            await client.EstablishSessionAsync(new Security1("abcd1234"));
+            await Assert.ThrowsAsync<DeviceStatusException>(() => client.ReprovisionAsync());
+        }
+
+        await using (var device = await StartAsync(new DeviceSecurity1("abcd1234"), autoStop: false))
+        {
+            var (_, client) = Connect(device);
+            await using var _c = client;
+            await client.EstablishSessionAsync(new Security1("abcd1234"));
+            await client.ReprovisionAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Scan_ReadsAllPages_StrongestFirst()
+    {
+        var networks = Enumerable.Range(1, 7).Select(i => SimulatedNetwork.Parse($"net{i}:pass{i};rssi={-30 - (i * 7 % 50)};channel={i}")).ToArray();
+        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"), networks: networks);
+        var (_, client) = Connect(device);
+        await using var _c = client;
+        await client.EstablishSessionAsync(new Security1("abcd1234"));
+        var found = await client.ScanAsync(new WifiScanOptions { PageSize = 2 });
+        Assert.Equal(7, found.Count);
+        Assert.Equal(found.OrderByDescending(n => n.Rssi).Select(n => n.Ssid), found.Select(n => n.Ssid));
+        Assert.Equal(networks.Select(n => n.Ssid).Order(), found.Select(n => n.Ssid).Order());
+    }
+
+    [Fact]
+    public async Task CustomData_RoundTrips()
+    {
+        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"));
+        var (_, client) = Connect(device);
+        await using var _c = client;
+        await client.EstablishSessionAsync(new Security1("abcd1234"));
+        var reply = await client.SendDataAsync(Endpoints.CustomData, Encoding.UTF8.GetBytes("hello"));
+        Assert.Equal("SUCCESS\0"u8.ToArray(), reply);
+    }
+
+    [Theory]
+    [MemberData(nameof(Flavors))]
+    public async Task CustomConfig_IsAccepted(DeviceFlavor flavor)
+    {
+        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"), flavor);
+        var (_, client) = Connect(device);
+        await using var _c = client;
+        await client.EstablishSessionAsync(new Security1("abcd1234"));
+        await client.SendCustomConfigAsync("my info", 7);
+    }
+
+    [Fact]
+    public async Task EncryptedRequestBeforeSession_IsRefusedLocally()
+    {
+        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"));
+        var (_, client) = Connect(device);
+        await using var _c = client;
+        var ex = await Assert.ThrowsAsync<SessionNotEstablishedException>(() => client.GetWifiStatusAsync());
+        Assert.Equal(ProvisioningStep.Status, ex.Step);
+    }
+
+    [Fact]
+    public async Task SecondConnectionMidSession_DropsTheFirst_AndClientRecoversWithNewSession()
+    {
+        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"), DeviceFlavor.Esp8266);
+        var (_, client) = Connect(device);
+        await using var _c = client;
+        await client.EstablishSessionAsync(new Security1("abcd1234"));
+        Assert.Equal(WifiConnectionState.Connecting, (await client.GetWifiStatusAsync()).State);
+
+        // Another client connects: with one socket and LRU purge, the device closes ours and starts a new session.
+        await using (var intruder = new HttpTransport(new DeviceAddress("127.0.0.1", device.EndPoint.Port, false)))
+        {
+            await intruder.SendAsync(Endpoints.ProtoVer, "x"u8.ToArray());
+        }
+
+        await Assert.ThrowsAnyAsync<ProvisioningException>(() => client.GetWifiStatusAsync());
+        Assert.False(client.HasSession);
+        await client.EstablishSessionAsync(new Security1("abcd1234"));
+        Assert.Equal(WifiConnectionState.Connecting, (await client.GetWifiStatusAsync()).State);
+    }
+}
