@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using EspProv.Exceptions;
 using EspProv.Protocol;
@@ -54,8 +55,12 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
             {
                 var response = await _transport.SendAsync(Endpoints.ProtoVer, body, cancellationToken).ConfigureAwait(false);
                 var info = DeviceVersionInfo.Parse(response);
-                Log($"proto-ver -> {(info.IsJson ? "JSON" : "plain")} '{info.Version}'"
+                if (_options.Log is not null)
+                {
+                    Log($"proto-ver -> {(info.IsJson ? "JSON" : "plain")} '{info.Version}'"
                     + (info.IsJson ? $", sec_ver {Show(info.SecurityVersion)}, sec_patch_ver {Show(info.SecurityPatchVersion)}, cap [{string.Join(", ", info.Capabilities)}]" : string.Empty));
+                }
+
                 return info;
             }
             catch (TransportException ex) when (attempt < _options.VersionRetries && IsTransient(ex))
@@ -208,9 +213,13 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
             Channel = credentials.Channel,
         };
         var request = new WiFiConfigPayload { Msg = WiFiConfigMsgType.TypeCmdSetConfig, CmdSetConfig = command }.ToByteArray();
-        Log($"prov-config SetConfig: ssid '{credentials.Ssid}', passphrase (redacted)"
-            + (credentials.Bssid.IsEmpty ? string.Empty : $", bssid {Convert.ToHexStringLower(credentials.Bssid.Span)}")
-            + (credentials.Channel == 0 ? string.Empty : $", channel {credentials.Channel}"));
+        if (_options.Log is not null)
+        {
+            Log($"prov-config SetConfig: ssid '{credentials.Ssid}', passphrase (redacted)"
+                + (credentials.Bssid.IsEmpty ? string.Empty : $", bssid {Convert.ToHexStringLower(credentials.Bssid.Span)}")
+                + (credentials.Channel == 0 ? string.Empty : $", channel {credentials.Channel}"));
+        }
+
         byte[] reply;
         try
         {
@@ -342,4 +351,34 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
     }
 
     private void Log(string line) => _options.Log?.Invoke(line);
+
+    /// <summary>Logs an interpolated line; with no <see cref="ProvisioningClientOptions.Log"/> its holes are never evaluated or formatted.</summary>
+    private void Log([InterpolatedStringHandlerArgument("")] ref LogLineHandler line)
+    {
+        if (_options.Log is { } log)
+        {
+            log(line.ToStringAndClear());
+        }
+    }
+
+    /// <summary>Builds a log line only when someone listens (hex dumps of handshake messages are not free).</summary>
+    [InterpolatedStringHandler]
+    private ref struct LogLineHandler
+    {
+        private DefaultInterpolatedStringHandler _inner;
+
+        public LogLineHandler(int literalLength, int formattedCount, ProvisioningClient client, out bool enabled)
+        {
+            enabled = client._options.Log is not null;
+            _inner = enabled ? new DefaultInterpolatedStringHandler(literalLength, formattedCount) : default;
+        }
+
+        public void AppendLiteral(string value) => _inner.AppendLiteral(value);
+
+        public void AppendFormatted<T>(T value) => _inner.AppendFormatted(value);
+
+        public void AppendFormatted<T>(T value, string? format) => _inner.AppendFormatted(value, format);
+
+        public string ToStringAndClear() => _inner.ToStringAndClear();
+    }
 }

@@ -20,12 +20,19 @@ namespace EspProv.Transport;
 public sealed class HttpTransport : IProvisioningTransport
 {
     private const int MaxHeaderBytes = 16 * 1024;
+    private const int MaxBufferBytes = MaxHeaderBytes + 1024;
+
+    // Device answers are ~100 bytes of headers plus the body: start small, grow up to MaxBufferBytes only when needed.
+    private const int InitialBufferBytes = 2048;
     private static readonly byte[] HeaderTerminator = "\r\n\r\n"u8.ToArray();
 
     private readonly DeviceAddress _address;
     private readonly HttpTransportOptions _options;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly byte[] _buffer = new byte[MaxHeaderBytes + 1024];
+    private readonly byte[] _authority;
+    private byte[] _buffer = new byte[InitialBufferBytes];
+    private byte[] _request = new byte[512];
+    private CancellationTokenSource? _timeoutSource;
     private Socket? _socket;
     private Stream? _stream;
     private int _bufferStart;
@@ -41,6 +48,7 @@ public sealed class HttpTransport : IProvisioningTransport
         _address = address;
         _options = options ?? new HttpTransportOptions();
         _options.Validate();
+        _authority = Encoding.ASCII.GetBytes(address.Authority);
     }
 
     /// <summary>The device address this transport talks to.</summary>
@@ -90,8 +98,8 @@ public sealed class HttpTransport : IProvisioningTransport
         try
         {
             var limit = NextTimeout(endpoint, out var overallLimited);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(limit);
+            var timeout = StartTimeout(limit);
+            using var link = cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timeout);
             var responseStarted = false;
             try
             {
@@ -168,6 +176,7 @@ public sealed class HttpTransport : IProvisioningTransport
             _disposed = true;
             CloseConnection();
             _gate.Dispose();
+            _timeoutSource?.Dispose();
         }
 
         return ValueTask.CompletedTask;
@@ -195,6 +204,22 @@ public sealed class HttpTransport : IProvisioningTransport
 
         overallLimited = left < _options.RequestTimeout || _options.RequestTimeout == Timeout.InfiniteTimeSpan;
         return overallLimited ? left : _options.RequestTimeout;
+    }
+
+    /// <summary>
+    /// The per-request timeout: one source reused while no request timed out or was cancelled (a timer re-armed, not
+    /// a new source, timer and link per request). The caller's token is linked by a registration for the request.
+    /// </summary>
+    private CancellationTokenSource StartTimeout(TimeSpan limit)
+    {
+        if (_timeoutSource is null || !_timeoutSource.TryReset())
+        {
+            _timeoutSource?.Dispose();
+            _timeoutSource = new CancellationTokenSource();
+        }
+
+        _timeoutSource.CancelAfter(limit);
+        return _timeoutSource;
     }
 
     private static void ValidateEndpointName(string endpoint)
@@ -291,26 +316,71 @@ public sealed class HttpTransport : IProvisioningTransport
     private async Task WriteRequestAsync(string endpoint, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         // The header set and order of esp_prov (Python http.client): Host, Accept-Encoding, Content-Length,
-        // Content-type, Accept, then Cookie. Header and body go out in one write.
-        var header = new StringBuilder(200)
-            .Append("POST /").Append(endpoint).Append(" HTTP/1.1\r\n")
-            .Append("Host: ").Append(_address.Authority).Append("\r\n")
-            .Append("Accept-Encoding: identity\r\n")
-            .Append("Content-Length: ").Append(body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n")
-            .Append("Content-type: application/x-www-form-urlencoded\r\n")
-            .Append("Accept: text/plain\r\n");
-        if (_options.UseSessionCookie && _cookie is not null)
+        // Content-type, Accept, then Cookie. Header and body go out in one write, composed in a buffer kept per transport.
+        var cookie = _options.UseSessionCookie ? _cookie : null;
+        var length = RequestLine1.Length + endpoint.Length + RequestLine2.Length + _authority.Length + RequestLine3.Length + 10
+            + RequestLine4.Length + (cookie is null ? 0 : CookieName.Length + Encoding.ASCII.GetByteCount(cookie) + 2) + 2 + body.Length;
+        if (_request.Length < length)
         {
-            header.Append("Cookie: ").Append(_cookie).Append("\r\n");
+            _request = new byte[Math.Max(length, _request.Length * 2)];
         }
 
-        header.Append("\r\n");
-        var headerBytes = Encoding.ASCII.GetByteCount(header.ToString());
-        var message = new byte[headerBytes + body.Length];
-        Encoding.ASCII.GetBytes(header.ToString(), message);
-        body.Span.CopyTo(message.AsSpan(headerBytes));
-        await _stream!.WriteAsync(message, cancellationToken).ConfigureAwait(false);
-        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var written = ComposeRequest(_request, endpoint, body.Span, cookie);
+        try
+        {
+            await _stream!.WriteAsync(_request.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
+            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Under security 0 a SetConfig body is the passphrase in clear: do not keep it in the reused buffer.
+            _request.AsSpan(0, written).Clear();
+        }
+    }
+
+    private static ReadOnlySpan<byte> RequestLine1 => "POST /"u8;
+
+    private static ReadOnlySpan<byte> RequestLine2 => " HTTP/1.1\r\nHost: "u8;
+
+    private static ReadOnlySpan<byte> RequestLine3 => "\r\nAccept-Encoding: identity\r\nContent-Length: "u8;
+
+    private static ReadOnlySpan<byte> RequestLine4 => "\r\nContent-type: application/x-www-form-urlencoded\r\nAccept: text/plain\r\n"u8;
+
+    private static ReadOnlySpan<byte> CookieName => "Cookie: "u8;
+
+    private static ReadOnlySpan<byte> LineEnd => "\r\n"u8;
+
+    private int ComposeRequest(Span<byte> destination, string endpoint, ReadOnlySpan<byte> body, string? cookie)
+    {
+        var at = 0;
+        Append(destination, ref at, RequestLine1);
+        at += Encoding.ASCII.GetBytes(endpoint, destination[at..]);
+        Append(destination, ref at, RequestLine2);
+        Append(destination, ref at, _authority);
+        Append(destination, ref at, RequestLine3);
+        if (!body.Length.TryFormat(destination[at..], out var digits, default, CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException("request buffer too small");
+        }
+
+        at += digits;
+        Append(destination, ref at, RequestLine4);
+        if (cookie is not null)
+        {
+            Append(destination, ref at, CookieName);
+            at += Encoding.ASCII.GetBytes(cookie, destination[at..]);
+            Append(destination, ref at, LineEnd);
+        }
+
+        Append(destination, ref at, LineEnd);
+        Append(destination, ref at, body);
+        return at;
+    }
+
+    private static void Append(Span<byte> destination, ref int at, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(destination[at..]);
+        at += bytes.Length;
     }
 
     private async Task<(int Status, string Reason, byte[] Body, bool KeepAlive)> ReadResponseAsync(
@@ -319,50 +389,8 @@ public sealed class HttpTransport : IProvisioningTransport
         while (true)
         {
             var headerEnd = await ReadUntilHeaderEndAsync(endpoint, onFirstByte, cancellationToken).ConfigureAwait(false);
-            var headerText = Encoding.Latin1.GetString(_buffer, _bufferStart, headerEnd - _bufferStart);
+            var (status, reason, http10, contentLength, chunked, keepAlive) = ParseHeader(endpoint, _buffer.AsSpan(_bufferStart, headerEnd - _bufferStart));
             _bufferStart = headerEnd + HeaderTerminator.Length;
-            var lines = headerText.Split("\r\n");
-            var (status, reason, http10) = ParseStatusLine(endpoint, lines[0]);
-
-            long? contentLength = null;
-            var chunked = false;
-            var keepAlive = !http10;
-            for (var i = 1; i < lines.Length; i++)
-            {
-                var colon = lines[i].IndexOf(':', StringComparison.Ordinal);
-                if (colon <= 0)
-                {
-                    throw Malformed(endpoint, "a header line without a name");
-                }
-
-                var name = lines[i][..colon].Trim();
-                var value = lines[i][(colon + 1)..].Trim();
-                if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
-                {
-                    if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var length)
-                        || (contentLength is not null && contentLength != length))
-                    {
-                        throw Malformed(endpoint, "an invalid Content-Length");
-                    }
-
-                    contentLength = length;
-                }
-                else if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
-                {
-                    chunked = value.Contains("chunked", StringComparison.OrdinalIgnoreCase);
-                }
-                else if (name.Equals("Connection", StringComparison.OrdinalIgnoreCase))
-                {
-                    keepAlive = value.Contains("keep-alive", StringComparison.OrdinalIgnoreCase)
-                        || (!http10 && !value.Contains("close", StringComparison.OrdinalIgnoreCase));
-                }
-                else if (name.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase) && _options.UseSessionCookie)
-                {
-                    // Firmware sends exactly "session=<id>"; keep the cookie pair and drop any attributes.
-                    var semicolon = value.IndexOf(';', StringComparison.Ordinal);
-                    _cookie = semicolon >= 0 ? value[..semicolon].Trim() : value;
-                }
-            }
 
             if (status is >= 100 and < 200)
             {
@@ -395,17 +423,97 @@ public sealed class HttpTransport : IProvisioningTransport
         }
     }
 
-    private static (int Status, string Reason, bool Http10) ParseStatusLine(string endpoint, string line)
+    /// <summary>
+    /// Parses the response head (status line and header lines, without the final empty line) on its bytes, read as
+    /// Latin-1 like HTTP/1.1 says; only the values used are turned into strings (the reason phrase only on an error).
+    /// </summary>
+    private (int Status, string Reason, bool Http10, long? ContentLength, bool Chunked, bool KeepAlive) ParseHeader(string endpoint, ReadOnlySpan<byte> head)
     {
-        // "HTTP/1.1 200 OK"
-        var parts = line.Split(' ', 3);
-        if (parts.Length < 2 || !parts[0].StartsWith("HTTP/1.", StringComparison.Ordinal)
-            || parts[1].Length != 3 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var status))
+        var lineEnd = head.IndexOf(LineEnd);
+        var (status, reason, http10) = ParseStatusLine(endpoint, lineEnd >= 0 ? head[..lineEnd] : head);
+        long? contentLength = null;
+        var chunked = false;
+        var keepAlive = !http10;
+        var rest = lineEnd >= 0 ? head[(lineEnd + LineEnd.Length)..] : [];
+        while (lineEnd >= 0)
         {
-            throw Malformed(endpoint, $"an invalid status line '{Sanitize(line.Length > 60 ? line[..60] : line)}'");
+            lineEnd = rest.IndexOf(LineEnd);
+            var line = lineEnd >= 0 ? rest[..lineEnd] : rest;
+            rest = lineEnd >= 0 ? rest[(lineEnd + LineEnd.Length)..] : [];
+            var colon = line.IndexOf((byte)':');
+            if (colon <= 0)
+            {
+                throw Malformed(endpoint, "a header line without a name");
+            }
+
+            var name = TrimWhiteSpace(line[..colon]);
+            var value = TrimWhiteSpace(line[(colon + 1)..]);
+            if (Ascii.EqualsIgnoreCase(name, "Content-Length"u8))
+            {
+                if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var length)
+                    || (contentLength is not null && contentLength != length))
+                {
+                    throw Malformed(endpoint, "an invalid Content-Length");
+                }
+
+                contentLength = length;
+            }
+            else if (Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8))
+            {
+                chunked = Encoding.Latin1.GetString(value).Contains("chunked", StringComparison.OrdinalIgnoreCase);
+            }
+            else if (Ascii.EqualsIgnoreCase(name, "Connection"u8))
+            {
+                var text = Encoding.Latin1.GetString(value);
+                keepAlive = text.Contains("keep-alive", StringComparison.OrdinalIgnoreCase)
+                    || (!http10 && !text.Contains("close", StringComparison.OrdinalIgnoreCase));
+            }
+            else if (Ascii.EqualsIgnoreCase(name, "Set-Cookie"u8) && _options.UseSessionCookie)
+            {
+                // Firmware sends exactly "session=<id>"; keep the cookie pair and drop any attributes.
+                var semicolon = value.IndexOf((byte)';');
+                _cookie = Encoding.Latin1.GetString(semicolon >= 0 ? TrimWhiteSpace(value[..semicolon]) : value);
+            }
         }
 
-        return (status, parts.Length > 2 ? parts[2] : string.Empty, parts[0] == "HTTP/1.0");
+        return (status, reason, http10, contentLength, chunked, keepAlive);
+    }
+
+    /// <summary>Trims what <see cref="string.Trim()"/> trims from Latin-1 text.</summary>
+    private static ReadOnlySpan<byte> TrimWhiteSpace(ReadOnlySpan<byte> text)
+    {
+        var start = 0;
+        while (start < text.Length && char.IsWhiteSpace((char)text[start]))
+        {
+            start++;
+        }
+
+        var end = text.Length;
+        while (end > start && char.IsWhiteSpace((char)text[end - 1]))
+        {
+            end--;
+        }
+
+        return text[start..end];
+    }
+
+    private static (int Status, string Reason, bool Http10) ParseStatusLine(string endpoint, ReadOnlySpan<byte> line)
+    {
+        // "HTTP/1.1 200 OK": version, space, three digits, then optionally a space and the reason phrase.
+        var firstSpace = line.IndexOf((byte)' ');
+        var afterVersion = firstSpace >= 0 ? line[(firstSpace + 1)..] : [];
+        var secondSpace = afterVersion.IndexOf((byte)' ');
+        var code = secondSpace >= 0 ? afterVersion[..secondSpace] : afterVersion;
+        if (firstSpace < 0 || !line.StartsWith("HTTP/1."u8)
+            || code.Length != 3 || !int.TryParse(code, NumberStyles.None, CultureInfo.InvariantCulture, out var status))
+        {
+            var text = Encoding.Latin1.GetString(line);
+            throw Malformed(endpoint, $"an invalid status line '{Sanitize(text.Length > 60 ? text[..60] : text)}'");
+        }
+
+        // The reason phrase only appears in error messages: no string for a success.
+        var reason = status == 200 || secondSpace < 0 ? string.Empty : Encoding.Latin1.GetString(afterVersion[(secondSpace + 1)..]);
+        return (status, reason, line[..firstSpace].SequenceEqual("HTTP/1.0"u8));
     }
 
     private static TransportException Malformed(string endpoint, string what) =>
@@ -455,14 +563,20 @@ public sealed class HttpTransport : IProvisioningTransport
         }
         else if (_bufferEnd == _buffer.Length)
         {
-            if (_bufferStart == 0)
+            if (_bufferStart > 0)
+            {
+                Buffer.BlockCopy(_buffer, _bufferStart, _buffer, 0, _bufferEnd - _bufferStart);
+                _bufferEnd -= _bufferStart;
+                _bufferStart = 0;
+            }
+            else if (_buffer.Length < MaxBufferBytes)
+            {
+                Array.Resize(ref _buffer, Math.Min(_buffer.Length * 2, MaxBufferBytes));
+            }
+            else
             {
                 throw new InvalidOperationException("buffer full"); // callers bound header sizes below the buffer size
             }
-
-            Buffer.BlockCopy(_buffer, _bufferStart, _buffer, 0, _bufferEnd - _bufferStart);
-            _bufferEnd -= _bufferStart;
-            _bufferStart = 0;
         }
 
         var read = await _stream!.ReadAsync(_buffer.AsMemory(_bufferEnd), cancellationToken).ConfigureAwait(false);

@@ -271,10 +271,10 @@ public sealed class HttpTransportDeadlineTests
         });
         await using var transport = new HttpTransport(DeviceAddress.Parse(server.Endpoint),
             new HttpTransportOptions { RequestTimeout = TimeSpan.FromSeconds(30), OverallTimeout = TimeSpan.FromMilliseconds(400) });
-        await transport.SendAsync("proto-ver", "a"u8.ToArray());
         var ex = await Assert.ThrowsAnyAsync<TransportException>(async () =>
         {
-            for (var i = 0; i < 10; i++)
+            // 150 ms per exchange against a 400 ms budget: a later request must be cut short.
+            for (var i = 0; i < 20; i++)
             {
                 await transport.SendAsync("proto-ver", "a"u8.ToArray());
             }

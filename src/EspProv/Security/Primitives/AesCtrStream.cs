@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Security.Cryptography;
 
 namespace EspProv.Security.Primitives;
@@ -16,6 +17,7 @@ internal sealed class AesCtrStream : IDisposable
     private const int BatchBlocks = 16;
 
     private readonly Aes _aes;
+    private readonly ICryptoTransform _ecb;
     private readonly byte[] _counter = new byte[CounterSize];
     private readonly byte[] _counterBlocks = new byte[BatchBlocks * 16];
     private readonly byte[] _keystream = new byte[BatchBlocks * 16];
@@ -35,7 +37,12 @@ internal sealed class AesCtrStream : IDisposable
         }
 
         _aes = Aes.Create();
-        _aes.Key = key.ToArray();
+        _aes.Mode = CipherMode.ECB;
+        _aes.Padding = PaddingMode.None;
+        _aes.SetKey(key);
+
+        // One encryptor for the stream's life: the key schedule is set up once, not on every refill.
+        _ecb = _aes.CreateEncryptor();
         initialCounter.CopyTo(_counter);
     }
 
@@ -59,10 +66,7 @@ internal sealed class AesCtrStream : IDisposable
             }
 
             var n = Math.Min(input.Length - done, _keystreamLen - _keystreamPos);
-            for (var i = 0; i < n; i++)
-            {
-                output[done + i] = (byte)(input[done + i] ^ _keystream[_keystreamPos + i]);
-            }
+            Xor(input.Slice(done, n), _keystream.AsSpan(_keystreamPos, n), output.Slice(done, n));
 
             _keystreamPos += n;
             done += n;
@@ -79,7 +83,29 @@ internal sealed class AesCtrStream : IDisposable
         return output;
     }
 
-    public void Dispose() => _aes.Dispose();
+    public void Dispose()
+    {
+        _ecb.Dispose();
+        _aes.Dispose();
+    }
+
+    /// <summary>output = a XOR b, a vector at a time (same lengths; output may alias a).</summary>
+    private static void Xor(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<byte> output)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= a.Length - Vector<byte>.Count; i += Vector<byte>.Count)
+            {
+                (new Vector<byte>(a[i..]) ^ new Vector<byte>(b[i..])).CopyTo(output[i..]);
+            }
+        }
+
+        for (; i < a.Length; i++)
+        {
+            output[i] = (byte)(a[i] ^ b[i]);
+        }
+    }
 
     private void Refill(int wanted)
     {
@@ -91,7 +117,11 @@ internal sealed class AesCtrStream : IDisposable
             Increment(_counter);
         }
 
-        _aes.EncryptEcb(_counterBlocks.AsSpan(0, blocks * 16), _keystream.AsSpan(0, blocks * 16), PaddingMode.None);
+        if (_ecb.TransformBlock(_counterBlocks, 0, blocks * 16, _keystream, 0) != blocks * 16)
+        {
+            throw new CryptographicException("AES-ECB produced an unexpected output length");
+        }
+
         _keystreamPos = 0;
         _keystreamLen = blocks * 16;
     }

@@ -12,7 +12,7 @@ internal static class X25519
     {
         CheckSize(privateKey);
         var pub = new byte[KeySize];
-        Org.BouncyCastle.Math.EC.Rfc7748.X25519.ScalarMultBase(privateKey.ToArray(), 0, pub, 0);
+        Org.BouncyCastle.Math.EC.Rfc7748.X25519.ScalarMultBase(privateKey, pub);
         return pub;
     }
 
@@ -26,7 +26,7 @@ internal static class X25519
             return false;
         }
 
-        return Org.BouncyCastle.Math.EC.Rfc7748.X25519.CalculateAgreement(privateKey.ToArray(), 0, peerPublicKey.ToArray(), 0, sharedSecret, 0);
+        return Org.BouncyCastle.Math.EC.Rfc7748.X25519.CalculateAgreement(privateKey, peerPublicKey, sharedSecret);
     }
 
     private static void CheckSize(ReadOnlySpan<byte> privateKey)

@@ -1,0 +1,44 @@
+namespace EspProv.Bench.Timing;
+
+/// <summary>
+/// Fixed-size latency histogram (10 µs buckets up to 2 s, one overflow bucket), so recording never allocates and
+/// memory stays flat however long a run lasts. Thread-safe through <see cref="Interlocked"/>.
+/// </summary>
+internal sealed class LatencyHistogram
+{
+    private const double BucketMs = 0.01;
+    private readonly long[] _buckets = new long[200_001];
+    private long _count;
+
+    public long Count => Interlocked.Read(ref _count);
+
+    public void Record(double milliseconds)
+    {
+        var index = (long)(milliseconds / BucketMs);
+        Interlocked.Increment(ref _buckets[Math.Clamp(index, 0, _buckets.Length - 1)]);
+        Interlocked.Increment(ref _count);
+    }
+
+    /// <summary>The upper edge of the bucket holding the <paramref name="percent"/>th percentile, in ms.</summary>
+    public double Percentile(double percent)
+    {
+        var total = Count;
+        if (total == 0)
+        {
+            return double.NaN;
+        }
+
+        var rank = (long)Math.Ceiling(percent / 100.0 * total);
+        long seen = 0;
+        for (var i = 0; i < _buckets.Length; i++)
+        {
+            seen += Interlocked.Read(ref _buckets[i]);
+            if (seen >= rank)
+            {
+                return (i + 1) * BucketMs;
+            }
+        }
+
+        return double.PositiveInfinity;
+    }
+}

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using EspProv.Device;
+using EspProv.Device.Security;
+using EspProv.Device.Wifi;
+using EspProv.Provisioning;
+using EspProv.Security;
+using EspProv.Transport;
+
+namespace EspProv.Bench.Timing;
+
+/// <summary>
+/// <c>load --devices 16 --seconds 10 [--sec 1] [--warmup 2]</c>: a re-arming simulated fleet (connect delay 0) on
+/// loopback and one client per device running complete provisioning flows back to back, each on a new connection like
+/// a new esp-prov run: proto-ver, session handshake, set config, apply, status until Connected. Client and devices share
+/// this process (and the machine's cores). Prints a progress line every 5 s (throughput, CPU use in % of one core, GC pause share, working set, GC heap, collections) and ends
+/// with <c>flows/s=… p50_ms=… p99_ms=… alloc_kb_per_flow=… peak_mb=…</c>.
+/// </summary>
+internal static class LoadCommand
+{
+    private const string Pop = "abcd1234";
+    private const string Sec2User = "wifiprov";
+    private const string Sec2Password = "abcd1234";
+
+    public static async Task<int> RunAsync(BenchArgs args)
+    {
+        var deviceCount = args.Int("devices", 16);
+        var seconds = args.Double("seconds", 10);
+        var warmup = args.Double("warmup", 2);
+        var sec = args.Int("sec", 1);
+        if (deviceCount < 1 || seconds <= 0 || warmup < 0 || sec is < 0 or > 2)
+        {
+            await Console.Error.WriteLineAsync("load: --devices ≥ 1, --seconds > 0, --warmup ≥ 0, --sec 0|1|2").ConfigureAwait(false);
+            return 64;
+        }
+
+        IDeviceSecurity deviceSecurity = sec switch
+        {
+            0 => DeviceSecurity0.Instance,
+            1 => new DeviceSecurity1(Pop),
+            _ => DeviceSecurity2.FromPassword(Sec2User, Sec2Password),
+        };
+        ISecurity clientSecurity = sec switch
+        {
+            0 => Security0.Instance,
+            1 => new Security1(Pop),
+            _ => new Security2(Sec2User, Sec2Password, patchVersion: 1),
+        };
+
+        await using var fleet = await SimulatedFleet.StartAsync(new SimulatedDeviceOptions
+        {
+            ListenAddress = IPAddress.Loopback,
+            Port = 0,
+            ConnectDelay = TimeSpan.Zero,
+            Rearm = true,
+            Security = deviceSecurity,
+        }, deviceCount).ConfigureAwait(false);
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"load: {deviceCount} devices, security {sec}, {warmup:0.#} s warm-up + {seconds:0.#} s measured, {Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}"));
+
+        var histogram = new LatencyHistogram();
+        var measuring = 0;
+        var errors = 0L;
+        using var stop = new CancellationTokenSource();
+        var clients = fleet.Devices
+            .Select(d => Task.Run(() => ClientLoopAsync(d.EndPoint.Port, clientSecurity, histogram, () => Volatile.Read(ref measuring) == 1, () => Interlocked.Increment(ref errors), stop.Token)))
+            .ToArray();
+
+        await Task.Delay(TimeSpan.FromSeconds(warmup)).ConfigureAwait(false);
+        GC.Collect();
+        var process = Process.GetCurrentProcess();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var clock = Stopwatch.StartNew();
+        Volatile.Write(ref measuring, 1);
+
+        var lastCount = 0L;
+        var lastTime = TimeSpan.Zero;
+        var lastPause = GC.GetTotalPauseDuration();
+        var lastCpu = process.TotalProcessorTime;
+        var end = TimeSpan.FromSeconds(seconds);
+        while (clock.Elapsed < end)
+        {
+            var wait = TimeSpan.FromSeconds(5) < end - clock.Elapsed ? TimeSpan.FromSeconds(5) : end - clock.Elapsed;
+            await Task.Delay(wait).ConfigureAwait(false);
+            var now = clock.Elapsed;
+            var count = histogram.Count;
+            process.Refresh();
+            var pause = GC.GetTotalPauseDuration();
+            var cpu = process.TotalProcessorTime;
+            var span = now - lastTime;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"t={now.TotalSeconds:0}s flows/s={(count - lastCount) / span.TotalSeconds:0} cpu%={100 * (cpu - lastCpu) / span:0} gc_pause%={100 * (pause - lastPause) / span:0.0} ws_mb={process.WorkingSet64 / 1048576.0:0.0} gc_heap_mb={GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:0.0} gen0/1/2={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}"));
+            lastCount = count;
+            lastTime = now;
+            lastPause = pause;
+            lastCpu = cpu;
+        }
+
+        Volatile.Write(ref measuring, 0);
+        var elapsed = clock.Elapsed;
+        var flows = histogram.Count;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        await stop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(clients).ConfigureAwait(false);
+        process.Refresh();
+
+        if (errors > 0)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"errors={errors}"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"flows/s={flows / elapsed.TotalSeconds:0} p50_ms={histogram.Percentile(50):0.00} p99_ms={histogram.Percentile(99):0.00} alloc_kb_per_flow={allocated / 1024.0 / Math.Max(flows, 1):0.0} peak_mb={process.PeakWorkingSet64 / 1048576.0:0.0}"));
+        return errors > 0 ? 1 : 0;
+    }
+
+    private static async Task ClientLoopAsync(int port, ISecurity security, LatencyHistogram histogram, Func<bool> measuring, Action onError, CancellationToken stop)
+    {
+        var address = new DeviceAddress("127.0.0.1", port, false);
+        var credentials = new WifiCredentials(SimulatedNetwork.Default.Ssid, SimulatedNetwork.Default.Passphrase);
+        while (!stop.IsCancellationRequested)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                await using var transport = new HttpTransport(address);
+                await using var client = new ProvisioningClient(transport);
+                await client.GetVersionAsync(cancellationToken: stop).ConfigureAwait(false);
+                await client.EstablishSessionAsync(security, stop).ConfigureAwait(false);
+                await client.SetWifiConfigAsync(credentials, stop).ConfigureAwait(false);
+                await client.ApplyWifiConfigAsync(stop).ConfigureAwait(false);
+                await client.WaitForConnectionAsync(cancellationToken: stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // a failed flow is counted and reported; the load goes on
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                onError();
+                await Console.Error.WriteLineAsync($"flow failed on port {port}: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+                continue;
+            }
+
+            if (measuring())
+            {
+                histogram.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }
+    }
+}
