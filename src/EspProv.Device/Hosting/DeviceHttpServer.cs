@@ -23,8 +23,10 @@ internal sealed class DeviceHttpServer : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Lock _lock = new();
     private readonly Dictionary<long, ConnectionContext> _open = [];
-    private readonly List<DeviceRequest> _requests = [];
+    private readonly Queue<DeviceRequest> _requests = new();
     private long _nextConnection;
+    private long _requestTotal;
+    private int _handlersRunning;
 
     public DeviceHttpServer(DeviceCore core, SimulatedDeviceOptions options, DeviceFaults faults, Action<string> log)
     {
@@ -46,6 +48,15 @@ internal sealed class DeviceHttpServer : IDisposable
         }
     }
 
+    /// <summary>Requests received since start, including those no longer kept in <see cref="Requests"/>.</summary>
+    public long RequestTotal => Interlocked.Read(ref _requestTotal);
+
+    /// <summary>Connections accepted since start.</summary>
+    public long ConnectionsAccepted => Interlocked.Read(ref _nextConnection);
+
+    /// <summary>Connection handlers still running, including purged connections that are winding down.</summary>
+    public int HandlersRunning => Volatile.Read(ref _handlersRunning);
+
     public int OpenConnections
     {
         get
@@ -60,6 +71,7 @@ internal sealed class DeviceHttpServer : IDisposable
     public async Task HandleConnectionAsync(ConnectionContext connection)
     {
         var id = Interlocked.Increment(ref _nextConnection);
+        Interlocked.Increment(ref _handlersRunning);
         PurgeOthersAndAdd(id, connection);
         var closeRequested = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, closeRequested);
@@ -107,6 +119,7 @@ internal sealed class DeviceHttpServer : IDisposable
             finally
             {
                 _gate.Release();
+                Interlocked.Decrement(ref _handlersRunning);
             }
         }
     }
@@ -229,7 +242,14 @@ internal sealed class DeviceHttpServer : IDisposable
     {
         lock (_lock)
         {
-            _requests.Add(request);
+            // Bounded: a long-running or flooded device keeps only the most recent requests.
+            if (_requests.Count >= _options.MaxRecordedRequests)
+            {
+                _requests.Dequeue();
+            }
+
+            _requests.Enqueue(request);
+            _requestTotal++;
         }
 
         _log(request.ToString());
