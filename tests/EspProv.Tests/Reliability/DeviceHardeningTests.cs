@@ -164,6 +164,21 @@ public sealed partial class DeviceHardeningTests
     }
 
     [Fact]
+    public async Task CustomDataRecords_AreBounded()
+    {
+        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, Security = DeviceSecurity0.Instance });
+        await using var client = new ProvisioningClient(OpenTransport(device), ownsTransport: true);
+        await client.EstablishSessionAsync(Security0.Instance);
+        for (var i = 0; i < EspProv.Device.Handlers.ProvisioningManager.MaxRecords + 10; i++)
+        {
+            await client.SendDataAsync(Endpoints.CustomData, new byte[] { (byte)i });
+        }
+
+        Assert.Equal(EspProv.Device.Handlers.ProvisioningManager.MaxRecords, device.CustomData.Count);
+        Assert.Equal(10, device.CustomData[0][0]); // the oldest ten were dropped
+    }
+
+    [Fact]
     public void Audit_NoSystemRandom_InTheLibraryOrTheDevice()
     {
         var offenders = SourceFiles("src/EspProv", "src/EspProv.Device")
