@@ -6,8 +6,9 @@ using EspProv.Device.Wifi;
 namespace EspProv.Bench.Timing;
 
 /// <summary>
-/// <c>e2e --exe out/esp-prov [--sec 1] [--runs 30]</c>: the wall time and peak RSS of complete <c>esp-prov</c> runs
-/// (start to exit) provisioning a simulated device that joins at once (connect delay 0) and re-arms after each flow,
+/// <c>e2e --exe out/esp-prov [--sec 1] [--runs 30] [--connect-delay 0]</c>: the wall time and peak RSS of complete
+/// <c>esp-prov</c> runs (start to exit) provisioning a simulated device that joins after the connect delay (default 0:
+/// at once) and re-arms after each flow,
 /// hosted in this process on a loopback port. The run is a real-device command line (<c>--softap_endpoint</c>), not
 /// <c>--simulate</c>: the measured process is only the tool.
 /// </summary>
@@ -17,6 +18,7 @@ internal static class EndToEndCommand
     {
         var exe = Path.GetFullPath(args.String("exe", "out/esp-prov"));
         var sec = args.Int("sec", 1);
+        var connectDelay = args.Int("connect-delay", 0);
         if (sec is < 0 or > 2)
         {
             await Console.Error.WriteLineAsync("e2e: --sec 0|1|2").ConfigureAwait(false);
@@ -33,7 +35,7 @@ internal static class EndToEndCommand
         {
             ListenAddress = IPAddress.Loopback,
             Port = 0,
-            ConnectDelay = TimeSpan.Zero,
+            ConnectDelay = TimeSpan.FromMilliseconds(connectDelay),
             Rearm = true,
             Security = security,
             Networks = [SimulatedNetwork.Default],
@@ -50,7 +52,7 @@ internal static class EndToEndCommand
             1 => ["--pop", "abcd1234"],
             _ => ["--sec2_username", "wifiprov", "--sec2_pwd", "abcd1234"],
         });
-        return await ProcessTimer.SeriesAsync($"{Path.GetFileName(exe)} security {sec} provisioning (device joins at once)", exe, commandLine, args.Int("runs", 30))
+        return await ProcessTimer.SeriesAsync($"{Path.GetFileName(exe)} security {sec} provisioning, device joins after {connectDelay} ms", exe, commandLine, args.Int("runs", 30))
             .ConfigureAwait(false);
     }
 }
