@@ -19,6 +19,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
     private bool _verbose;
     private bool _deviceIsJson;
     private int _scanExit;
+    private string? _applyAnswerLost;
 
     public async Task<int> RunAsync(ProvisionSettings settings, CancellationToken cancellationToken)
     {
@@ -59,7 +60,9 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
             return Fail(ExitCodes.NoConnection, endpointError);
         }
 
-        var requestTimeout = TimeSpan.FromSeconds(Math.Min(30, settings.TimeoutSeconds));
+        // One request waits at most 30 s, and at most half the overall deadline, so a stalled request leaves time to
+        // recover (proto-ver retry, a new session for status polling) and to report the step that failed.
+        var requestTimeout = TimeSpan.FromSeconds(Math.Min(30, Math.Max(0.5, settings.TimeoutSeconds / 2)));
         X509Certificate2Collection? roots = null;
         if (settings.CaFile is not null)
         {
@@ -99,7 +102,10 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return StepFailed(_step, $"timed out after {settings.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s during {Describe(_step)}");
+            // Once apply has been sent the device may be joining: a deadline there is "outcome unknown", never "failed".
+            var step = _step == ProvisioningStep.ApplyConfig ? ProvisioningStep.Status : _step;
+            return StepFailed(step, $"timed out after {settings.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s during {Describe(_step)}"
+                + (step == ProvisioningStep.Status ? ApplyAdvice : string.Empty));
         }
         catch (WifiConnectionFailedException ex)
         {
@@ -178,7 +184,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
         catch (TransportException ex)
         {
             Out("---- Failed to establish connection ----");
-            return Fail(ExitCodes.NoConnection, ex.Message, ex);
+            return Fail(ExitCodes.NoConnection, $"connect failed: {ex.Message}", ex);
         }
 
         _step = ProvisioningStep.ProtocolVersion;
@@ -193,8 +199,8 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
         Out("==== Verified protocol version successfully ====");
         _deviceIsJson = info.IsJson;
         Out(info.IsJson
-            ? $"Device: provisioning {info.Version ?? "?"}, security {(info.SecurityVersion?.ToString(CultureInfo.InvariantCulture) ?? "not stated")}, capabilities [{string.Join(", ", info.Capabilities)}]"
-            : $"Device: {info.Raw}");
+            ? $"Device: provisioning {Shown(info.Version ?? "?")}, security {(info.SecurityVersion?.ToString(CultureInfo.InvariantCulture) ?? "not stated")}, capabilities [{Shown(string.Join(", ", info.Capabilities))}]"
+            : $"Device: {Shown(info.Raw)}");
 
         var security = ChooseSecurity(settings, info);
         if (security is null)
@@ -299,8 +305,19 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
 
         _step = ProvisioningStep.ApplyConfig;
         Out("==== Applying config to esp32 ====");
-        await client.ApplyWifiConfigAsync(ct).ConfigureAwait(false);
-        Out("==== Apply config sent successfully ====");
+        try
+        {
+            await client.ApplyWifiConfigAsync(ct).ConfigureAwait(false);
+            Out("==== Apply config sent successfully ====");
+        }
+        catch (ProvisioningException ex) when (ApplyMayHaveReachedDevice(ex))
+        {
+            // The device may have applied the credentials and be joining. Apply is never sent twice: the device's own
+            // status (on a new session) decides the outcome, and "unknown" if it cannot be reached.
+            _applyAnswerLost = ex.Message;
+            Out("---- No valid answer to apply: the device may have applied the config; asking it for its Wi-Fi status ----");
+            Verbose($"apply: {ex.Message}");
+        }
 
         _step = ProvisioningStep.Status;
         Out("==== Wi-Fi connection state  ====");
@@ -320,7 +337,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
         });
         var connection = await client.WaitForConnectionAsync(progress, ct).ConfigureAwait(false);
         Out("==== Provisioning was successful ====");
-        Out($"Device joined '{connection.Ssid}'"
+        Out($"Device joined '{Shown(connection.Ssid)}'"
             + (connection.Bssid.IsEmpty ? string.Empty : $" (BSSID {connection.BssidText}, channel {connection.Channel}, {ScanTable.AuthName(connection.AuthMode)})")
             + $": IP address {connection.IPAddress}");
         return ExitCodes.Success;
@@ -490,8 +507,44 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
         _ => "waiting for the Wi-Fi status",
     };
 
+    private const string ApplyAdvice =
+        "; the device may have applied the credentials: check the router's client list or the device's console before provisioning again";
+
+    /// <summary>True when an apply failed in a way that does not prove the device did not act on it.</summary>
+    private static bool ApplyMayHaveReachedDevice(ProvisioningException ex) => ex switch
+    {
+        TransportException t => t.Failure is TransportFailure.ClosedWithoutResponse or TransportFailure.ConnectionLost
+            or TransportFailure.Timeout or TransportFailure.ResponseTooLarge or TransportFailure.MalformedResponse,
+        InvalidResponseException => true,
+        _ => false,
+    };
+
+    /// <summary>Short step names for the one error line.</summary>
+    private static string StepName(ProvisioningStep step) => step switch
+    {
+        ProvisioningStep.Connect => "connect",
+        ProvisioningStep.ProtocolVersion => "proto-ver",
+        ProvisioningStep.Session => "session",
+        ProvisioningStep.CustomConfig => "custom config",
+        ProvisioningStep.CustomData => "custom data",
+        ProvisioningStep.Scan => "scan",
+        ProvisioningStep.Control => "control",
+        ProvisioningStep.SetConfig => "set Wi-Fi config",
+        ProvisioningStep.ApplyConfig => "apply Wi-Fi config",
+        _ => "Wi-Fi status",
+    };
+
     private int StepFailed(ProvisioningStep step, string message, Exception? ex = null)
     {
+        // The one error line names the step, then the cause.
+        var name = StepName(step);
+        if (!message.StartsWith(name, StringComparison.OrdinalIgnoreCase))
+        {
+            message = step == ProvisioningStep.Status
+                ? $"{name}: outcome unknown: {message}" + (_applyAnswerLost is { } lost ? $" (the answer to apply was lost: {lost})" : string.Empty)
+                : $"{name} failed: {message}";
+        }
+
         var (code, line) = step switch
         {
             ProvisioningStep.Connect => (ExitCodes.NoConnection, "---- Failed to establish connection ----"),
@@ -511,13 +564,13 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
 
     private int Fail(int code, string message, Exception? ex = null)
     {
-        error.WriteLine($"esp-prov: {message}");
+        error.WriteLine($"esp-prov: {OneLine(message)}");
         if (_verbose && ex is not null)
         {
             // Detail without a stack trace: the chain of causes.
             for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
             {
-                error.WriteLine($"  caused by {inner.GetType().Name}: {inner.Message}");
+                error.WriteLine($"  caused by {inner.GetType().Name}: {OneLine(inner.Message)}");
             }
         }
 
@@ -526,11 +579,17 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
 
     private void Out(string line) => output.WriteLine(line);
 
+    /// <summary>Device-supplied text: control characters and escape sequences never reach the terminal.</summary>
+    private static string Shown(string text) => ReplyValidation.Printable(text, 200);
+
+    /// <summary>An error message as exactly one line, whatever a device or the OS put in it.</summary>
+    private static string OneLine(string text) => ReplyValidation.Printable(text, 1000);
+
     private void Verbose(string line)
     {
         if (_verbose)
         {
-            output.WriteLine("  " + line);
+            output.WriteLine("  " + ReplyValidation.Printable(line, 4096));
         }
     }
 

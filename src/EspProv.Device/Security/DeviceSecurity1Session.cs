@@ -46,17 +46,7 @@ internal sealed class DeviceSecurity1Session : IDeviceSecuritySession
     public byte[]? HandleSessionRequest(ReadOnlySpan<byte> request)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        SessionData data;
-        try
-        {
-            data = SessionData.Parser.ParseFrom(request);
-        }
-        catch (InvalidProtocolBufferException)
-        {
-            return null;
-        }
-
-        if (data.SecVer != SecSchemeVersion.SecScheme1 || data.ProtoCase != SessionData.ProtoOneofCase.Sec1)
+        if (!DeviceSessionMessages.TryParse(request, SecSchemeVersion.SecScheme1, SessionData.ProtoOneofCase.Sec1, out var data))
         {
             return null;
         }

@@ -135,17 +135,7 @@ internal sealed class DeviceSecurity2Session : IDeviceSecuritySession
     public byte[]? HandleSessionRequest(ReadOnlySpan<byte> request)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        SessionData data;
-        try
-        {
-            data = SessionData.Parser.ParseFrom(request);
-        }
-        catch (InvalidProtocolBufferException)
-        {
-            return null;
-        }
-
-        if (data.SecVer != SecSchemeVersion.SecScheme2 || data.ProtoCase != SessionData.ProtoOneofCase.Sec2)
+        if (!DeviceSessionMessages.TryParse(request, SecSchemeVersion.SecScheme2, SessionData.ProtoOneofCase.Sec2, out var data))
         {
             return null;
         }

@@ -7,7 +7,7 @@ public sealed class ProtocolVersionMismatchException : ProvisioningException
 {
     /// <summary>Creates the exception.</summary>
     public ProtocolVersionMismatchException(string expected, string actual)
-        : base($"protocol version mismatch: expected '{expected}', device reports '{actual}'", ProvisioningStep.ProtocolVersion, "proto-ver")
+        : base($"protocol version mismatch: expected '{Provisioning.ReplyValidation.Printable(expected)}', device reports '{Provisioning.ReplyValidation.Printable(actual)}'", ProvisioningStep.ProtocolVersion, "proto-ver")
     {
         Expected = expected;
         Actual = actual;

@@ -42,6 +42,7 @@ internal static class ProtocolMapping
                 break;
             case RespGetStatus.StateOneofCase.Connected:
                 var c = response.Connected;
+                ValidateConnected(c, endpoint);
                 connection = new WifiConnectionInfo(c.Ip4Addr, Encoding.UTF8.GetString(c.Ssid.Span).TrimEnd('\0'), c.Bssid.ToByteArray(), c.Channel,
                     Enum.IsDefined((WifiAuthMode)(int)c.AuthMode) ? (WifiAuthMode)(int)c.AuthMode : WifiAuthMode.Open);
                 break;
@@ -56,5 +57,36 @@ internal static class ProtocolMapping
         }
 
         return new WifiStatus(state, reason, state == WifiConnectionState.Connected ? connection : null, attempts);
+    }
+
+    /// <summary>A Connected answer is the one verdict that means success: every field must be what firmware sends.</summary>
+    private static void ValidateConnected(WifiConnectedState c, string endpoint)
+    {
+        string? problem = null;
+        if (!ReplyValidation.IsIPv4(c.Ip4Addr))
+        {
+            problem = $"an IPv4 address '{ReplyValidation.Printable(c.Ip4Addr, 20)}'";
+        }
+        else if (c.Ssid.Length > ReplyValidation.MaxSsidBytes)
+        {
+            problem = $"a {c.Ssid.Length}-byte SSID";
+        }
+        else if (c.Bssid.Length is not (0 or 6))
+        {
+            problem = $"a {c.Bssid.Length}-byte BSSID";
+        }
+        else if (c.Channel is < 0 or > ReplyValidation.MaxChannel)
+        {
+            problem = $"channel {c.Channel}";
+        }
+        else if (!Enum.IsDefined(c.AuthMode))
+        {
+            problem = $"auth mode {(int)c.AuthMode}";
+        }
+
+        if (problem is not null)
+        {
+            throw new InvalidResponseException(endpoint, $"/{endpoint}: the device's Connected answer has {problem} (garbled?)") { Step = ProvisioningStep.Status };
+        }
     }
 }

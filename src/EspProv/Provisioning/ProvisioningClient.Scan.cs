@@ -8,6 +8,9 @@ namespace EspProv.Provisioning;
 
 public sealed partial class ProvisioningClient
 {
+    /// <summary>Most scan results accepted from a device.</summary>
+    private const uint MaxScanResults = 1024;
+
     /// <summary>
     /// Asks the device to scan for Wi-Fi networks (<c>prov-scan</c>, needs the <c>wifi_scan</c> capability) and reads
     /// all results page by page. Returns them in the device's order (firmware sorts by RSSI, strongest first).
@@ -44,6 +47,13 @@ public sealed partial class ProvisioningClient
             await Task.Delay(TimeSpan.FromMilliseconds(200), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
 
+        if (status.ResultCount > MaxScanResults)
+        {
+            // Firmware keeps at most CONFIG_WIFI_PROV_SCAN_MAX_ENTRIES (default 16); a huge count is garbage and would
+            // otherwise drive an unbounded paging loop.
+            throw new InvalidResponseException(Endpoints.Scan, $"/{Endpoints.Scan}: the device claims {status.ResultCount} scan results (at most {MaxScanResults} are plausible)") { Step = ProvisioningStep.Scan };
+        }
+
         Log($"prov-scan ScanStatus -> finished, {status.ResultCount} results");
         var networks = new List<WifiNetwork>((int)Math.Min(status.ResultCount, 256));
         for (uint index = 0; index < status.ResultCount;)
@@ -60,6 +70,12 @@ public sealed partial class ProvisioningClient
 
             foreach (var e in entries)
             {
+                if (e.Ssid.Length > ReplyValidation.MaxSsidBytes || e.Bssid.Length is not (0 or 6) || e.Channel > ReplyValidation.MaxChannel)
+                {
+                    throw new InvalidResponseException(Endpoints.Scan,
+                        $"/{Endpoints.Scan}: a scan result has a {e.Ssid.Length}-byte SSID, {e.Bssid.Length}-byte BSSID, channel {e.Channel} (garbled?)") { Step = ProvisioningStep.Scan };
+                }
+
                 networks.Add(new WifiNetwork(Encoding.UTF8.GetString(e.Ssid.Span).TrimEnd('\0'), e.Ssid.ToByteArray(), e.Bssid.ToByteArray(),
                     (int)e.Channel, e.Rssi, Enum.IsDefined((WifiAuthMode)(int)e.Auth) ? (WifiAuthMode)(int)e.Auth : WifiAuthMode.Open));
             }

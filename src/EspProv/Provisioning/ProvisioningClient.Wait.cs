@@ -101,7 +101,7 @@ public sealed partial class ProvisioningClient
             {
                 throw new StatusUnknownException(StatusOutcome.Unknown,
                     "the device stopped answering after the credentials were applied; it has probably joined the network "
-                    + "(and switched channel, which drops its soft AP). Check the router or the device's console to confirm", last);
+                    + $"(and switched channel, which drops its soft AP). Check the router or the device's console to confirm (last error: {last.Message})", last);
             }
 
             await Task.Delay(delay, clock, cancellationToken).ConfigureAwait(false);

@@ -143,7 +143,8 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
     private static SessionFailedException SessionTransportFailure(ISecuritySession session, TransportException ex)
     {
         var stage = session.Stage;
-        if (ex.Failure is TransportFailure.ClosedWithoutResponse or TransportFailure.ConnectionLost && session.CredentialHint is { } hint)
+        // Only a close with no answer at all is firmware's way of rejecting a proof; a cut-off answer is a link fault.
+        if (ex.Failure is TransportFailure.ClosedWithoutResponse && session.CredentialHint is { } hint)
         {
             return new SessionFailedException(SessionFailureReason.CredentialsRejected, stage,
                 $"session failed at {stage}: the device closed the connection without a response ({hint})", ex);
@@ -166,6 +167,11 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
         Log($"custom-config: info '{info}', version {version}");
         var reply = await ExchangeAsync(ProvisioningStep.CustomConfig, Endpoints.CustomConfig, request, cancellationToken).ConfigureAwait(false);
         var response = ParseMessage(ProvisioningStep.CustomConfig, Endpoints.CustomConfig, CustomConfigResponse.Parser, reply);
+        if (!Enum.IsDefined(response.Status))
+        {
+            throw new InvalidResponseException(Endpoints.CustomConfig, $"/{Endpoints.CustomConfig}: the device answered an undefined status {(int)response.Status} (garbled?)") { Step = ProvisioningStep.CustomConfig };
+        }
+
         Log($"custom-config -> {response.Status}");
         if (response.Status != CustomConfigStatus.ConfigSuccess)
         {
@@ -319,17 +325,8 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
     }
 
     private static T ParseMessage<T>(ProvisioningStep step, string endpoint, MessageParser<T> parser, byte[] bytes)
-        where T : IMessage<T>
-    {
-        try
-        {
-            return parser.ParseFrom(bytes);
-        }
-        catch (InvalidProtocolBufferException ex)
-        {
-            throw new InvalidResponseException(endpoint, $"/{endpoint}: the device's reply is not a valid {typeof(T).Name} message", ex) { Step = step };
-        }
-    }
+        where T : IMessage<T>, IEquatable<T> =>
+        ReplyValidation.Parse(step, endpoint, parser, bytes);
 
     private WiFiConfigPayload ParseConfigReply(ProvisioningStep step, byte[] reply, WiFiConfigMsgType expectedType, WiFiConfigPayload.PayloadOneofCase expectedCase)
     {
@@ -339,7 +336,7 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
             // A reply of the wrong kind is never taken for success; the session may be out of step.
             DropSession();
             throw new InvalidResponseException(Endpoints.Config,
-                $"/{Endpoints.Config}: expected {expectedType}, the device answered {payload.Msg} ({payload.PayloadCase})") { Step = step };
+                $"/{Endpoints.Config}: expected {expectedType}, the device answered {payload.Msg} with {(payload.PayloadCase == WiFiConfigPayload.PayloadOneofCase.None ? "no payload" : payload.PayloadCase)} (garbled?)") { Step = step };
         }
 
         return payload;

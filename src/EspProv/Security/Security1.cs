@@ -222,19 +222,11 @@ internal sealed class Security1Session : ISecuritySession
         return null;
     }
 
-    private static Sec1Payload ParsePayload(ReadOnlySpan<byte> response, string stage)
-    {
-        var data = SessionMessages.Parse(response, stage);
-        if (data.SecVer != SecSchemeVersion.SecScheme1 || data.ProtoCase != SessionData.ProtoOneofCase.Sec1)
-        {
-            throw SessionMessages.WrongScheme(stage, 1, data);
-        }
-
-        return data.Sec1;
-    }
+    private static Sec1Payload ParsePayload(ReadOnlySpan<byte> response, string stage) =>
+        SessionMessages.ParseScheme(response, stage, SecSchemeVersion.SecScheme1, SessionData.ProtoOneofCase.Sec1).Sec1;
 
     private static SessionFailedException Fail(SessionFailureReason reason, string stage, string what) =>
-        new(reason, stage, $"session failed at {stage}: {what}");
+        SessionMessages.Fail(reason, stage, what);
 
     public byte[] Encrypt(ReadOnlySpan<byte> plaintext) => RequireCipher().Transform(plaintext);
 

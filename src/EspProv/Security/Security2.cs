@@ -301,19 +301,11 @@ internal sealed class Security2Session : ISecuritySession
         return null;
     }
 
-    private static Sec2Payload ParsePayload(ReadOnlySpan<byte> response, string stage)
-    {
-        var data = SessionMessages.Parse(response, stage);
-        if (data.SecVer != SecSchemeVersion.SecScheme2 || data.ProtoCase != SessionData.ProtoOneofCase.Sec2)
-        {
-            throw SessionMessages.WrongScheme(stage, 2, data);
-        }
-
-        return data.Sec2;
-    }
+    private static Sec2Payload ParsePayload(ReadOnlySpan<byte> response, string stage) =>
+        SessionMessages.ParseScheme(response, stage, SecSchemeVersion.SecScheme2, SessionData.ProtoOneofCase.Sec2).Sec2;
 
     private static SessionFailedException Fail(SessionFailureReason reason, string stage, string what) =>
-        new(reason, stage, $"session failed at {stage}: {what}");
+        SessionMessages.Fail(reason, stage, what);
 
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">The session is not established, or (patch 1) its nonce counter is exhausted.</exception>

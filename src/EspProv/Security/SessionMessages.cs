@@ -20,6 +20,21 @@ internal static class SessionMessages
         }
     }
 
+    /// <summary>Parses a handshake response and requires the given scheme's payload.</summary>
+    public static SessionData ParseScheme(ReadOnlySpan<byte> response, string stage, SecSchemeVersion scheme, SessionData.ProtoOneofCase payload)
+    {
+        var data = Parse(response, stage);
+        if (data.SecVer != scheme || data.ProtoCase != payload)
+        {
+            throw WrongScheme(stage, (int)scheme, data);
+        }
+
+        return data;
+    }
+
+    public static SessionFailedException Fail(SessionFailureReason reason, string stage, string what) =>
+        new(reason, stage, $"session failed at {stage}: {what}");
+
     public static SessionFailedException WrongScheme(string stage, int expected, SessionData data) =>
         new(SessionFailureReason.ProtocolError, stage,
             $"session failed at {stage}: the device answered with security {(int)data.SecVer} ({data.ProtoCase}), not security {expected}; try --sec_ver {(int)data.SecVer}");

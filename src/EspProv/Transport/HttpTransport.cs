@@ -326,8 +326,16 @@ public sealed class HttpTransport : IProvisioningTransport
         }
 
         var written = ComposeRequest(_request, endpoint, body.Span, cookie);
-        await _stream!.WriteAsync(_request.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
-        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _stream!.WriteAsync(_request.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
+            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Under security 0 a SetConfig body is the passphrase in clear: do not keep it in the reused buffer.
+            _request.AsSpan(0, written).Clear();
+        }
     }
 
     private static ReadOnlySpan<byte> RequestLine1 => "POST /"u8;

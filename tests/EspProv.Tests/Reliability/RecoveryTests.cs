@@ -1,0 +1,97 @@
+using EspProv.Device;
+using EspProv.Device.Security;
+using EspProv.Exceptions;
+using EspProv.Provisioning;
+using EspProv.Security;
+using EspProv.Tests.Support;
+using EspProv.Transport;
+using Google.Protobuf;
+
+namespace EspProv.Tests.Reliability;
+
+/// <summary>Recovery rules of issue #6: what is retried, what never is, and how sessions survive reconnects.</summary>
+public sealed class RecoveryTests
+{
+    private static readonly byte[] Sec0Response = [0x52, 0x05, 0x08, 0x01, 0xaa, 0x01, 0x00];
+
+    [Theory]
+    [InlineData(TransportFailure.ConnectionRefused)]
+    [InlineData(TransportFailure.ClosedWithoutResponse)]
+    [InlineData(TransportFailure.ConnectionLost)]
+    public async Task ProtoVer_IsRetried_OnTransientErrors_WithinItsBudget(TransportFailure failure)
+    {
+        var transport = new ScriptTransport(ScriptTransport.Fail(failure), ScriptTransport.Fail(failure), ScriptTransport.Reply("V0.1"u8.ToArray()));
+        await using var client = new ProvisioningClient(transport, new ProvisioningClientOptions { VersionRetries = 2 });
+        var info = await client.GetVersionAsync();
+        Assert.Equal("V0.1", info.Version);
+        Assert.Equal(3, transport.Sent.Count);
+        Assert.All(transport.Sent, s => Assert.Equal("proto-ver", s.Endpoint));
+    }
+
+    [Fact]
+    public async Task ProtoVer_GivesUp_AfterItsRetries_NamingTheStep()
+    {
+        var transport = new ScriptTransport(Enumerable.Repeat(ScriptTransport.Fail(TransportFailure.ConnectionRefused), 5).ToArray());
+        await using var client = new ProvisioningClient(transport, new ProvisioningClientOptions { VersionRetries = 2 });
+        var ex = await Assert.ThrowsAsync<TransportException>(() => client.GetVersionAsync());
+        Assert.Equal(ProvisioningStep.ProtocolVersion, ex.Step);
+        Assert.Equal(3, transport.Sent.Count);
+    }
+
+    [Theory]
+    [InlineData(TransportFailure.ClosedWithoutResponse)]
+    [InlineData(TransportFailure.Timeout)]
+    public async Task FailedEncryptedRequest_IsNeverResent_TheSessionIsDropped(TransportFailure failure)
+    {
+        var transport = new ScriptTransport(ScriptTransport.Reply(Sec0Response), ScriptTransport.Fail(failure));
+        await using var client = new ProvisioningClient(transport);
+        await client.EstablishSessionAsync(Security0.Instance);
+        await Assert.ThrowsAsync<TransportException>(() => client.SetWifiConfigAsync(new WifiCredentials("net", "password")));
+        Assert.False(client.HasSession);
+        var again = await Assert.ThrowsAsync<SessionNotEstablishedException>(() => client.ApplyWifiConfigAsync());
+        Assert.Equal(ProvisioningStep.ApplyConfig, again.Step);
+        Assert.Equal(2, transport.Sent.Count); // nothing went out on the dropped session
+    }
+
+    [Fact]
+    public async Task StatusPoll_AfterAFailedPoll_UsesANewHandshakeOnANewSession()
+    {
+        var connected = new Protocol.WiFiConfigPayload
+        {
+            Msg = Protocol.WiFiConfigMsgType.TypeRespGetStatus,
+            RespGetStatus = new Protocol.RespGetStatus
+            {
+                StaState = Protocol.WifiStationState.Connected,
+                Connected = new Protocol.WifiConnectedState { Ip4Addr = "192.168.1.42", Ssid = Google.Protobuf.ByteString.CopyFromUtf8("net"), Channel = 6 },
+            },
+        }.ToByteArray();
+        var transport = new ScriptTransport(
+            ScriptTransport.Reply(Sec0Response), ScriptTransport.Fail(TransportFailure.ConnectionLost),
+            ScriptTransport.Reply(Sec0Response), ScriptTransport.Reply(connected));
+        await using var client = new ProvisioningClient(transport);
+        await client.EstablishSessionAsync(Security0.Instance);
+        var connection = await client.WaitForConnectionAsync();
+        Assert.Equal("192.168.1.42", connection.IPAddress);
+        Assert.Equal(["prov-session", "prov-config", "prov-session", "prov-config"], transport.Sent.Select(s => s.Endpoint));
+        Assert.Equal(1, transport.Resets);
+    }
+
+    [Fact]
+    public async Task CookieFirmware_IdleLinkDrop_Reconnects_AndKeepsTheSession()
+    {
+        await using var device = await SimulatedDevice.StartAsync(new SimulatedDeviceOptions
+        {
+            Port = 0, Flavor = DeviceFlavor.Idf, Security = new DeviceSecurity1("abcd1234"), ConnectDelay = TimeSpan.FromMilliseconds(50),
+        });
+        await using var proxy = FaultProxy.At(device.EndPoint.Port, FaultProxy.Steps.SetConfig, FaultKind.Disconnect,
+            [FaultProxy.Steps.Version, FaultProxy.Steps.Command0, FaultProxy.Steps.Command1, FaultProxy.Steps.SetConfig]);
+        await using var transport = new HttpTransport(DeviceAddress.Parse(proxy.Endpoint));
+        await using var client = new ProvisioningClient(transport);
+        await client.GetVersionAsync();
+        await client.EstablishSessionAsync(new Security1("abcd1234"));
+        await Task.Delay(100); // the link drops while idle
+        await client.SetWifiConfigAsync(new WifiCredentials("myssid", "mypassword"));
+        Assert.Equal(2, proxy.Connections);
+        Assert.Equal(1, device.SessionsCreated);
+    }
+}
