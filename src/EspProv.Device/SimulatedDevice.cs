@@ -62,7 +62,7 @@ public sealed class SimulatedDevice : IAsyncDisposable
     /// <summary>One-shot faults to inject into the next request for an endpoint.</summary>
     public DeviceFaults Faults { get; }
 
-    /// <summary>Every request received so far, in order, with its outcome.</summary>
+    /// <summary>The requests received so far, in order, with their outcome (the newest 10,000, so memory stays flat under load).</summary>
     public IReadOnlyList<DeviceRequest> Requests => _server.Requests;
 
     /// <summary>The Wi-Fi station's current state.</summary>

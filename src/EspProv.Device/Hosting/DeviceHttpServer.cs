@@ -15,6 +15,9 @@ internal sealed class DeviceHttpServer : IDisposable
 {
     public const int MaxBodyLength = 4096;
 
+    /// <summary>Requests kept for <see cref="Requests"/>: the newest ones, so a device serving a load test stays in constant memory.</summary>
+    public const int MaxRecordedRequests = 10_000;
+
     private readonly DeviceCore _core;
     private readonly SimulatedDeviceOptions _options;
     private readonly DeviceFaults _faults;
@@ -23,7 +26,7 @@ internal sealed class DeviceHttpServer : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Lock _lock = new();
     private readonly Dictionary<long, ConnectionContext> _open = [];
-    private readonly List<DeviceRequest> _requests = [];
+    private readonly Queue<DeviceRequest> _requests = new();
     private long _nextConnection;
 
     public DeviceHttpServer(DeviceCore core, SimulatedDeviceOptions options, DeviceFaults faults, Action<string> log)
@@ -229,10 +232,18 @@ internal sealed class DeviceHttpServer : IDisposable
     {
         lock (_lock)
         {
-            _requests.Add(request);
+            if (_requests.Count == MaxRecordedRequests)
+            {
+                _requests.Dequeue();
+            }
+
+            _requests.Enqueue(request);
         }
 
-        _log(request.ToString());
+        if (_options.Log is not null)
+        {
+            _log(request.ToString());
+        }
     }
 
     public void Dispose() => _gate.Dispose();
