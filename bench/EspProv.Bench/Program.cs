@@ -10,7 +10,9 @@ internal static class Program
           micro [BenchmarkDotNet args]     micro-benchmarks, e.g.: micro --filter '*'
           startup --exe out/esp-prov [--runs 50] [-- args]
                                            process wall time and peak RSS of one command line (default --help)
-          load [--devices 16] [--seconds 10] [--sec 0|1|2] [--warmup 2]
+          e2e --exe out/esp-prov [--sec 1] [--runs 30]
+                                           wall time and peak RSS of whole esp-prov provisioning runs
+          load [--devices 16] [--seconds 10] [--sec 0|1|2] [--warmup 5]
                                            complete flows against a re-arming simulated fleet on loopback
         """;
 
@@ -25,6 +27,8 @@ internal static class Program
                 return 0;
             case "startup":
                 return await StartupCommand.RunAsync(new BenchArgs(rest));
+            case "e2e":
+                return await EndToEndCommand.RunAsync(new BenchArgs(rest));
             case "load":
                 return await LoadCommand.RunAsync(new BenchArgs(rest));
             default:

@@ -65,7 +65,7 @@ public sealed class SimulatedDevice : IAsyncDisposable
     /// <summary>One-shot faults to inject into the next request for an endpoint.</summary>
     public DeviceFaults Faults { get; }
 
-    /// <summary>The requests received so far (the most recent <see cref="SimulatedDeviceOptions.MaxRecordedRequests"/>), in order, with their outcome.</summary>
+    /// <summary>The requests received so far, in order, with their outcome (the newest <see cref="SimulatedDeviceOptions.MaxRecordedRequests"/>, default 10,000, so memory stays flat under load).</summary>
     public IReadOnlyList<DeviceRequest> Requests => _server.Requests;
 
     /// <summary>The Wi-Fi station's current state.</summary>

@@ -7,8 +7,9 @@ namespace EspProv.Bench.Micro;
 
 /// <summary>
 /// Message encryption on an established session: one request/reply round trip of <see cref="Size"/>-byte messages
-/// (client encrypt → device decrypt → device encrypt → client decrypt), reported per operation. The floor is the
-/// BCL's AES-256-GCM on the same bytes into a preallocated buffer (security 2, patch 1 uses it directly).
+/// (client encrypt → device decrypt → device encrypt → client decrypt), reported per operation. The floors are the
+/// raw ciphers on the same bytes into preallocated buffers: AES-256 block encryption of Size bytes of counter blocks
+/// (the keystream of security 1's CTR, AES-NI engine) and the BCL's AES-256-GCM (security 2 patch 1 uses it directly).
 /// </summary>
 [MemoryDiagnoser]
 public class MessageCipherBenchmarks
@@ -25,8 +26,10 @@ public class MessageCipherBenchmarks
     [Params(64, 1024)]
     public int Size { get; set; }
 
-    [Params("sec2p1", "sec2p0")]
-    public string Scheme { get; set; } = "sec2p1";
+    [Params("sec1", "sec2p1", "sec2p0")]
+    public string Scheme { get; set; } = "sec1";
+
+    private Org.BouncyCastle.Crypto.IBlockCipher _aes = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -36,6 +39,8 @@ public class MessageCipherBenchmarks
         _ciphertext = new byte[Size];
         _tag = new byte[16];
         _aesGcm = new AesGcm(new byte[32], 16);
+        _aes = Org.BouncyCastle.Crypto.AesUtilities.CreateEngine();
+        _aes.Init(true, new Org.BouncyCastle.Crypto.Parameters.KeyParameter(new byte[32]));
         var patch = Scheme == "sec2p0" ? 0 : 1;
         var replay = Create(Scheme, patch);
         (_client, _device) = replay.Establish();
@@ -43,6 +48,7 @@ public class MessageCipherBenchmarks
 
     internal static HandshakeReplay Create(string scheme, int patch) => scheme switch
     {
+        "sec1" => new HandshakeReplay(() => new Security1("abcd1234", new RepeatingRandom(10)), new DeviceSecurity1("abcd1234", new RepeatingRandom(20))),
         _ => new HandshakeReplay(
             () => new Security2("wifiprov", "abcd1234", patch, new RepeatingRandom(10)),
             DeviceSecurity2.FromPassword("wifiprov", "abcd1234", new byte[16], patch, new RepeatingRandom(20))),
@@ -54,6 +60,17 @@ public class MessageCipherBenchmarks
         _client.Dispose();
         _device.Dispose();
         _aesGcm.Dispose();
+    }
+
+    [Benchmark(Description = "AES-256 blocks, CTR keystream (floor)")]
+    public byte[] AesFloor()
+    {
+        for (var i = 0; i + 16 <= _message.Length; i += 16)
+        {
+            _aes.ProcessBlock(_message.AsSpan(i, 16), _ciphertext.AsSpan(i, 16));
+        }
+
+        return _ciphertext;
     }
 
     [Benchmark(Description = "AES-256-GCM encrypt (floor)")]

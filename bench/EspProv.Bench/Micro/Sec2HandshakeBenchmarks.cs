@@ -17,8 +17,23 @@ public class Sec2HandshakeBenchmarks
         () => new Security2("wifiprov", "abcd1234", 1, new RepeatingRandom(10)),
         DeviceSecurity2.FromPassword("wifiprov", "abcd1234", new byte[16], 1, new RepeatingRandom(20)));
 
+    private System.Numerics.BigInteger _base;
+    private System.Numerics.BigInteger _exponent;
+
     [GlobalSetup]
-    public void Setup() => _replay.Record();
+    public void Setup()
+    {
+        _replay.Record();
+        var exponent = new byte[32];
+        new RepeatingRandom(3).Fill(exponent);
+        exponent[0] |= 0x80;
+        _exponent = EspProv.Security.Primitives.Srp6a.ToInteger(exponent);
+        _base = EspProv.Security.Primitives.Srp6a.PublicEphemeral(_exponent);
+    }
+
+    [Benchmark(Description = "ModPow 3072-bit, 256-bit exponent (floor)")]
+    public System.Numerics.BigInteger Floor() =>
+        System.Numerics.BigInteger.ModPow(_base, _exponent, EspProv.Security.Primitives.Srp6aGroup.N);
 
     [Benchmark(Description = "sec2 client handshake")]
     public void Client() => _replay.RunClient();

@@ -11,7 +11,7 @@ using EspProv.Transport;
 namespace EspProv.Bench.Timing;
 
 /// <summary>
-/// <c>load --devices 16 --seconds 10 [--sec 1] [--warmup 2]</c>: a re-arming simulated fleet (connect delay 0) on
+/// <c>load --devices 16 --seconds 10 [--sec 1] [--warmup 5]</c>: a re-arming simulated fleet (connect delay 0) on
 /// loopback and one client per device running complete provisioning flows back to back, each on a new connection like
 /// a new esp-prov run: proto-ver, session handshake, set config, apply, status until Connected. Client and devices share
 /// this process (and the machine's cores). Prints a progress line every 5 s (throughput, CPU use in % of one core, GC pause share, working set, GC heap, collections) and ends
@@ -27,7 +27,7 @@ internal static class LoadCommand
     {
         var deviceCount = args.Int("devices", 16);
         var seconds = args.Double("seconds", 10);
-        var warmup = args.Double("warmup", 2);
+        var warmup = args.Double("warmup", 5);
         var sec = args.Int("sec", 1);
         if (deviceCount < 1 || seconds <= 0 || warmup < 0 || sec is < 0 or > 2)
         {

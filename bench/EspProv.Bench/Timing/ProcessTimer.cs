@@ -66,6 +66,43 @@ internal static class ProcessTimer
         }
     }
 
+    /// <summary>
+    /// 3 warm-up runs (page cache), <paramref name="runs"/> timed runs, then 5 runs under GNU time for the peak RSS;
+    /// prints the table. Any run exiting non-zero fails the series.
+    /// </summary>
+    public static async Task<int> SeriesAsync(string title, string exe, IReadOnlyList<string> args, int runs)
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await RunOnceAsync(exe, args).ConfigureAwait(false);
+        }
+
+        var samples = new List<double>(runs);
+        for (var i = 0; i < runs; i++)
+        {
+            var (ms, code, output) = await RunOnceAsync(exe, args).ConfigureAwait(false);
+            if (code != 0)
+            {
+                await Console.Error.WriteLineAsync($"run {i} exited {code}:\n{output}").ConfigureAwait(false);
+                return 1;
+            }
+
+            samples.Add(ms);
+        }
+
+        double? peak = null;
+        for (var i = 0; i < 5; i++)
+        {
+            if (await PeakRssMiBAsync(exe, args).ConfigureAwait(false) is { } mib)
+            {
+                peak = Math.Max(peak ?? 0, mib);
+            }
+        }
+
+        Console.WriteLine(Table(title, samples, peak));
+        return 0;
+    }
+
     public static string Table(string title, IReadOnlyList<double> samples, double? peakMiB)
     {
         var sorted = samples.Order().ToArray();

@@ -15,6 +15,9 @@ internal sealed class DeviceHttpServer : IDisposable
 {
     public const int MaxBodyLength = 4096;
 
+    /// <summary>Requests kept for <see cref="Requests"/>: the newest ones, so a device serving a load test stays in constant memory.</summary>
+    public const int MaxRecordedRequests = 10_000;
+
     private readonly DeviceCore _core;
     private readonly SimulatedDeviceOptions _options;
     private readonly DeviceFaults _faults;
@@ -252,7 +255,10 @@ internal sealed class DeviceHttpServer : IDisposable
             _requestTotal++;
         }
 
-        _log(request.ToString());
+        if (_options.Log is not null)
+        {
+            _log(request.ToString());
+        }
     }
 
     public void Dispose() => _gate.Dispose();

@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Security.Cryptography;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Parameters;
 
 namespace EspProv.Security.Primitives;
 
@@ -10,14 +12,20 @@ namespace EspProv.Security.Primitives;
 /// wrapping). Every call continues where the last one stopped, mid-block included; encryption and decryption are
 /// the same XOR, and both directions share the stream.
 /// </summary>
+/// <remarks>
+/// The block cipher is BouncyCastle's AES-NI engine where the CPU has AES instructions (x64), else the platform's AES
+/// (OpenSSL, CNG, CommonCrypto): both constant-time. Preferring the managed engine keeps a security 1 run from loading
+/// OpenSSL on Linux at all, which costs ~4 MB of resident memory and start-up time for one key schedule and a few blocks.
+/// </remarks>
 internal sealed class AesCtrStream : IDisposable
 {
     public const int KeySize = 32;
     public const int CounterSize = 16;
     private const int BatchBlocks = 16;
 
-    private readonly Aes _aes;
-    private readonly ICryptoTransform _ecb;
+    private readonly IBlockCipher? _engine;
+    private readonly Aes? _aes;
+    private readonly ICryptoTransform? _ecb;
     private readonly byte[] _counter = new byte[CounterSize];
     private readonly byte[] _counterBlocks = new byte[BatchBlocks * 16];
     private readonly byte[] _keystream = new byte[BatchBlocks * 16];
@@ -36,13 +44,21 @@ internal sealed class AesCtrStream : IDisposable
             throw new ArgumentException($"CTR counter block must be {CounterSize} bytes", nameof(initialCounter));
         }
 
-        _aes = Aes.Create();
-        _aes.Mode = CipherMode.ECB;
-        _aes.Padding = PaddingMode.None;
-        _aes.SetKey(key);
+        // One cipher for the stream's life: the key schedule is set up once, not on every refill.
+        if (AesUtilities.IsHardwareAccelerated)
+        {
+            _engine = AesUtilities.CreateEngine();
+            _engine.Init(forEncryption: true, new KeyParameter(key));
+        }
+        else
+        {
+            _aes = Aes.Create();
+            _aes.Mode = CipherMode.ECB;
+            _aes.Padding = PaddingMode.None;
+            _aes.SetKey(key);
+            _ecb = _aes.CreateEncryptor();
+        }
 
-        // One encryptor for the stream's life: the key schedule is set up once, not on every refill.
-        _ecb = _aes.CreateEncryptor();
         initialCounter.CopyTo(_counter);
     }
 
@@ -85,8 +101,9 @@ internal sealed class AesCtrStream : IDisposable
 
     public void Dispose()
     {
-        _ecb.Dispose();
-        _aes.Dispose(); // SymmetricAlgorithm.Dispose zeroes its copy of the key
+        _ecb?.Dispose();
+        _aes?.Dispose(); // SymmetricAlgorithm.Dispose zeroes its copy of the key
+        // The BouncyCastle engine's round keys have no wipe in its API (see docs/reliability.md §6).
 
         // Unused keystream would decrypt the session's next bytes: wipe it with the counter state.
         CryptographicOperations.ZeroMemory(_keystream);
@@ -123,7 +140,14 @@ internal sealed class AesCtrStream : IDisposable
             Increment(_counter);
         }
 
-        if (_ecb.TransformBlock(_counterBlocks, 0, blocks * 16, _keystream, 0) != blocks * 16)
+        if (_engine is not null)
+        {
+            for (var b = 0; b < blocks; b++)
+            {
+                _engine.ProcessBlock(_counterBlocks.AsSpan(b * 16, 16), _keystream.AsSpan(b * 16, 16));
+            }
+        }
+        else if (_ecb!.TransformBlock(_counterBlocks, 0, blocks * 16, _keystream, 0) != blocks * 16)
         {
             throw new CryptographicException("AES-ECB produced an unexpected output length");
         }
