@@ -70,7 +70,7 @@ public sealed partial class DeviceHardeningTests
         await client.ApplyWifiConfigAsync();
         await client.WaitForConnectionAsync();
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"provisioning took {clock.Elapsed} next to a slow client");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"provisioning took {clock.Elapsed} next to a slow client holding its request for 5 s");
         Assert.True(await slow.IsClosedByDeviceAsync(), "LRU purge closes the slow connection");
     }
 

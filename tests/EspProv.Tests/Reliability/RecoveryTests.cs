@@ -105,7 +105,7 @@ public sealed class RecoveryTests
         await using var device = await SimulatedDevice.StartAsync(new SimulatedDeviceOptions
         {
             Port = 0, Flavor = flavor, Security = new DeviceSecurity1("abcd1234"), ConnectDelay = TimeSpan.FromMilliseconds(50),
-            IdleTimeout = TimeSpan.FromMilliseconds(150),
+            IdleTimeout = TimeSpan.FromMilliseconds(400),
         });
         await using var transport = new HttpTransport(new DeviceAddress("127.0.0.1", device.EndPoint.Port, false), new HttpTransportOptions { UseSessionCookie = transportCookies });
         var log = new List<string>();
