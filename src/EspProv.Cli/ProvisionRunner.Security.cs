@@ -1,0 +1,97 @@
+using System.Globalization;
+using EspProv.Provisioning;
+using EspProv.Security;
+
+namespace EspProv.Cli;
+
+/// <summary>Choosing and configuring the security scheme (from flags, the device's proto-ver, or prompts).</summary>
+internal sealed partial class ProvisionRunner
+{
+    private ISecurity? ChooseSecurity(ProvisionSettings settings, DeviceVersionInfo info)
+    {
+        int scheme;
+        if (settings.SecVer is { } explicitScheme)
+        {
+            scheme = explicitScheme;
+        }
+        else if (info.IsJson)
+        {
+            // esp_prov ignores prov.sec_ver; a security 2 device would then fail. Prefer it when present.
+            scheme = info.SecurityVersion ?? (info.HasCapability("no_sec") ? 0 : 1);
+            Out($"Security scheme determined to be: {scheme.ToString(CultureInfo.InvariantCulture)} (from the device's {(info.SecurityVersion is null ? "capabilities" : "sec_ver")})");
+        }
+        else
+        {
+            scheme = 1; // ESP8266 legacy firmware answers a plain string: esp_prov's default.
+        }
+
+        switch (scheme)
+        {
+            case 0:
+                return Security0.Instance;
+            case 1:
+                if (info.IsJson && settings.SecVer is null && info.HasCapability("no_pop") && settings.Pop.Length > 0)
+                {
+                    Out("---- Proof of Possession will be ignored ----");
+                    return new Security1(string.Empty);
+                }
+
+                var pop = settings.Pop;
+                if (info.IsJson && !info.HasCapability("no_pop") && pop.Length == 0)
+                {
+                    if (!terminal.IsInteractive)
+                    {
+                        Out("---- Proof of Possession argument not provided ----");
+                        Fail(ExitCodes.Usage, "the device requires a proof of possession for security 1: give it with --pop (it is on the device's label or console)");
+                        return null;
+                    }
+
+                    pop = terminal.ReadSecret("Proof of Possession required: ");
+                }
+
+                return new Security1(pop);
+            default:
+                var user = settings.Sec2Username;
+                var password = settings.Sec2Password;
+                if (string.IsNullOrEmpty(user) || string.IsNullOrEmpty(password))
+                {
+                    if (!terminal.IsInteractive)
+                    {
+                        Fail(ExitCodes.Usage, "security 2 needs a username and password: give --sec2_username and --sec2_pwd (or the device's --qr payload)");
+                        return null;
+                    }
+
+                    user = string.IsNullOrEmpty(user) ? terminal.ReadLine("Security 2 username: ") ?? string.Empty : user;
+                    password = string.IsNullOrEmpty(password) ? terminal.ReadSecret("Security 2 password: ") : password;
+                }
+
+                // Patch 1 devices say so in proto-ver; firmware that omits the key uses the older GCM variant (§7.4).
+                var patch = info.SecurityPatchVersion ?? 0;
+                Verbose($"security 2 with sec_patch_ver {patch.ToString(CultureInfo.InvariantCulture)} ({(patch >= 1 ? "12-byte counter nonce" : "static 16-byte IV")})");
+                return new Security2(user, password, patch);
+        }
+    }
+
+    private int GenerateCredentials(ProvisionSettings settings)
+    {
+        if (settings.SecVer != 2)
+        {
+            return Fail(ExitCodes.Usage, "--sec2_gen_cred needs --sec_ver 2");
+        }
+
+        if (string.IsNullOrEmpty(settings.Sec2Username) || string.IsNullOrEmpty(settings.Sec2Password))
+        {
+            return Fail(ExitCodes.Usage, "--sec2_gen_cred needs --sec2_username and --sec2_pwd");
+        }
+
+        if (settings.Sec2SaltLen is < 1 or > 256)
+        {
+            return Fail(ExitCodes.Usage, "--sec2_salt_len must be between 1 and 256");
+        }
+
+        var (salt, verifier) = Security2Credentials.Generate(settings.Sec2Username, settings.Sec2Password, settings.Sec2SaltLen);
+        Out("==== Salt-verifier for security scheme 2 (SRP6a) ====");
+        Out(Security2Credentials.FormatForFirmware(salt, verifier));
+        return ExitCodes.Success;
+    }
+}
