@@ -35,6 +35,9 @@ public sealed class SimulatedDevice : IAsyncDisposable
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _stopTask;
 
+    /// <summary>esp_http_server's <c>backlog_conn</c> default.</summary>
+    internal const int ListenBacklog = 5;
+
     private SimulatedDevice(DeviceCore core, DeviceHttpServer server, DeviceFaults faults, WebApplication app, IPEndPoint endPoint, SimulatedDeviceOptions options)
     {
         Faults = faults;
@@ -62,7 +65,7 @@ public sealed class SimulatedDevice : IAsyncDisposable
     /// <summary>One-shot faults to inject into the next request for an endpoint.</summary>
     public DeviceFaults Faults { get; }
 
-    /// <summary>The requests received so far, in order, with their outcome (the newest 10,000, so memory stays flat under load).</summary>
+    /// <summary>The requests received so far, in order, with their outcome (the newest <see cref="SimulatedDeviceOptions.MaxRecordedRequests"/>, default 10,000, so memory stays flat under load).</summary>
     public IReadOnlyList<DeviceRequest> Requests => _server.Requests;
 
     /// <summary>The Wi-Fi station's current state.</summary>
@@ -89,6 +92,15 @@ public sealed class SimulatedDevice : IAsyncDisposable
     /// <summary>TCP connections currently open (at most 1, like firmware).</summary>
     public int OpenConnections => _server.OpenConnections;
 
+    /// <summary>Requests received since start (also those <see cref="Requests"/> no longer keeps).</summary>
+    public long RequestTotal => _server.RequestTotal;
+
+    /// <summary>TCP connections accepted since start.</summary>
+    public long ConnectionsAccepted => _server.ConnectionsAccepted;
+
+    /// <summary>Connection handlers still running: the open connection plus purged ones still winding down.</summary>
+    public int ConnectionHandlersRunning => _server.HandlersRunning;
+
     /// <summary>Completes when the HTTP server has stopped (auto-stop, <see cref="StopAsync"/> or dispose).</summary>
     public Task Stopped => _stopped.Task;
 
@@ -109,6 +121,8 @@ public sealed class SimulatedDevice : IAsyncDisposable
             builder.Logging.ClearProviders();
             builder.Services.AddSingleton<IHostLifetime, NoConsoleLifetime>();
             builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(2));
+            // esp_http_server's listen backlog is 5 (PROTOCOL.md §3.1).
+            builder.WebHost.UseSockets(sockets => sockets.Backlog = ListenBacklog);
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 kestrel.AddServerHeader = false;

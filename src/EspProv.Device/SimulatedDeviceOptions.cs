@@ -60,6 +60,9 @@ public sealed class SimulatedDeviceOptions
     /// <summary>How long an idle keep-alive connection stays open. Default 5 minutes (firmware: until the client or LRU purge closes it).</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How many requests <see cref="SimulatedDevice.Requests"/> keeps (the most recent). Default 10,000, so a long-running or flooded device does not grow without bound.</summary>
+    public int MaxRecordedRequests { get; init; } = Hosting.DeviceHttpServer.MaxRecordedRequests;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -99,6 +102,11 @@ public sealed class SimulatedDeviceOptions
             throw new ArgumentOutOfRangeException(nameof(IdleTimeout), IdleTimeout, "must be positive");
         }
 
+        if (MaxRecordedRequests < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxRecordedRequests), MaxRecordedRequests, "must be at least 1");
+        }
+
         if (Security is { Scheme: SecurityScheme.Sec2 } && Flavor == DeviceFlavor.Esp8266)
         {
             throw new ArgumentException("ESP8266 firmware has no security 2", nameof(Security));
@@ -121,5 +129,6 @@ public sealed class SimulatedDeviceOptions
         Log = Log,
         ReceiveTimeout = ReceiveTimeout,
         IdleTimeout = IdleTimeout,
+        MaxRecordedRequests = MaxRecordedRequests,
     };
 }

@@ -15,6 +15,9 @@ internal sealed class ProvisioningManager : IDisposable
     public const int MaxScanEntries = 16;
 
     private const int MaxCustomInfoBytes = 127;
+
+    /// <summary>Custom-config and custom-data records kept (the most recent), so a client cannot grow the device without bound.</summary>
+    internal const int MaxRecords = 256;
     private static readonly TimeSpan CleanupDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan StopAfterGotIp = TimeSpan.FromSeconds(30);
 
@@ -289,6 +292,11 @@ internal sealed class ProvisioningManager : IDisposable
         var kept = CString(bytes, MaxCustomInfoBytes);
         lock (_lock)
         {
+            if (_customConfigs.Count >= MaxRecords)
+            {
+                _customConfigs.RemoveAt(0);
+            }
+
             _customConfigs.Add(new CustomConfigRecord(System.Text.Encoding.UTF8.GetString(kept), version));
         }
 
@@ -299,6 +307,11 @@ internal sealed class ProvisioningManager : IDisposable
     {
         lock (_lock)
         {
+            if (_customData.Count >= MaxRecords)
+            {
+                _customData.RemoveAt(0);
+            }
+
             _customData.Add(data);
         }
 

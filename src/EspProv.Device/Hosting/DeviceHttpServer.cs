@@ -28,6 +28,8 @@ internal sealed class DeviceHttpServer : IDisposable
     private readonly Dictionary<long, ConnectionContext> _open = [];
     private readonly Queue<DeviceRequest> _requests = new();
     private long _nextConnection;
+    private long _requestTotal;
+    private int _handlersRunning;
 
     public DeviceHttpServer(DeviceCore core, SimulatedDeviceOptions options, DeviceFaults faults, Action<string> log)
     {
@@ -49,6 +51,15 @@ internal sealed class DeviceHttpServer : IDisposable
         }
     }
 
+    /// <summary>Requests received since start, including those no longer kept in <see cref="Requests"/>.</summary>
+    public long RequestTotal => Interlocked.Read(ref _requestTotal);
+
+    /// <summary>Connections accepted since start.</summary>
+    public long ConnectionsAccepted => Interlocked.Read(ref _nextConnection);
+
+    /// <summary>Connection handlers still running, including purged connections that are winding down.</summary>
+    public int HandlersRunning => Volatile.Read(ref _handlersRunning);
+
     public int OpenConnections
     {
         get
@@ -63,6 +74,7 @@ internal sealed class DeviceHttpServer : IDisposable
     public async Task HandleConnectionAsync(ConnectionContext connection)
     {
         var id = Interlocked.Increment(ref _nextConnection);
+        Interlocked.Increment(ref _handlersRunning);
         PurgeOthersAndAdd(id, connection);
         var closeRequested = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, closeRequested);
@@ -110,6 +122,7 @@ internal sealed class DeviceHttpServer : IDisposable
             finally
             {
                 _gate.Release();
+                Interlocked.Decrement(ref _handlersRunning);
             }
         }
     }
@@ -232,12 +245,14 @@ internal sealed class DeviceHttpServer : IDisposable
     {
         lock (_lock)
         {
-            if (_requests.Count == MaxRecordedRequests)
+            // Bounded: a long-running or flooded device keeps only the most recent requests.
+            if (_requests.Count >= _options.MaxRecordedRequests)
             {
                 _requests.Dequeue();
             }
 
             _requests.Enqueue(request);
+            _requestTotal++;
         }
 
         if (_options.Log is not null)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using EspProv.Device.Security;
 
 namespace EspProv.Device.Protocomm;
@@ -69,7 +70,7 @@ internal sealed class ProtocommCore : IDisposable
 
         if (cookie is not null && cookie.Length <= MaxCookieLength)
         {
-            if (string.Equals(cookie, "session=" + current.Id.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal))
+            if (CookieMatches(cookie, current.Id))
             {
                 // The client speaks cookies: the socket no longer identifies the session.
                 current.SocketId = -1;
@@ -80,6 +81,21 @@ internal sealed class ProtocommCore : IDisposable
         }
 
         return current.SocketId == connectionId;
+    }
+
+    /// <summary>
+    /// True if <paramref name="cookie"/> is exactly <c>session=&lt;id&gt;</c>. The id is a bearer secret, so the bytes are
+    /// compared in constant time (no early exit that would let response timing reveal a matching prefix).
+    /// </summary>
+    internal static bool CookieMatches(string cookie, uint id)
+    {
+        Span<byte> expected = stackalloc byte[MaxCookieLength + 1];
+        "session="u8.CopyTo(expected);
+        id.TryFormat(expected[8..], out var digits, default, CultureInfo.InvariantCulture);
+        Span<byte> received = stackalloc byte[MaxCookieLength + 1];
+        var length = Encoding.Latin1.GetBytes(cookie.AsSpan(0, Math.Min(cookie.Length, MaxCookieLength)), received);
+        return length == 8 + digits
+            && CryptographicOperations.FixedTimeEquals(received[..length], expected[..length]);
     }
 
     /// <summary>A socket closed: ESP-IDF stops recognising the session by that socket (the cookie still works).</summary>

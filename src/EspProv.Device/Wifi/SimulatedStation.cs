@@ -148,7 +148,7 @@ internal sealed class SimulatedStation : IDisposable
         }
 
         // An open AP accepts the station whatever passphrase it holds; a protected one needs the exact passphrase.
-        var ok = best.AuthMode == WifiAuthMode.Open || Encoding.UTF8.GetBytes(best.Passphrase).AsSpan().SequenceEqual(passphrase);
+        var ok = best.AuthMode == WifiAuthMode.Open || System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(best.Passphrase), passphrase);
         return ok
             ? new StationStatus(WifiConnectionState.Connected, null, best)
             : new StationStatus(WifiConnectionState.ConnectionFailed, WifiFailureReason.AuthError, null);

@@ -28,6 +28,9 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
     private ISecurity? _security;
     private ISecuritySession? _session;
 
+    // The transport connection the session's handshake ended on (see IProvisioningTransport.PrepareAsync).
+    private long _sessionConnection;
+
     /// <summary>True while a security session is established and in step with the device.</summary>
     public bool HasSession => _session is { IsEstablished: true };
 
@@ -117,6 +120,7 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
                 byte[] response;
                 try
                 {
+                    _sessionConnection = (await _transport.PrepareAsync(cancellationToken).ConfigureAwait(false)).ConnectionId;
                     Log($"prov-session {session.Stage}: sending {request.Length} B {Convert.ToHexStringLower(request)}");
                     response = await _transport.SendAsync(Endpoints.Session, request, cancellationToken).ConfigureAwait(false);
                     Log($"prov-session {session.Stage}: received {response.Length} B {Convert.ToHexStringLower(response)}");
@@ -297,6 +301,7 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
             };
         }
 
+        session = await EnsureSessionOnLinkAsync(step, session, cancellationToken).ConfigureAwait(false);
         var ciphertext = session.Encrypt(plaintext.Span);
         byte[] response;
         try
@@ -322,6 +327,35 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
         }
 
         return decrypted;
+    }
+
+    /// <summary>
+    /// Before an encrypted request: if the transport had to open a new connection since the handshake (the device closed
+    /// the idle one) and the device does not follow sessions by cookie (ESP8266, cookie-less ESP-IDF), the device has
+    /// already discarded the session, so the request would be lost. Run a new handshake on the new connection first.
+    /// With a session cookie the device still knows the session: keep it.
+    /// </summary>
+    private async Task<ISecuritySession> EnsureSessionOnLinkAsync(ProvisioningStep step, ISecuritySession session, CancellationToken cancellationToken)
+    {
+        TransportLink link;
+        try
+        {
+            link = await _transport.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProvisioningException ex)
+        {
+            ex.Step ??= step;
+            throw;
+        }
+
+        if (link.ConnectionId == _sessionConnection || link.SessionCookie)
+        {
+            return session;
+        }
+
+        Log($"the connection was re-opened and the device keys sessions by connection (no session cookie): new handshake before {step}");
+        await EstablishSessionAsync(_security!, cancellationToken).ConfigureAwait(false);
+        return _session!;
     }
 
     private static T ParseMessage<T>(ProvisioningStep step, string endpoint, MessageParser<T> parser, byte[] bytes)

@@ -40,6 +40,7 @@ public sealed class HttpTransport : IProvisioningTransport
     private string? _cookie;
     private bool _disposed;
     private long _firstRequestTimestamp;
+    private long _connectionId;
 
     /// <summary>Creates a transport for <paramref name="address"/>. No connection is made until the first request.</summary>
     public HttpTransport(DeviceAddress address, HttpTransportOptions? options = null)
@@ -60,17 +61,30 @@ public sealed class HttpTransport : IProvisioningTransport
     /// <summary>True while a connection to the device is open.</summary>
     public bool IsConnected => _stream is not null;
 
+    /// <summary>Connections opened so far (the id of the current or last connection).</summary>
+    public long ConnectionCount => Interlocked.Read(ref _connectionId);
+
     /// <summary>Opens the connection now instead of on the first request (esp_prov on ESP-IDF connects eagerly).</summary>
-    public async Task ConnectAsync(CancellationToken cancellationToken = default)
+    public Task ConnectAsync(CancellationToken cancellationToken = default) => PrepareAsync(cancellationToken).AsTask();
+
+    /// <inheritdoc />
+    public async ValueTask<TransportLink> PrepareAsync(CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (_stream is not null && _socket is not null && !PeerHasClosed(_socket))
+            {
+                return new TransportLink(_connectionId, _options.UseSessionCookie && _cookie is not null);
+            }
+
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_options.RequestTimeout);
             try
             {
                 await EnsureConnectedAsync(Endpoints.ProtoVer, timeout.Token).ConfigureAwait(false);
+                return new TransportLink(_connectionId, _options.UseSessionCookie && _cookie is not null);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -260,6 +274,7 @@ public sealed class HttpTransport : IProvisioningTransport
             _socket = socket;
             _stream = stream;
             _bufferStart = _bufferEnd = 0;
+            Interlocked.Increment(ref _connectionId);
             _options.Trace?.Invoke($"connected to {_address}");
         }
         catch

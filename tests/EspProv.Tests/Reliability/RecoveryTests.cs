@@ -94,4 +94,43 @@ public sealed class RecoveryTests
         Assert.Equal(2, proxy.Connections);
         Assert.Equal(1, device.SessionsCreated);
     }
+    [Theory]
+    [InlineData(DeviceFlavor.Esp8266, true, 2)]
+    [InlineData(DeviceFlavor.Idf, false, 2)]
+    [InlineData(DeviceFlavor.Idf, true, 1)]
+    public async Task IdleLinkDroppedByTheDevice_SocketSessionsReHandshake_CookieSessionsAreKept(DeviceFlavor flavor, bool transportCookies, int sessions)
+    {
+        // ESP8266 never sends a cookie; ESP-IDF does, but a client that does not send it back is tracked by socket too.
+        // The device closes the idle connection (its idle timeout); on socket-keyed firmware the session goes with it.
+        await using var device = await SimulatedDevice.StartAsync(new SimulatedDeviceOptions
+        {
+            Port = 0, Flavor = flavor, Security = new DeviceSecurity1("abcd1234"), ConnectDelay = TimeSpan.FromMilliseconds(50),
+            IdleTimeout = TimeSpan.FromMilliseconds(400),
+        });
+        await using var transport = new HttpTransport(new DeviceAddress("127.0.0.1", device.EndPoint.Port, false), new HttpTransportOptions { UseSessionCookie = transportCookies });
+        var log = new List<string>();
+        await using var client = new ProvisioningClient(transport, new ProvisioningClientOptions { Log = log.Add });
+        await client.GetVersionAsync();
+        await client.EstablishSessionAsync(new Security1("abcd1234"));
+        await WaitForAsync(() => device.OpenConnections == 0);
+
+        await client.SetWifiConfigAsync(new WifiCredentials("myssid", "mypassword"));
+        await client.ApplyWifiConfigAsync();
+
+        Assert.Equal(2, transport.ConnectionCount);
+        Assert.Equal(sessions, device.SessionsCreated);
+        Assert.NotNull(device.AppliedCredentials);
+        Assert.DoesNotContain(device.Requests, r => r.Closed); // no request was lost on a session the device no longer had
+        Assert.Equal(sessions == 2, log.Any(l => l.Contains("new handshake before SetConfig", StringComparison.Ordinal)));
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 300 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(condition(), "condition not met within 3 s");
+    }
 }

@@ -102,7 +102,14 @@ internal sealed class AesCtrStream : IDisposable
     public void Dispose()
     {
         _ecb?.Dispose();
-        _aes?.Dispose();
+        _aes?.Dispose(); // SymmetricAlgorithm.Dispose zeroes its copy of the key
+        // The BouncyCastle engine's round keys have no wipe in its API (see docs/reliability.md §6).
+
+        // Unused keystream would decrypt the session's next bytes: wipe it with the counter state.
+        CryptographicOperations.ZeroMemory(_keystream);
+        CryptographicOperations.ZeroMemory(_counterBlocks);
+        CryptographicOperations.ZeroMemory(_counter);
+        _keystreamPos = _keystreamLen = 0;
     }
 
     /// <summary>output = a XOR b, a vector at a time (same lengths; output may alias a).</summary>

@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using EspProv.Device;
+using EspProv.Device.Protocomm;
+using EspProv.Device.Security;
+using EspProv.Provisioning;
+using EspProv.Security;
+using EspProv.Tests.Device.Support;
+using EspProv.Transport;
+using Google.Protobuf;
+using static EspProv.Tests.Device.Support.DeviceTestKit;
+
+namespace EspProv.Tests.Reliability;
+
+/// <summary>
+/// Simulator hardening (issue #6): slow and idle clients cannot hold the device, firmware's header limits per flavor,
+/// sessions bound to their cookie, bounded bookkeeping, constant-time comparisons and CSPRNG only (source audits).
+/// </summary>
+public sealed partial class DeviceHardeningTests
+{
+    private const string Pop = "abcd1234";
+
+    [Fact]
+    public async Task Slowloris_HeaderByteByByte_IsCutAtTheReceiveDeadline()
+    {
+        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, ReceiveTimeout = TimeSpan.FromMilliseconds(600) });
+        await using var slow = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
+        var head = "POST /proto-ver HTTP/1.1\r\nHost: 192.168.4.1\r\nX-Slow: "u8.ToArray();
+        var clock = Stopwatch.StartNew();
+        var closedAt = TimeSpan.Zero;
+
+        // One byte every 40 ms, for at most 5 s: the device must stop waiting long before the client stops sending.
+        for (var i = 0; i < 125 && closedAt == TimeSpan.Zero; i++)
+        {
+            try
+            {
+                await slow.SendAsync([i < head.Length ? head[i] : (byte)'a']);
+            }
+            catch (IOException)
+            {
+                closedAt = clock.Elapsed;
+                break;
+            }
+
+            await Task.Delay(40);
+            if (device.Requests.Any(r => r.Status == 408))
+            {
+                closedAt = clock.Elapsed;
+            }
+        }
+
+        Assert.NotEqual(TimeSpan.Zero, closedAt);
+        Assert.InRange(closedAt, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2.5));
+        Assert.Equal(408, (await slow.ReadResponseAsync())!.Status);
+        Assert.True(await slow.IsClosedByDeviceAsync());
+    }
+
+    [Fact]
+    public async Task Slowloris_DoesNotBlockAnotherClient_WhichProvisionsAtOnce()
+    {
+        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, ConnectDelay = TimeSpan.Zero, Security = new DeviceSecurity1(Pop) });
+        await using var slow = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
+        await slow.SendAsync("POST /prov-config HTTP/1.1\r\nContent-Length: 100\r\n\r\nabc"); // body never completes (default 5 s deadline)
+        await EspProv.Tests.Device.DeviceHttpTests.WaitUntilAsync(() => device.ConnectionsAccepted == 1);
+
+        var clock = Stopwatch.StartNew();
+        await using var client = new ProvisioningClient(OpenTransport(device), ownsTransport: true);
+        await client.EstablishSessionAsync(new Security1(Pop));
+        await client.SetWifiConfigAsync(new WifiCredentials("myssid", "mypassword"));
+        await client.ApplyWifiConfigAsync();
+        await client.WaitForConnectionAsync();
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"provisioning took {clock.Elapsed} next to a slow client holding its request for 5 s");
+        Assert.True(await slow.IsClosedByDeviceAsync(), "LRU purge closes the slow connection");
+    }
+
+    [Fact]
+    public async Task IdleConnection_IsClosedAfterTheIdleTimeout()
+    {
+        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, IdleTimeout = TimeSpan.FromMilliseconds(300) });
+        await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
+        await raw.SendAsync(RawHttpConnection.Post("/proto-ver", "---"u8.ToArray()));
+        Assert.NotNull(await raw.ReadResponseAsync());
+        var clock = Stopwatch.StartNew();
+        Assert.True(await raw.IsClosedByDeviceAsync(TimeSpan.FromSeconds(3)));
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(250), $"closed after {clock.Elapsed}, before the idle timeout");
+        await EspProv.Tests.Device.DeviceHttpTests.WaitUntilAsync(() => device.OpenConnections == 0);
+    }
+
+    [Theory]
+    [InlineData(DeviceFlavor.Esp8266, 600, 431)]
+    [InlineData(DeviceFlavor.Idf, 600, 200)]
+    [InlineData(DeviceFlavor.Idf, 1100, 431)]
+    public async Task HeaderBlock_LimitIsTheFlavorsOwn(DeviceFlavor flavor, int headerBytes, int expected)
+    {
+        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, Flavor = flavor });
+        await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
+        await raw.SendAsync(RawHttpConnection.Post("/proto-ver", "V0.1"u8.ToArray(), extraHeaders: $"X-Pad: {new string('p', headerBytes - 200)}\r\n"));
+        Assert.Equal(expected, (await raw.ReadResponseAsync())!.Status);
+    }
+
+    [Fact]
+    public async Task Idf_SessionIsNotUsableFromAnotherConnection_WithoutItsCookie()
+    {
+        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, ConnectDelay = TimeSpan.Zero, Security = new DeviceSecurity1(Pop) });
+        await using var owner = OpenTransport(device);
+        var session = await HandshakeAsync(owner, new Security1(Pop));
+        var cookie = owner.SessionCookie!;
+        Assert.Matches("^session=[0-9]+$", cookie);
+
+        // A correctly encrypted request on another connection, without the cookie or with a wrong one: closed unanswered.
+        foreach (var presented in new string?[] { null, "session=1", cookie + "0", cookie.Replace("session", "Session", StringComparison.Ordinal) })
+        {
+            await using var other = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
+            await other.SendAsync(RawHttpConnection.Post("/prov-config", session.Encrypt(GetStatus().ToByteArray()), presented));
+            Assert.Null(await other.ReadResponseAsync());
+        }
+
+        // Every attempt started a new session and discarded the owner's: its own cookie no longer works either.
+        Assert.Equal(5, device.SessionsCreated);
+        await Assert.ThrowsAsync<EspProv.Exceptions.TransportException>(() => owner.SendAsync(Endpoints.Config, session.Encrypt(GetStatus().ToByteArray())));
+    }
+
+    [Fact]
+    public async Task Idf_SessionFollowsItsCookieToAnotherConnection()
+    {
+        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, ConnectDelay = TimeSpan.Zero, Security = new DeviceSecurity1(Pop) });
+        await using var owner = OpenTransport(device);
+        var session = await HandshakeAsync(owner, new Security1(Pop));
+        await using var other = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
+        await other.SendAsync(RawHttpConnection.Post("/prov-config", session.Encrypt(GetStatus().ToByteArray()), owner.SessionCookie));
+        var answer = await other.ReadResponseAsync();
+        Assert.NotNull(answer);
+        Assert.Equal(200, answer.Status);
+        Assert.Equal(1, device.SessionsCreated);
+    }
+
+    [Theory]
+    [InlineData("session=42", 42u, true)]
+    [InlineData("session=4294967295", 4294967295u, true)]
+    [InlineData("session=042", 42u, false)]
+    [InlineData("session=4", 42u, false)]
+    [InlineData("session=420", 42u, false)]
+    [InlineData("Session=42", 42u, false)]
+    [InlineData("session=42 ", 42u, false)]
+    [InlineData("", 42u, false)]
+    [InlineData("session=42\u0100", 42u, false)]
+    public void CookieMatch_IsExact(string cookie, uint id, bool expected) =>
+        Assert.Equal(expected, ProtocommCore.CookieMatches(cookie, id));
+
+    [Fact]
+    public async Task RequestLog_IsBounded()
+    {
+        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, MaxRecordedRequests = 3 });
+        await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
+        for (var i = 0; i < 7; i++)
+        {
+            await raw.SendAsync(RawHttpConnection.Post("/proto-ver", "---"u8.ToArray()));
+            Assert.NotNull(await raw.ReadResponseAsync());
+        }
+
+        Assert.Equal(3, device.Requests.Count);
+        Assert.Equal(7, device.RequestTotal);
+    }
+
+    [Fact]
+    public async Task CustomDataRecords_AreBounded()
+    {
+        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, Security = DeviceSecurity0.Instance });
+        await using var client = new ProvisioningClient(OpenTransport(device), ownsTransport: true);
+        await client.EstablishSessionAsync(Security0.Instance);
+        for (var i = 0; i < EspProv.Device.Handlers.ProvisioningManager.MaxRecords + 10; i++)
+        {
+            await client.SendDataAsync(Endpoints.CustomData, new byte[] { (byte)i });
+        }
+
+        Assert.Equal(EspProv.Device.Handlers.ProvisioningManager.MaxRecords, device.CustomData.Count);
+        Assert.Equal(10, device.CustomData[0][0]); // the oldest ten were dropped
+    }
+
+    [Fact]
+    public void Audit_NoSystemRandom_InTheLibraryOrTheDevice()
+    {
+        var offenders = SourceFiles("src/EspProv", "src/EspProv.Device")
+            .Where(f => NonCryptoRandom().IsMatch(File.ReadAllText(f)))
+            .ToList();
+        Assert.Empty(offenders);
+        Assert.Contains("RandomNumberGenerator.Fill", File.ReadAllText(Source("src/EspProv/Security/IRandomSource.cs")), StringComparison.Ordinal);
+        Assert.Contains("RandomNumberGenerator.Fill", File.ReadAllText(Source("src/EspProv.Device/Protocomm/ProtocommCore.cs")), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("src/EspProv.Device/Security/DeviceSecurity1Session.cs", "FixedTimeEquals(check, _devicePublicKey)")]
+    [InlineData("src/EspProv.Device/Security/DeviceSecurity2.cs", "FixedTimeEquals(clientProof, expected)")]
+    [InlineData("src/EspProv/Security/Security1.cs", "FixedTimeEquals(decrypted, _publicKey)")]
+    [InlineData("src/EspProv/Security/Security2.cs", "FixedTimeEquals(sr1.DeviceProof.Span, _expectedDeviceProof)")]
+    [InlineData("src/EspProv.Device/Protocomm/ProtocommCore.cs", "FixedTimeEquals(received[..length], expected[..length])")]
+    [InlineData("src/EspProv.Device/Wifi/SimulatedStation.cs", "FixedTimeEquals(Encoding.UTF8.GetBytes(best.Passphrase), passphrase)")]
+    public void Audit_VerifiersAndProofs_AreComparedInConstantTime(string file, string comparison)
+    {
+        var text = File.ReadAllText(Source(file));
+        Assert.Contains(comparison, text, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"\bnew\s+Random\s*\(|\bSystem\.Random\b|\bRandom\.Shared\b")]
+    private static partial Regex NonCryptoRandom();
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EspProv.slnx")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
+    }
+
+    private static string Source(string relative) => Path.Combine(RepoRoot(), relative);
+
+    private static IEnumerable<string> SourceFiles(params string[] dirs) =>
+        dirs.SelectMany(d => Directory.EnumerateFiles(Source(d), "*.cs", SearchOption.AllDirectories))
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+}
