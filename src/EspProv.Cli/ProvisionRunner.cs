@@ -19,6 +19,7 @@ internal sealed partial class ProvisionRunner(TextWriter output, TextWriter erro
     private bool _deviceIsJson;
     private int _scanExit;
     private string? _applyAnswerLost;
+    private long _deadlineStarted;
 
     public async Task<int> RunAsync(ProvisionSettings settings, CancellationToken cancellationToken)
     {
@@ -49,6 +50,7 @@ internal sealed partial class ProvisionRunner(TextWriter output, TextWriter erro
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(settings.TimeoutSeconds));
+        _deadlineStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         await using var simulator = settings.Simulate
             ? await EmbeddedSimulator.StartAsync(settings, Out, deadline.Token).ConfigureAwait(false)
             : null;
@@ -334,7 +336,12 @@ internal sealed partial class ProvisionRunner(TextWriter output, TextWriter erro
                 Out($"++++ Attempt to connect failed, {n} attempts remaining ++++");
             }
         });
-        var connection = await client.WaitForConnectionAsync(progress, ct).ConfigureAwait(false);
+        // The wait ends a little before the overall deadline, so it reports its own verdict ("outcome unknown" and why)
+        // rather than being cut off by the deadline's cancellation.
+        var left = TimeSpan.FromSeconds(settings.TimeoutSeconds) - System.Diagnostics.Stopwatch.GetElapsedTime(_deadlineStarted);
+        var margin = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1).Ticks, left.Ticks / 10));
+        var waitLimit = left - margin > TimeSpan.FromMilliseconds(1) ? left - margin : TimeSpan.FromMilliseconds(1);
+        var connection = await client.WaitForConnectionAsync(waitLimit, progress, ct).ConfigureAwait(false);
         Out("==== Provisioning was successful ====");
         Out($"Device joined '{Shown(connection.Ssid)}'"
             + (connection.Bssid.IsEmpty ? string.Empty : $" (BSSID {connection.BssidText}, channel {connection.Channel}, {ScanTable.AuthName(connection.AuthMode)})")

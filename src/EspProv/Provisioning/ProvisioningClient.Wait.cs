@@ -20,9 +20,18 @@ public sealed partial class ProvisioningClient
     /// it: the client reconnects and runs a new handshake (the Wi-Fi state lives on the device, not in the session),
     /// for up to <see cref="StatusPolling.ReconnectWindow"/>.
     /// </remarks>
-    public async Task<WifiConnectionInfo> WaitForConnectionAsync(IProgress<WifiStatus>? progress = null, CancellationToken cancellationToken = default)
+    public Task<WifiConnectionInfo> WaitForConnectionAsync(IProgress<WifiStatus>? progress = null, CancellationToken cancellationToken = default) =>
+        WaitForConnectionAsync(_options.Polling.Timeout, progress, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="WaitForConnectionAsync(IProgress{WifiStatus}?, CancellationToken)"/>, with its own limit instead of
+    /// <see cref="StatusPolling.Timeout"/>: a caller with an overall deadline passes what is left of it, so the verdict
+    /// (or "outcome unknown" with its reason) arrives before the caller's token cancels.
+    /// </summary>
+    public async Task<WifiConnectionInfo> WaitForConnectionAsync(TimeSpan timeout, IProgress<WifiStatus>? progress = null, CancellationToken cancellationToken = default)
     {
-        var polling = _options.Polling;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        var polling = _options.Polling with { Timeout = timeout };
         var clock = _options.TimeProvider;
         var deadline = clock.GetUtcNow() + polling.Timeout;
         var interval = TimeSpan.Zero;

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Engines;
 using Org.BouncyCastle.Crypto.Modes;
 using Org.BouncyCastle.Crypto.Parameters;
 
@@ -14,7 +13,7 @@ namespace EspProv.Security.Primitives;
 /// <list type="bullet">
 /// <item>patch 1: a 12-byte nonce = 8-byte session id ‖ big-endian uint32 counter (1 at the start); every GCM
 /// operation, encryption or decryption, uses the current nonce and then increments the counter. A counter of 0
-/// (after wrapping) is refused, like the device does. BCL <see cref="AesGcm"/>.</item>
+/// (after wrapping) is refused, like the device does. BouncyCastle on its AES-NI engine (BCL <see cref="AesGcm"/> on CPUs without AES instructions).</item>
 /// <item>patch 0: a 16-byte IV used unchanged for every message in both directions; GCM derives J0 from it by GHASH
 /// (NIST SP 800-38D), which <see cref="AesGcm"/> cannot do, so BouncyCastle's <see cref="GcmBlockCipher"/> runs it.</item>
 /// </list>
@@ -30,6 +29,7 @@ internal sealed class GcmSessionCipher : IDisposable
     private readonly byte[] _key;
     private readonly byte[] _nonce;
     private readonly AesGcm? _aesGcm;
+    private readonly bool _counterMode;
     private readonly bool _advanceOnFailedDecrypt;
     private bool _disposed;
 
@@ -43,7 +43,11 @@ internal sealed class GcmSessionCipher : IDisposable
         _key = key.ToArray();
         _nonce = nonce.ToArray();
         _advanceOnFailedDecrypt = advanceOnFailedDecrypt;
-        if (counterMode)
+        _counterMode = counterMode;
+
+        // Patch 1 runs on BouncyCastle's AES-NI engine where the CPU has AES instructions (no OpenSSL loaded on Linux,
+        // see Sha512), else on the platform's AesGcm; patch 0 always on BouncyCastle (AesGcm takes no 16-byte IV).
+        if (counterMode && !AesUtilities.IsHardwareAccelerated)
         {
             _aesGcm = new AesGcm(_key, TagSize);
         }
@@ -83,7 +87,7 @@ internal sealed class GcmSessionCipher : IDisposable
     }
 
     /// <summary>True for the patch 1 counter variant.</summary>
-    public bool IsCounterMode => _aesGcm is not null;
+    public bool IsCounterMode => _counterMode;
 
     /// <summary>Patch 1: the counter the next operation will use (0 = exhausted). Patch 0: always null.</summary>
     public uint? Counter => IsCounterMode ? BinaryPrimitives.ReadUInt32BigEndian(_nonce.AsSpan(SessionIdSize)) : null;
@@ -109,6 +113,11 @@ internal sealed class GcmSessionCipher : IDisposable
             if (written != output.Length)
             {
                 throw new CryptographicException("GCM produced an unexpected output length");
+            }
+
+            if (_counterMode)
+            {
+                Advance();
             }
         }
 
@@ -156,17 +165,26 @@ internal sealed class GcmSessionCipher : IDisposable
                 written += cipher.DoFinal(buffer.AsSpan(written));
                 if (written != length)
                 {
-                    return false;
+                    throw new InvalidCipherTextException("unexpected plaintext length");
                 }
             }
             catch (InvalidCipherTextException)
             {
                 CryptographicOperations.ZeroMemory(buffer);
+                if (_counterMode && _advanceOnFailedDecrypt)
+                {
+                    Advance();
+                }
+
                 return false;
             }
 
             buffer.AsSpan(0, length).CopyTo(output);
             CryptographicOperations.ZeroMemory(buffer);
+            if (_counterMode)
+            {
+                Advance();
+            }
         }
 
         plaintext = output;
@@ -175,9 +193,10 @@ internal sealed class GcmSessionCipher : IDisposable
 
     private GcmBlockCipher CreateBouncyCastle(bool forEncryption)
     {
-        // A fresh instance per message: the IV is deliberately reused (that is patch 0), which a long-lived
-        // GcmBlockCipher would refuse for encryption.
-        var cipher = new GcmBlockCipher(new AesEngine());
+        // A fresh instance per message: patch 0 deliberately reuses its IV, which a long-lived GcmBlockCipher would
+        // refuse for encryption; patch 1 changes the nonce on every operation.
+        // AesUtilities: the AES-NI engine where the CPU has it (constant-time, and faster than the table engine).
+        var cipher = new GcmBlockCipher(AesUtilities.CreateEngine());
         cipher.Init(forEncryption, new AeadParameters(new KeyParameter(_key), TagSize * 8, _nonce));
         return cipher;
     }

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
+using Org.BouncyCastle.Crypto.Digests;
 
 namespace EspProv.Security.Primitives;
 
@@ -75,7 +76,7 @@ internal static class Srp6a
         password.CopyTo(identity.AsSpan(username.Length + 1));
 
         Span<byte> inner = stackalloc byte[Srp6aGroup.HashLength];
-        SHA512.HashData(identity, inner);
+        Sha512.Hash(identity, inner);
         CryptographicOperations.ZeroMemory(identity);
 
         // esp_prov hashes the inner digest through int → bytes: leading zero bytes vanish (an all-zero digest would be one 0x00).
@@ -91,7 +92,7 @@ internal static class Srp6a
         CryptographicOperations.ZeroMemory(inner);
 
         Span<byte> outer = stackalloc byte[Srp6aGroup.HashLength];
-        SHA512.HashData(outerInput, outer);
+        Sha512.Hash(outerInput, outer);
         CryptographicOperations.ZeroMemory(outerInput);
         var x = ToInteger(outer);
         CryptographicOperations.ZeroMemory(outer);
@@ -129,7 +130,7 @@ internal static class Srp6a
         var buffer = new byte[2 * Srp6aGroup.Length];
         Pad(clientPublic, buffer.AsSpan(0, Srp6aGroup.Length));
         Pad(devicePublic, buffer.AsSpan(Srp6aGroup.Length));
-        return ToInteger(SHA512.HashData(buffer));
+        return ToInteger(Sha512.Hash(buffer));
     }
 
     /// <summary>The client's S = (B − k·g^x)^(a + u·x) mod N.</summary>
@@ -144,7 +145,7 @@ internal static class Srp6a
     public static byte[] ComputeSessionKey(BigInteger secret)
     {
         var bytes = ToMinimalBytes(secret);
-        var key = SHA512.HashData(bytes);
+        var key = Sha512.Hash(bytes);
         CryptographicOperations.ZeroMemory(bytes);
         return key;
     }
@@ -156,23 +157,27 @@ internal static class Srp6a
     public static byte[] ComputeClientProof(
         ReadOnlySpan<byte> username, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> clientPublic, ReadOnlySpan<byte> devicePublic, ReadOnlySpan<byte> sessionKey)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
-        hash.AppendData(Srp6aGroup.HashNXorHashG);
-        hash.AppendData(SHA512.HashData(username));
-        hash.AppendData(salt);
-        hash.AppendData(clientPublic);
-        hash.AppendData(devicePublic);
-        hash.AppendData(sessionKey);
-        return hash.GetHashAndReset();
+        var hash = new Sha512Digest();
+        hash.BlockUpdate(Srp6aGroup.HashNXorHashG);
+        hash.BlockUpdate(Sha512.Hash(username));
+        hash.BlockUpdate(salt);
+        hash.BlockUpdate(clientPublic);
+        hash.BlockUpdate(devicePublic);
+        hash.BlockUpdate(sessionKey);
+        var proof = new byte[Sha512.Size];
+        hash.DoFinal(proof);
+        return proof;
     }
 
     /// <summary>The device's proof H(A ‖ M ‖ K).</summary>
     public static byte[] ComputeDeviceProof(ReadOnlySpan<byte> clientPublic, ReadOnlySpan<byte> clientProof, ReadOnlySpan<byte> sessionKey)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
-        hash.AppendData(clientPublic);
-        hash.AppendData(clientProof);
-        hash.AppendData(sessionKey);
-        return hash.GetHashAndReset();
+        var hash = new Sha512Digest();
+        hash.BlockUpdate(clientPublic);
+        hash.BlockUpdate(clientProof);
+        hash.BlockUpdate(sessionKey);
+        var proof = new byte[Sha512.Size];
+        hash.DoFinal(proof);
+        return proof;
     }
 }

@@ -49,13 +49,13 @@ internal static class Srp6aGroup
         var buffer = new byte[2 * Length];
         PrimeBytes.CopyTo(buffer, 0);
         Srp6a.Pad(G, buffer.AsSpan(Length));
-        return Srp6a.ToInteger(SHA512.HashData(buffer));
+        return Srp6a.ToInteger(Sha512.Hash(buffer));
     }
 
     private static byte[] ComputeHashNXorHashG()
     {
-        var hashN = SHA512.HashData(PrimeBytes);
-        var hashG = SHA512.HashData(Srp6a.Pad(G));
+        var hashN = Sha512.Hash(PrimeBytes);
+        var hashG = Sha512.Hash(Srp6a.Pad(G));
         for (var i = 0; i < hashN.Length; i++)
         {
             hashN[i] ^= hashG[i];
