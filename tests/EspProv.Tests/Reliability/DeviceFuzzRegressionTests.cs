@@ -8,28 +8,12 @@ namespace EspProv.Tests.Reliability;
 /// </summary>
 public sealed class DeviceFuzzRegressionTests
 {
-    public static TheoryData<string> Inputs()
-    {
-        var data = new TheoryData<string>();
-        foreach (var dir in new[] { "fuzz/corpus/device", "fuzz/regressions/device" })
-        {
-            var path = Path.Combine(AppContext.BaseDirectory, dir);
-            if (Directory.Exists(path))
-            {
-                foreach (var file in Directory.GetFiles(path).Order(StringComparer.Ordinal))
-                {
-                    data.Add(Path.GetRelativePath(AppContext.BaseDirectory, file));
-                }
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string> Inputs() => FuzzInputs.For("device");
 
     [Theory]
     [MemberData(nameof(Inputs))]
     public void SavedInput_ReplaysWithoutAFinding(string file) =>
-        DeviceTargets.Run(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, file)));
+        DeviceTargets.Run(FuzzInputs.Read(file));
 
     [Fact]
     public void TheCorpusCoversEveryModeAndScheme()
@@ -37,7 +21,7 @@ public sealed class DeviceFuzzRegressionTests
         var described = new List<string>();
         foreach (var row in Inputs())
         {
-            described.Add(DeviceTargets.Describe(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, row))));
+            described.Add(DeviceTargets.Describe(FuzzInputs.Read(row)));
         }
 
         foreach (var expected in new[] { "Idf Sec0", "Idf Sec1Pop", "Idf Sec1NoPop", "Idf Sec2Patch1", "Idf Sec2Patch0", "Esp8266 Sec0", "Esp8266 Sec1Pop", "Esp8266 Sec1NoPop", " http", " protocomm", "after handshake" })

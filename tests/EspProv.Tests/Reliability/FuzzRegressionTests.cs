@@ -8,28 +8,12 @@ namespace EspProv.Tests.Reliability;
 /// </summary>
 public sealed class FuzzRegressionTests
 {
-    public static TheoryData<string> Inputs()
-    {
-        var data = new TheoryData<string>();
-        foreach (var dir in new[] { "fuzz/corpus/client", "fuzz/regressions/client" })
-        {
-            var path = Path.Combine(AppContext.BaseDirectory, dir);
-            if (Directory.Exists(path))
-            {
-                foreach (var file in Directory.GetFiles(path).Order(StringComparer.Ordinal))
-                {
-                    data.Add(Path.GetRelativePath(AppContext.BaseDirectory, file));
-                }
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string> Inputs() => FuzzInputs.For("client");
 
     [Theory]
     [MemberData(nameof(Inputs))]
     public void SavedInput_ReplaysWithoutAFinding(string file) =>
-        ClientTargets.Run(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, file)));
+        ClientTargets.Run(FuzzInputs.Read(file));
 
     [Fact]
     public void TheCorpusIsThere() => Assert.True(Inputs().Count >= 10, "fuzz seeds were not copied to the test output");
