@@ -85,6 +85,16 @@ internal sealed class DeviceHttpServer : IDisposable
             while (!closed.IsCancellationRequested)
             {
                 var next = await reader.ReadHeadAsync(closed.Token).ConfigureAwait(false);
+                if (next.IdleTimedOut)
+                {
+                    // Shut the socket now, before the connection stops counting as open: Kestrel would otherwise send
+                    // the FIN a moment after this handler returns, and a client that saw OpenConnections == 0 could
+                    // still find the old socket alive. Nothing is pending on an idle connection, so nothing is cut off.
+                    _log($"connection {id.ToString(CultureInfo.InvariantCulture)} closed (idle)");
+                    connection.Abort(new ConnectionAbortedException("idle timeout"));
+                    break;
+                }
+
                 if (next.EndOfConnection)
                 {
                     break;

@@ -31,7 +31,7 @@ internal sealed class HttpRequestReader(PipeReader input, int maxHeaderBlock, Ti
             }
             catch (OperationCanceledException)
             {
-                return HeadResult.End;
+                return connectionClosed.IsCancellationRequested ? HeadResult.End : HeadResult.Idle;
             }
         }
 

@@ -25,9 +25,12 @@ internal sealed record RequestHead(string Method, string Target, IReadOnlyList<K
 }
 
 /// <summary>Result of waiting for the next request on a connection.</summary>
-internal readonly record struct HeadResult(RequestHead? Head, int ErrorStatus, bool EndOfConnection)
+internal readonly record struct HeadResult(RequestHead? Head, int ErrorStatus, bool EndOfConnection, bool IdleTimedOut = false)
 {
     public static HeadResult End { get; } = new(null, 0, true);
+
+    /// <summary>No request began within the idle timeout: the device closes the connection on its own.</summary>
+    public static HeadResult Idle { get; } = new(null, 0, true, true);
 
     public static HeadResult Error(int status) => new(null, status, false);
 }
