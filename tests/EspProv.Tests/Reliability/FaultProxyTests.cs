@@ -116,7 +116,7 @@ public sealed class FaultProxyTests
         await using var proxy = new FaultProxy(device.Port);
         await using var transport = Client(proxy);
         await transport.SendAsync("proto-ver", "a"u8.ToArray());
-        await Task.Delay(100);
+        await Eventually.UntilAsync(() => proxy.IdleClosesPassedOn == 1, "the proxy passes the device's close on");
         Assert.Equal("b"u8.ToArray(), await transport.SendAsync("proto-ver", "b"u8.ToArray()));
         Assert.Equal(2, proxy.Connections);
     }

@@ -113,7 +113,7 @@ public sealed class RecoveryTests
         await using var client = new ProvisioningClient(transport, new ProvisioningClientOptions { Log = log.Add });
         await client.GetVersionAsync();
         await client.EstablishSessionAsync(new Security1("abcd1234"));
-        await WaitForAsync(() => device.OpenConnections == 0);
+        await Eventually.UntilAsync(() => device.OpenConnections == 0, "the device closes the idle connection");
 
         await client.SetWifiConfigAsync(new WifiCredentials("myssid", "mypassword"));
         await client.ApplyWifiConfigAsync();
@@ -123,15 +123,5 @@ public sealed class RecoveryTests
         Assert.NotNull(device.AppliedCredentials);
         Assert.DoesNotContain(device.Requests, r => r.Closed); // no request was lost on a session the device no longer had
         Assert.Equal(sessions == 2, log.Any(l => l.Contains("new handshake before SetConfig", StringComparison.Ordinal)));
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 600 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.True(condition(), "condition not met within 6 s");
     }
 }

@@ -87,6 +87,7 @@ internal sealed class FaultProxy : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly Task _acceptLoop;
     private int _connections;
+    private int _idleClosesPassedOn;
     private int _configRequests;
     private bool _refusing;
     private int _firstConnectionSeen;
@@ -130,6 +131,9 @@ internal sealed class FaultProxy : IAsyncDisposable
     public TimeSpan SlowTrickleDelay { get; init; } = TimeSpan.FromMilliseconds(400);
 
     public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>Idle connections the device closed and the proxy has closed towards the client in turn.</summary>
+    public int IdleClosesPassedOn => Volatile.Read(ref _idleClosesPassedOn);
 
     /// <summary>Security 0 only: tell set, apply and status apart by decoding the plaintext (exact even if a client resent).</summary>
     public bool PlaintextConfig { get; init; }
@@ -208,6 +212,7 @@ internal sealed class FaultProxy : IAsyncDisposable
                     if (await Task.WhenAny(requestTask, watch).ConfigureAwait(false) == watch && await watch.ConfigureAwait(false) == 0)
                     {
                         client.Client.Shutdown(SocketShutdown.Both);
+                        Interlocked.Increment(ref _idleClosesPassedOn);
                         return;
                     }
                 }

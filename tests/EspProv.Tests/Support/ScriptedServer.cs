@@ -15,6 +15,7 @@ internal sealed class ScriptedServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
     private int _connections;
+    private int _closedByScript;
 
     public ScriptedServer(Func<Connection, Task> script)
     {
@@ -28,6 +29,9 @@ internal sealed class ScriptedServer : IAsyncDisposable
     public string Endpoint => $"127.0.0.1:{Port}";
 
     public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>Connections the script has closed; the FIN is on its way once this counts it (loopback).</summary>
+    public int ClosedByScript => Volatile.Read(ref _closedByScript);
 
     public List<string> Requests { get; } = [];
 
@@ -133,13 +137,18 @@ internal sealed class ScriptedServer : IAsyncDisposable
         public Task SendOkAsync(byte[] body, string extraHeaders = "") =>
             SendAsync([.. Encoding.Latin1.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {body.Length}\r\n{extraHeaders}\r\n"), .. body]);
 
-        public void Close() => client.Close();
+        public void Close()
+        {
+            client.Close();
+            Interlocked.Increment(ref server._closedByScript);
+        }
 
         /// <summary>Closes with RST (linger 0), as a device dropping a connection with unread data may.</summary>
         public void Reset()
         {
             client.Client.LingerState = new LingerOption(true, 0);
             client.Close();
+            Interlocked.Increment(ref server._closedByScript);
         }
     }
 }

@@ -229,7 +229,7 @@ public sealed class HttpTransportTests
         });
         await using var transport = Create(server);
         await transport.SendAsync("proto-ver", "a"u8.ToArray());
-        await Task.Delay(100);
+        await Eventually.UntilAsync(() => server.ClosedByScript == 1, "the server closes the idle connection");
         Assert.Equal("b"u8.ToArray(), await transport.SendAsync("proto-ver", "b"u8.ToArray()));
         Assert.Equal(2, server.Connections);
     }
