@@ -87,6 +87,22 @@ public sealed partial class DeviceHardeningTests
         await EspProv.Tests.Device.DeviceHttpTests.WaitUntilAsync(() => device.OpenConnections == 0);
     }
 
+    [Fact]
+    public async Task IdleClose_IsOnTheWire_BeforeTheConnectionStopsCountingAsOpen()
+    {
+        // A client that sees OpenConnections == 0 must also see the close on its socket, or it reuses a dying
+        // connection (the CI failure of RecoveryTests). Repeated, because the old order failed only now and then.
+        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, IdleTimeout = TimeSpan.FromMilliseconds(50) });
+        for (var i = 0; i < 20; i++)
+        {
+            using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            await socket.ConnectAsync(System.Net.IPAddress.Loopback, device.EndPoint.Port);
+            await EspProv.Tests.Support.Eventually.UntilAsync(() => device.OpenConnections == 1, "the device accepts");
+            await EspProv.Tests.Support.Eventually.UntilAsync(() => device.OpenConnections == 0, "the device closes the idle connection");
+            Assert.True(socket.Poll(0, System.Net.Sockets.SelectMode.SelectRead) && socket.Available == 0, $"round {i}: no FIN yet");
+        }
+    }
+
     [Theory]
     [InlineData(DeviceFlavor.Esp8266, 600, 431)]
     [InlineData(DeviceFlavor.Idf, 600, 200)]
