@@ -6,6 +6,7 @@ using EspProv.Exceptions;
 using EspProv.Protocol;
 using EspProv.Security;
 using EspProv.Tests.Device.Support;
+using EspProv.Tests.Support;
 using EspProv.Transport;
 using static EspProv.Tests.Device.Support.DeviceTestKit;
 
@@ -78,7 +79,7 @@ public sealed class DeviceHttpTests
         // Another connection makes the device purge the transport's connection (max_open_sockets = 1).
         await using (var intruder = await RawHttpConnection.OpenAsync(device.EndPoint.Port))
         {
-            await WaitUntilAsync(() => log.Lines.Any(l => l.Contains("LRU purge", StringComparison.Ordinal)));
+            await Eventually.UntilAsync(() => log.Lines.Any(l => l.Contains("LRU purge", StringComparison.Ordinal)), "the purge is logged");
         }
 
         var status = await ConfigAsync(transport, session, GetStatus());
@@ -136,7 +137,7 @@ public sealed class DeviceHttpTests
         // A new connection is a new session: the established one is gone, so encrypted traffic fails.
         await using (var intruder = await RawHttpConnection.OpenAsync(device.EndPoint.Port))
         {
-            await WaitUntilAsync(() => log.Lines.Count(l => l.Contains("LRU purge", StringComparison.Ordinal)) == 2);
+            await Eventually.UntilAsync(() => log.Lines.Count(l => l.Contains("LRU purge", StringComparison.Ordinal)) == 2, "both purges are logged");
         }
 
         var ex = await Assert.ThrowsAsync<TransportException>(() => ConfigAsync(transport, session, GetStatus()));
@@ -342,15 +343,5 @@ public sealed class DeviceHttpTests
         Assert.Null(fleet.Devices[0].AppliedCredentials);
         Assert.NotNull(fleet.Devices[1].AppliedCredentials);
         Assert.Null(fleet.Devices[2].AppliedCredentials);
-    }
-
-    internal static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 5 s");
-            await Task.Delay(10);
-        }
     }
 }

@@ -6,6 +6,7 @@ using EspProv.Device.Security;
 using EspProv.Provisioning;
 using EspProv.Security;
 using EspProv.Tests.Device.Support;
+using EspProv.Tests.Support;
 using EspProv.Transport;
 using Google.Protobuf;
 using static EspProv.Tests.Device.Support.DeviceTestKit;
@@ -61,7 +62,7 @@ public sealed partial class DeviceHardeningTests
         await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, ConnectDelay = TimeSpan.Zero, Security = new DeviceSecurity1(Pop) });
         await using var slow = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
         await slow.SendAsync("POST /prov-config HTTP/1.1\r\nContent-Length: 100\r\n\r\nabc"); // body never completes (default 5 s deadline)
-        await EspProv.Tests.Device.DeviceHttpTests.WaitUntilAsync(() => device.ConnectionsAccepted == 1);
+        await Eventually.UntilAsync(() => device.ConnectionsAccepted == 1, "the device accepts");
 
         var clock = Stopwatch.StartNew();
         await using var client = new ProvisioningClient(OpenTransport(device), ownsTransport: true);
@@ -84,7 +85,7 @@ public sealed partial class DeviceHardeningTests
         var clock = Stopwatch.StartNew();
         Assert.True(await raw.IsClosedByDeviceAsync(TimeSpan.FromSeconds(3)));
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(250), $"closed after {clock.Elapsed}, before the idle timeout");
-        await EspProv.Tests.Device.DeviceHttpTests.WaitUntilAsync(() => device.OpenConnections == 0);
+        await Eventually.UntilAsync(() => device.OpenConnections == 0, "the connection is gone");
     }
 
     [Fact]
@@ -97,8 +98,8 @@ public sealed partial class DeviceHardeningTests
         {
             using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
             await socket.ConnectAsync(System.Net.IPAddress.Loopback, device.EndPoint.Port);
-            await EspProv.Tests.Support.Eventually.UntilAsync(() => device.OpenConnections == 1, "the device accepts");
-            await EspProv.Tests.Support.Eventually.UntilAsync(() => device.OpenConnections == 0, "the device closes the idle connection");
+            await Eventually.UntilAsync(() => device.OpenConnections == 1, "the device accepts");
+            await Eventually.UntilAsync(() => device.OpenConnections == 0, "the device closes the idle connection");
             Assert.True(socket.Poll(0, System.Net.Sockets.SelectMode.SelectRead) && socket.Available == 0, $"round {i}: no FIN yet");
         }
     }
