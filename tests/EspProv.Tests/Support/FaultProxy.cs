@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -355,10 +356,18 @@ internal sealed class FaultProxy : IAsyncDisposable
             case FaultKind.Trickle or FaultKind.SlowTrickle:
                 var delay = fault == FaultKind.Trickle ? TrickleDelay : SlowTrickleDelay;
                 var bytes = Frame(response.Head, body, body.Length);
+                var clock = Stopwatch.StartNew();
                 for (var i = 0; i < bytes.Length; i++)
                 {
                     await stream.WriteAsync(bytes.AsMemory(i, 1), stop).ConfigureAwait(false);
-                    await Task.Delay(delay, stop).ConfigureAwait(false);
+
+                    // Byte i+1 is due at (i+1) × delay: on a loaded machine each Task.Delay overshoots, and summing those
+                    // overshoots would turn a trickle that fits the request timeout into one that does not.
+                    var wait = (delay * (i + 1)) - clock.Elapsed;
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait, stop).ConfigureAwait(false);
+                    }
                 }
 
                 return true;
