@@ -101,6 +101,14 @@ public sealed class SimulatedDevice : IAsyncDisposable
     /// <summary>Connection handlers still running: the open connection plus purged ones still winding down.</summary>
     public int ConnectionHandlersRunning => _server.HandlersRunning;
 
+    /// <summary>
+    /// Closes every open connection at once, as firmware does when it purges its sockets or its HTTP server restarts; a
+    /// request in progress on one is lost. The sockets are shut before this returns, so a client sees the close on its
+    /// next request. Sessions keyed by socket (ESP8266, or a client that sends no cookie) go with their connection.
+    /// </summary>
+    /// <returns>How many connections were closed.</returns>
+    public int DropConnections() => _server.DropConnections();
+
     /// <summary>Completes when the HTTP server has stopped (auto-stop, <see cref="StopAsync"/> or dispose).</summary>
     public Task Stopped => _stopped.Task;
 

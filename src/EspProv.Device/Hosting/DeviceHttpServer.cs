@@ -137,6 +137,24 @@ internal sealed class DeviceHttpServer : IDisposable
         }
     }
 
+    /// <summary>Aborts every open connection now (the socket is shut before this returns); returns how many.</summary>
+    public int DropConnections()
+    {
+        List<KeyValuePair<long, ConnectionContext>> open;
+        lock (_lock)
+        {
+            open = [.. _open];
+        }
+
+        foreach (var (id, connection) in open)
+        {
+            _log($"connection {id.ToString(CultureInfo.InvariantCulture)} closed (dropped)");
+            connection.Abort(new ConnectionAbortedException("dropped"));
+        }
+
+        return open.Count;
+    }
+
     private void PurgeOthersAndAdd(long id, ConnectionContext connection)
     {
         List<KeyValuePair<long, ConnectionContext>> purged;
