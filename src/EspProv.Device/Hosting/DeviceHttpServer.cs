@@ -55,7 +55,16 @@ internal sealed class DeviceHttpServer : IDisposable
     public long RequestTotal => Interlocked.Read(ref _requestTotal);
 
     /// <summary>Connections accepted since start.</summary>
-    public long ConnectionsAccepted => Interlocked.Read(ref _nextConnection);
+    public long ConnectionsAccepted
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _nextConnection;
+            }
+        }
+    }
 
     /// <summary>Connection handlers still running, including purged connections that are winding down.</summary>
     public int HandlersRunning => Volatile.Read(ref _handlersRunning);
@@ -73,9 +82,8 @@ internal sealed class DeviceHttpServer : IDisposable
 
     public async Task HandleConnectionAsync(ConnectionContext connection)
     {
-        var id = Interlocked.Increment(ref _nextConnection);
         Interlocked.Increment(ref _handlersRunning);
-        PurgeOthersAndAdd(id, connection);
+        var id = PurgeOthersAndAdd(connection);
         var closeRequested = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, closeRequested);
         var reader = new HttpRequestReader(connection.Transport.Input, _core.Flavor == DeviceFlavor.Idf ? 1024 : 512,
@@ -155,11 +163,15 @@ internal sealed class DeviceHttpServer : IDisposable
         return open.Count;
     }
 
-    private void PurgeOthersAndAdd(long id, ConnectionContext connection)
+    /// <summary>Closes the other connections (max_open_sockets = 1) and opens this one; returns its id.</summary>
+    private long PurgeOthersAndAdd(ConnectionContext connection)
     {
         List<KeyValuePair<long, ConnectionContext>> purged;
+        long id;
         lock (_lock)
         {
+            // Numbered and opened in one step: a reader that sees it accepted and then no connection open knows it closed.
+            id = ++_nextConnection;
             purged = [.. _open];
             _open.Clear();
             _open[id] = connection;
@@ -170,6 +182,8 @@ internal sealed class DeviceHttpServer : IDisposable
             _log($"connection {oldId.ToString(CultureInfo.InvariantCulture)} closed (LRU purge: max_open_sockets = 1)");
             old.Abort(new ConnectionAbortedException("LRU purge"));
         }
+
+        return id;
     }
 
     /// <summary>Handles one request; false = close the connection.</summary>
