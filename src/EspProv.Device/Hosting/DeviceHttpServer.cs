@@ -98,8 +98,7 @@ internal sealed class DeviceHttpServer : IDisposable
                     // Shut the socket now, before the connection stops counting as open: Kestrel would otherwise send
                     // the FIN a moment after this handler returns, and a client that saw OpenConnections == 0 could
                     // still find the old socket alive. Nothing is pending on an idle connection, so nothing is cut off.
-                    _log($"connection {id.ToString(CultureInfo.InvariantCulture)} closed (idle)");
-                    connection.Abort(new ConnectionAbortedException("idle timeout"));
+                    Close(id, connection, "idle");
                     break;
                 }
 
@@ -156,11 +155,17 @@ internal sealed class DeviceHttpServer : IDisposable
 
         foreach (var (id, connection) in open)
         {
-            _log($"connection {id.ToString(CultureInfo.InvariantCulture)} closed (dropped)");
-            connection.Abort(new ConnectionAbortedException("dropped"));
+            Close(id, connection, "dropped");
         }
 
         return open.Count;
+    }
+
+    /// <summary>Kestrel's Abort shuts and disposes the socket before it returns: the FIN is out when this ends.</summary>
+    private void Close(long id, ConnectionContext connection, string reason)
+    {
+        _log($"connection {id.ToString(CultureInfo.InvariantCulture)} closed ({reason})");
+        connection.Abort(new ConnectionAbortedException(reason));
     }
 
     /// <summary>Closes the other connections (max_open_sockets = 1) and opens this one; returns its id.</summary>
@@ -179,8 +184,7 @@ internal sealed class DeviceHttpServer : IDisposable
 
         foreach (var (oldId, old) in purged)
         {
-            _log($"connection {oldId.ToString(CultureInfo.InvariantCulture)} closed (LRU purge: max_open_sockets = 1)");
-            old.Abort(new ConnectionAbortedException("LRU purge"));
+            Close(oldId, old, "LRU purge: max_open_sockets = 1");
         }
 
         return id;
