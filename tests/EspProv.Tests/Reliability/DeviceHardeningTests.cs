@@ -92,7 +92,7 @@ public sealed partial class DeviceHardeningTests
     public async Task IdleClose_IsOnTheWire_BeforeTheConnectionStopsCountingAsOpen()
     {
         // A client that sees OpenConnections == 0 must also see the close on its socket, or it reuses a dying
-        // connection (the CI failure of RecoveryTests). Repeated, because the old order failed only now and then.
+        // connection (the CI failure of RecoveryTests). Ten connections: a purge or idle close must hold every time.
         await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, IdleTimeout = TimeSpan.FromMilliseconds(50) });
         for (var i = 0; i < 10; i++)
         {
