@@ -41,8 +41,8 @@ internal sealed partial class ProvisionRunner
     /// <summary>True when an apply failed in a way that does not prove the device did not act on it.</summary>
     private static bool ApplyMayHaveReachedDevice(ProvisioningException ex) => ex switch
     {
-        TransportException t => t.Failure is TransportFailure.ClosedWithoutResponse or TransportFailure.ConnectionLost
-            or TransportFailure.Timeout or TransportFailure.ResponseTooLarge or TransportFailure.MalformedResponse,
+        TransportException t => t.Failure is TransportFailure.ClosedWithoutResponse or TransportFailure.LinkLost
+            or TransportFailure.Timeout or TransportFailure.ResponseTooLarge or TransportFailure.MalformedReply,
         InvalidResponseException => true,
         _ => false,
     };

@@ -5,6 +5,7 @@ using System.Text;
 using EspProv.Exceptions;
 using EspProv.Provisioning;
 using EspProv.Transport;
+using EspProv.Cli.Transports;
 
 namespace EspProv.Cli;
 
@@ -54,36 +55,22 @@ internal sealed partial class ProvisionRunner(TextWriter output, TextWriter erro
         await using var simulator = settings.Simulate
             ? await EmbeddedSimulator.StartAsync(settings, Out, deadline.Token).ConfigureAwait(false)
             : null;
-        var endpointText = simulator?.Endpoint ?? settings.Endpoint ?? ProvisionOptions.DefaultEndpoint;
-        if (!DeviceAddress.TryParse(endpointText, out var address, out var endpointError))
-        {
-            Out("---- Invalid provisioning mode ----");
-            return Fail(ExitCodes.NoConnection, endpointError);
-        }
-
         // One request waits at most 30 s, and at most half the overall deadline, so a stalled request leaves time to
         // recover (proto-ver retry, a new session for status polling) and to report the step that failed.
         var requestTimeout = TimeSpan.FromSeconds(Math.Min(30, Math.Max(0.5, settings.TimeoutSeconds / 2)));
-        X509Certificate2Collection? roots = null;
-        if (settings.CaFile is not null)
+        var (setup, setupError) = await TransportFactory.CreateAsync(
+            new TransportContext(settings, simulator?.Endpoint, requestTimeout, _verbose ? Verbose : null), deadline.Token).ConfigureAwait(false);
+        if (setupError is not null)
         {
-            try
+            if (setupError.EspProvLine is { } line)
             {
-                roots = [];
-                roots.ImportFromPemFile(settings.CaFile.FullName);
+                Out(line);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
-            {
-                return Fail(ExitCodes.Usage, $"cannot read CA file '{settings.CaFile.Name}': {ex.Message}");
-            }
+
+            return Fail(setupError.ExitCode, setupError.Message);
         }
 
-        await using var transport = new HttpTransport(address, new HttpTransportOptions
-        {
-            RequestTimeout = requestTimeout,
-            TrustedRootCertificates = roots,
-            Trace = _verbose ? line => Verbose("http: " + line) : null,
-        });
+        await using var transport = setup!.Transport;
         var polling = StatusPolling.Default with { Timeout = TimeSpan.FromSeconds(settings.TimeoutSeconds) };
         if (settings.PollIntervalMs is { } cap)
         {
@@ -99,7 +86,7 @@ internal sealed partial class ProvisionRunner(TextWriter output, TextWriter erro
 
         try
         {
-            return await RunStepsAsync(settings, transport, client, protoVer, deadline.Token).ConfigureAwait(false);
+            return await RunStepsAsync(settings, setup, client, protoVer, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -174,13 +161,13 @@ internal sealed partial class ProvisionRunner(TextWriter output, TextWriter erro
         return null;
     }
 
-    private async Task<int> RunStepsAsync(ProvisionSettings settings, HttpTransport transport, ProvisioningClient client, string protoVer, CancellationToken ct)
+    private async Task<int> RunStepsAsync(ProvisionSettings settings, TransportSetup setup, ProvisioningClient client, string protoVer, CancellationToken ct)
     {
         _step = ProvisioningStep.Connect;
-        Verbose($"connecting to {transport.Address}");
+        Verbose($"connecting to {setup.Target}");
         try
         {
-            await transport.ConnectAsync(ct).ConfigureAwait(false);
+            await setup.Transport.PrepareAsync(ct).ConfigureAwait(false);
         }
         catch (TransportException ex)
         {
@@ -231,7 +218,7 @@ internal sealed partial class ProvisionRunner(TextWriter output, TextWriter erro
                 await client.ResetWifiAsync(ct).ConfigureAwait(false);
                 Out("==== Wi-Fi config reset successfully ====");
             }
-            catch (TransportException ex) when (ex.HttpStatusCode == 404)
+            catch (TransportException ex) when (ex.Failure == TransportFailure.EndpointNotFound)
             {
                 Out("---- Error in control command ----");
                 return Fail(ExitCodes.ControlFailed, "the device has no prov-ctrl endpoint (firmware before ESP-IDF 5.1): it cannot reset or reprovision; factory-reset it instead", ex);

@@ -44,9 +44,9 @@ internal sealed record ProvisionSettings
 
     private static ProvisionSettings ApplyTransport(ProvisionSettings s)
     {
-        if (s.Transport is not null && !s.Transport.Equals("softap", StringComparison.OrdinalIgnoreCase) && !s.Transport.Equals("httpd", StringComparison.OrdinalIgnoreCase))
+        if (Transports.TransportFactory.Find(s.Transport) is null)
         {
-            return s with { UsageError = $"--transport {s.Transport} is not supported: esp-prov talks HTTP to the device's soft AP (softap or httpd)" };
+            return s with { UsageError = $"--transport {s.Transport} is not supported: use one of {Transports.TransportFactory.KnownNames}" };
         }
 
         if (s.ServiceName is not null)
@@ -74,9 +74,9 @@ internal sealed record ProvisionSettings
             return s with { UsageError = error };
         }
 
-        if (qr.Transport is { } t && !t.Equals("softap", StringComparison.OrdinalIgnoreCase))
+        if (qr.Transport is { } t && Transports.TransportFactory.Find(t) is null)
         {
-            return s with { UsageError = $"the QR payload is for transport '{t}': esp-prov provisions over the soft AP only" };
+            return s with { UsageError = $"the QR payload is for transport '{t}', which esp-prov does not support (use one of {Transports.TransportFactory.KnownNames})" };
         }
 
         // Explicit flags win over the payload.
@@ -84,6 +84,7 @@ internal sealed record ProvisionSettings
         return s with
         {
             DeviceName = qr.Name,
+            Transport = Given(result, o.Transport) ? s.Transport : qr.Transport ?? s.Transport,
             SecVer = Given(result, o.SecVer) ? s.SecVer : qr.ImpliedSecurity ?? s.SecVer,
             Pop = Given(result, o.Pop) || isSec2 ? s.Pop : qr.Pop ?? s.Pop,
             Sec2Username = Given(result, o.Sec2Username) ? s.Sec2Username : qr.Username ?? s.Sec2Username,

@@ -8,6 +8,7 @@ using EspProv.Device.Security;
 using EspProv.Provisioning;
 using EspProv.Security;
 using EspProv.Transport;
+using EspProv.Transport.Http;
 
 namespace EspProv.Flood;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
 using EspProv.Transport;
+using EspProv.Transport.Http;
 
 namespace EspProv.Bench.Micro;
 

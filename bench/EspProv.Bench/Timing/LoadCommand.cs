@@ -7,6 +7,7 @@ using EspProv.Device.Wifi;
 using EspProv.Provisioning;
 using EspProv.Security;
 using EspProv.Transport;
+using EspProv.Transport.Http;
 
 namespace EspProv.Bench.Timing;
 

@@ -5,6 +5,7 @@ using EspProv.Exceptions;
 using EspProv.Provisioning;
 using EspProv.Security;
 using EspProv.Transport;
+using EspProv.Transport.Http;
 
 namespace EspProv.Fuzz.Targets;
 
@@ -207,7 +208,12 @@ public static class ClientTargets
                 ? Task.FromResult(answers[_next++])
                 : throw new TransportException(TransportFailure.ClosedWithoutResponse, endpoint, $"/{endpoint}: no more scripted answers");
 
-        public ValueTask ResetAsync() => ValueTask.CompletedTask;
+        public int MaxResponseBytes => 4096;
+
+        public ValueTask<TransportLink> PrepareAsync(CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(new TransportLink(1, SessionSurvivesNewLink: true));
+
+        public ValueTask ResetAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

@@ -1,54 +1,65 @@
 namespace EspProv.Exceptions;
 
-/// <summary>What went wrong while moving bytes to or from the device.</summary>
+/// <summary>What went wrong while moving bytes to or from the device, in terms that hold for every transport.</summary>
 public enum TransportFailure
 {
-    /// <summary>The endpoint string could not be parsed or resolved.</summary>
-    InvalidEndpoint,
+    /// <summary>The device address could not be parsed or resolved.</summary>
+    InvalidAddress,
 
-    /// <summary>The device refused the TCP connection (nothing listening, or not reachable).</summary>
+    /// <summary>Nothing suitable to reach the device with: no network path, no Bluetooth adapter, no Bluetooth service.</summary>
+    Unavailable,
+
+    /// <summary>The device was not found (not advertising, not in range).</summary>
+    DeviceNotFound,
+
+    /// <summary>The device could not be connected to (refused, unreachable, connection attempt failed).</summary>
     ConnectionRefused,
 
-    /// <summary>The device closed the connection without sending any response. Firmware does this for every protocol error.</summary>
+    /// <summary>The device has no such endpoint (older firmware without it).</summary>
+    EndpointNotFound,
+
+    /// <summary>
+    /// The device ended the exchange without any response. Firmware does this for every protocol error: an HTTP device
+    /// closes the connection, a BLE device fails the write or drops the link.
+    /// </summary>
     ClosedWithoutResponse,
 
-    /// <summary>The connection broke (reset, or closed part-way through a response).</summary>
-    ConnectionLost,
+    /// <summary>The link broke (reset, or closed part-way through a response).</summary>
+    LinkLost,
 
     /// <summary>No complete response arrived within the request timeout.</summary>
     Timeout,
 
-    /// <summary>The device answered with an HTTP status other than 200.</summary>
-    HttpError,
+    /// <summary>The device answered with an error of its transport other than "no such endpoint".</summary>
+    Rejected,
 
     /// <summary>The response was larger than the configured limit.</summary>
     ResponseTooLarge,
 
-    /// <summary>The response was not valid HTTP/1.x.</summary>
-    MalformedResponse,
+    /// <summary>The response did not follow the transport's framing.</summary>
+    MalformedReply,
 
-    /// <summary>The TLS handshake with an HTTPS endpoint failed.</summary>
-    TlsFailure,
+    /// <summary>The link's own security could not be set up (a TLS handshake, BLE pairing or encryption the device demands).</summary>
+    SecureLinkFailed,
 }
 
-/// <summary>A failure of the transport layer, naming the endpoint and the cause.</summary>
-public sealed class TransportException : ProvisioningException
+/// <summary>
+/// A failure of the transport layer, naming the endpoint and a transport-neutral cause. Transports derive their own
+/// types for details that only they know (an HTTP status code, a Bluetooth error name).
+/// </summary>
+public class TransportException : ProvisioningException
 {
     /// <summary>Creates a transport exception.</summary>
-    public TransportException(TransportFailure failure, string endpoint, string message, int? httpStatusCode = null, Exception? innerException = null)
+    public TransportException(TransportFailure failure, string endpoint, string message, Exception? innerException = null)
         : base(message, step: null, endpoint, innerException)
     {
         Failure = failure;
-        HttpStatusCode = httpStatusCode;
     }
 
     /// <summary>The kind of failure.</summary>
     public TransportFailure Failure { get; }
 
-    /// <summary>The HTTP status code when <see cref="Failure"/> is <see cref="TransportFailure.HttpError"/>.</summary>
-    public int? HttpStatusCode { get; }
-
     /// <summary>True when the request may not have reached the device or its answer was lost, so device state is unknown.</summary>
-    public bool IsConnectionLevel => Failure is TransportFailure.ConnectionRefused or TransportFailure.ClosedWithoutResponse
-        or TransportFailure.ConnectionLost or TransportFailure.Timeout or TransportFailure.TlsFailure;
+    public bool IsLinkLevel => Failure is TransportFailure.ConnectionRefused or TransportFailure.ClosedWithoutResponse
+        or TransportFailure.LinkLost or TransportFailure.Timeout or TransportFailure.SecureLinkFailed;
 }

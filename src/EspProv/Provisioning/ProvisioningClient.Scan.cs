@@ -12,13 +12,21 @@ public sealed partial class ProvisioningClient
     private const uint MaxScanResults = 1024;
 
     /// <summary>
+    /// Scan results per page so that a worst-case page fits <paramref name="maxResponseBytes"/>: an entry with a 32-byte
+    /// SSID, a BSSID and a negative RSSI (a 10-byte varint) takes 59 bytes, the page's framing 5, a security 2 tag 16.
+    /// 257 bytes (BLE firmware's smallest store) gives esp_prov's 4; HTTP's large limit is capped at esp_prov's 100.
+    /// </summary>
+    internal static int ScanPageSize(int maxResponseBytes) => Math.Clamp((maxResponseBytes - 16 - 5) / 59, 1, 100);
+
+    /// <summary>
     /// Asks the device to scan for Wi-Fi networks (<c>prov-scan</c>, needs the <c>wifi_scan</c> capability) and reads
     /// all results page by page. Returns them in the device's order (firmware sorts by RSSI, strongest first).
     /// </summary>
     public async Task<IReadOnlyList<WifiNetwork>> ScanAsync(WifiScanOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= WifiScanOptions.Default;
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.PageSize, 1);
+        var pageSize = options.PageSize ?? ScanPageSize(_transport.MaxResponseBytes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1, nameof(options));
         var start = new WiFiScanPayload
         {
             Msg = WiFiScanMsgType.TypeCmdScanStart,
@@ -58,7 +66,7 @@ public sealed partial class ProvisioningClient
         var networks = new List<WifiNetwork>((int)Math.Min(status.ResultCount, 256));
         for (uint index = 0; index < status.ResultCount;)
         {
-            var count = (uint)Math.Min(options.PageSize, status.ResultCount - index);
+            var count = (uint)Math.Min(pageSize, status.ResultCount - index);
             var reply = await ScanExchangeAsync(
                 new WiFiScanPayload { Msg = WiFiScanMsgType.TypeCmdScanResult, CmdScanResult = new CmdScanResult { StartIndex = index, Count = count } },
                 WiFiScanMsgType.TypeRespScanResult, WiFiScanPayload.PayloadOneofCase.RespScanResult, cancellationToken).ConfigureAwait(false);

@@ -96,7 +96,7 @@ public sealed partial class ProvisioningClient
         {
             try
             {
-                await _transport.ResetAsync().ConfigureAwait(false);
+                await _transport.ResetAsync(cancellationToken).ConfigureAwait(false);
                 await EstablishSessionAsync(_security!, cancellationToken).ConfigureAwait(false);
                 return await GetWifiStatusAsync(cancellationToken).ConfigureAwait(false);
             }

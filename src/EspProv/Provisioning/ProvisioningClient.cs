@@ -28,8 +28,8 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
     private ISecurity? _security;
     private ISecuritySession? _session;
 
-    // The transport connection the session's handshake ended on (see IProvisioningTransport.PrepareAsync).
-    private long _sessionConnection;
+    // The transport link generation the session's handshake ended on (see IProvisioningTransport.PrepareAsync).
+    private long _sessionLink;
 
     /// <summary>True while a security session is established and in step with the device.</summary>
     public bool HasSession => _session is { IsEstablished: true };
@@ -83,7 +83,7 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
     private static string Show(int? value) => value?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-";
 
     private static bool IsTransient(TransportException ex) =>
-        ex.Failure is TransportFailure.ClosedWithoutResponse or TransportFailure.ConnectionLost or TransportFailure.ConnectionRefused;
+        ex.Failure is TransportFailure.ClosedWithoutResponse or TransportFailure.LinkLost or TransportFailure.ConnectionRefused;
 
     /// <summary>
     /// Checks the device's version against <paramref name="expectedVersion"/> (PROTOCOL.md §4.2: equal to the plain
@@ -120,7 +120,7 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
                 byte[] response;
                 try
                 {
-                    _sessionConnection = (await _transport.PrepareAsync(cancellationToken).ConfigureAwait(false)).ConnectionId;
+                    _sessionLink = (await _transport.PrepareAsync(cancellationToken).ConfigureAwait(false)).Generation;
                     Log($"prov-session {session.Stage}: sending {request.Length} B {Convert.ToHexStringLower(request)}");
                     response = await _transport.SendAsync(Endpoints.Session, request, cancellationToken).ConfigureAwait(false);
                     Log($"prov-session {session.Stage}: received {response.Length} B {Convert.ToHexStringLower(response)}");
@@ -147,15 +147,15 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
     private static SessionFailedException SessionTransportFailure(ISecuritySession session, TransportException ex)
     {
         var stage = session.Stage;
-        // Only a close with no answer at all is firmware's way of rejecting a proof; a cut-off answer is a link fault.
+        // Only an exchange ended with no answer at all is firmware's way of rejecting a proof; a cut-off answer is a link fault.
         if (ex.Failure is TransportFailure.ClosedWithoutResponse && session.CredentialHint is { } hint)
         {
             return new SessionFailedException(SessionFailureReason.CredentialsRejected, stage,
-                $"session failed at {stage}: the device closed the connection without a response ({hint})", ex);
+                $"session failed at {stage}: the device ended the exchange without a response ({hint})", ex);
         }
 
         var detail = ex.Failure == TransportFailure.ClosedWithoutResponse
-            ? $"the device closed the connection without a response (it does not accept security {(int)session.Scheme}? check --sec_ver)"
+            ? $"the device ended the exchange without a response (it does not accept security {(int)session.Scheme}?)"
             : ex.Message;
         return new SessionFailedException(SessionFailureReason.TransportError, stage, $"session failed at {stage}: {detail}", ex);
     }
@@ -330,10 +330,10 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
     }
 
     /// <summary>
-    /// Before an encrypted request: if the transport had to open a new connection since the handshake (the device closed
-    /// the idle one) and the device does not follow sessions by cookie (ESP8266, cookie-less ESP-IDF), the device has
-    /// already discarded the session, so the request would be lost. Run a new handshake on the new connection first.
-    /// With a session cookie the device still knows the session: keep it.
+    /// Before an encrypted request: if the transport had to open a new link since the handshake (the device closed the
+    /// idle one, or the link was lost) and the device keys sessions by link, the device has already discarded the
+    /// session, so the request would be lost. Run a new handshake on the new link first. When the session survives a
+    /// new link the device still knows it: keep it.
     /// </summary>
     private async Task<ISecuritySession> EnsureSessionOnLinkAsync(ProvisioningStep step, ISecuritySession session, CancellationToken cancellationToken)
     {
@@ -348,12 +348,12 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
             throw;
         }
 
-        if (link.ConnectionId == _sessionConnection || link.SessionCookie)
+        if (link.Generation == _sessionLink || link.SessionSurvivesNewLink)
         {
             return session;
         }
 
-        Log($"the connection was re-opened and the device keys sessions by connection (no session cookie): new handshake before {step}");
+        Log($"the link was re-opened and the device keys sessions by link: new handshake before {step}");
         await EstablishSessionAsync(_security!, cancellationToken).ConfigureAwait(false);
         return _session!;
     }

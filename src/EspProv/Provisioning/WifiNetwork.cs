@@ -34,8 +34,11 @@ public sealed record WifiScanOptions
     /// <summary>Time per channel in ms. Default 120.</summary>
     public uint PeriodMs { get; init; } = 120;
 
-    /// <summary>Results asked for per ScanResult request. Default 100 (esp_prov over HTTP; 4 over BLE).</summary>
-    public int PageSize { get; init; } = 100;
+    /// <summary>
+    /// Results asked for per ScanResult request. Default null: as many as fit the transport's largest response in the
+    /// worst case, at most 100 (esp_prov's 100 over HTTP; 4 for a BLE device that stores at most 257 bytes).
+    /// </summary>
+    public int? PageSize { get; init; }
 
     /// <summary>How long to wait for a non-blocking scan to finish. Default 15 s.</summary>
     public TimeSpan FinishTimeout { get; init; } = TimeSpan.FromSeconds(15);

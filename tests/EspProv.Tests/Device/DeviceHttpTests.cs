@@ -8,6 +8,7 @@ using EspProv.Security;
 using EspProv.Tests.Device.Support;
 using EspProv.Tests.Support;
 using EspProv.Transport;
+using EspProv.Transport.Http;
 using static EspProv.Tests.Device.Support.DeviceTestKit;
 
 namespace EspProv.Tests.Device;
@@ -140,7 +141,7 @@ public sealed class DeviceHttpTests
             await Eventually.UntilAsync(() => log.Lines.Count(l => l.Contains("LRU purge", StringComparison.Ordinal)) == 2, "both purges are logged");
         }
 
-        var ex = await Assert.ThrowsAsync<TransportException>(() => ConfigAsync(transport, session, GetStatus()));
+        var ex = await Assert.ThrowsAnyAsync<TransportException>(() => ConfigAsync(transport, session, GetStatus()));
         Assert.Equal(TransportFailure.ClosedWithoutResponse, ex.Failure);
         Assert.Equal(3, device.SessionsCreated);
     }
@@ -153,7 +154,7 @@ public sealed class DeviceHttpTests
         var session = new Security1("wrong-pop").CreateSession();
         var cmd1 = session.HandleResponse(await transport.SendAsync(Endpoints.Session, session.CreateFirstRequest()));
 
-        var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync(Endpoints.Session, cmd1!));
+        var ex = await Assert.ThrowsAnyAsync<TransportException>(() => transport.SendAsync(Endpoints.Session, cmd1!));
 
         Assert.Equal(TransportFailure.ClosedWithoutResponse, ex.Failure);
         Assert.True(device.Requests[^1].Closed);
@@ -302,11 +303,11 @@ public sealed class DeviceHttpTests
         await using var transport = OpenTransport(device);
 
         device.Faults.RespondHttpStatusOnNext(Endpoints.ProtoVer, 500);
-        var http = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync(Endpoints.ProtoVer, "---"u8.ToArray()));
-        Assert.Equal(500, http.HttpStatusCode);
+        var http = await Assert.ThrowsAsync<HttpTransportException>(() => transport.SendAsync(Endpoints.ProtoVer, "---"u8.ToArray()));
+        Assert.Equal(500, http.StatusCode);
 
         device.Faults.CloseConnectionOnNext(Endpoints.ProtoVer);
-        var closed = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync(Endpoints.ProtoVer, "---"u8.ToArray()));
+        var closed = await Assert.ThrowsAnyAsync<TransportException>(() => transport.SendAsync(Endpoints.ProtoVer, "---"u8.ToArray()));
         Assert.Equal(TransportFailure.ClosedWithoutResponse, closed.Failure);
 
         device.Faults.DelayNext(Endpoints.ProtoVer, TimeSpan.FromMilliseconds(300));
@@ -326,7 +327,7 @@ public sealed class DeviceHttpTests
         await ConfigAsync(transport, session, SetConfig("myssid", "mypassword"));
 
         device.Faults.CloseConnectionOnNext(Endpoints.Config, afterProcessing: true);
-        await Assert.ThrowsAsync<TransportException>(() => ConfigAsync(transport, session, Apply()));
+        await Assert.ThrowsAnyAsync<TransportException>(() => ConfigAsync(transport, session, Apply()));
 
         Assert.Equal("myssid", device.AppliedCredentials!.Ssid);
     }

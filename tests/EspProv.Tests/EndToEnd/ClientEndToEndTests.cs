@@ -6,6 +6,7 @@ using EspProv.Exceptions;
 using EspProv.Provisioning;
 using EspProv.Security;
 using EspProv.Transport;
+using EspProv.Transport.Http;
 
 namespace EspProv.Tests.EndToEnd;
 

@@ -28,7 +28,12 @@ internal sealed class ScriptTransport(params Func<string, byte[], byte[]>[] answ
         return Task.FromResult(answers[_next++](endpoint, request.ToArray()));
     }
 
-    public ValueTask ResetAsync()
+    public int MaxResponseBytes => 4096;
+
+    public ValueTask<TransportLink> PrepareAsync(CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(new TransportLink(1, SessionSurvivesNewLink: true));
+
+    public ValueTask ResetAsync(CancellationToken cancellationToken = default)
     {
         Resets++;
         return ValueTask.CompletedTask;

@@ -2,6 +2,7 @@ using System.Text;
 using EspProv.Exceptions;
 using EspProv.Tests.Support;
 using EspProv.Transport;
+using EspProv.Transport.Http;
 
 namespace EspProv.Tests.Transport;
 
@@ -85,7 +86,7 @@ public sealed class HttpTransportTests
             c.Close();
         });
         await using var transport = Create(server);
-        var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync("prov-session", "x"u8.ToArray()));
+        var ex = await Assert.ThrowsAnyAsync<TransportException>(() => transport.SendAsync("prov-session", "x"u8.ToArray()));
         Assert.Equal(TransportFailure.ClosedWithoutResponse, ex.Failure);
         Assert.Equal("prov-session", ex.Endpoint);
         Assert.Contains("/prov-session", ex.Message, StringComparison.Ordinal);
@@ -100,7 +101,7 @@ public sealed class HttpTransportTests
             c.Reset();
         });
         await using var transport = Create(server);
-        var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync("prov-session", "x"u8.ToArray()));
+        var ex = await Assert.ThrowsAnyAsync<TransportException>(() => transport.SendAsync("prov-session", "x"u8.ToArray()));
         Assert.Equal(TransportFailure.ClosedWithoutResponse, ex.Failure);
     }
 
@@ -114,14 +115,14 @@ public sealed class HttpTransportTests
         }
 
         await using var transport = new HttpTransport(new DeviceAddress("127.0.0.1", port, false));
-        var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync("proto-ver", "a"u8.ToArray()));
+        var ex = await Assert.ThrowsAnyAsync<TransportException>(() => transport.SendAsync("proto-ver", "a"u8.ToArray()));
         Assert.Equal(TransportFailure.ConnectionRefused, ex.Failure);
     }
 
     [Theory]
-    [InlineData(404, "Not Found")]
-    [InlineData(500, "Internal Server Error")]
-    public async Task NonOkStatus_IsHttpError_WithCode(int code, string reason)
+    [InlineData(404, "Not Found", TransportFailure.EndpointNotFound)]
+    [InlineData(500, "Internal Server Error", TransportFailure.Rejected)]
+    public async Task NonOkStatus_IsANeutralFailure_WithTheCodeInTheHttpDetail(int code, string reason, TransportFailure expected)
     {
         await using var server = new ScriptedServer(async c =>
         {
@@ -129,9 +130,9 @@ public sealed class HttpTransportTests
             await c.SendAsync($"HTTP/1.1 {code} {reason}\r\nContent-Type: text/html\r\nContent-Length: 9\r\n\r\nNot found");
         });
         await using var transport = Create(server);
-        var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync("prov-scan", "x"u8.ToArray()));
-        Assert.Equal(TransportFailure.HttpError, ex.Failure);
-        Assert.Equal(code, ex.HttpStatusCode);
+        var ex = await Assert.ThrowsAsync<HttpTransportException>(() => transport.SendAsync("prov-scan", "x"u8.ToArray()));
+        Assert.Equal(expected, ex.Failure);
+        Assert.Equal(code, ex.StatusCode);
     }
 
     [Fact]
@@ -143,7 +144,7 @@ public sealed class HttpTransportTests
             await c.SendOkAsync(new byte[70_000]);
         });
         await using var transport = Create(server);
-        var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync("proto-ver", "x"u8.ToArray()));
+        var ex = await Assert.ThrowsAnyAsync<TransportException>(() => transport.SendAsync("proto-ver", "x"u8.ToArray()));
         Assert.Equal(TransportFailure.ResponseTooLarge, ex.Failure);
     }
 
@@ -156,7 +157,7 @@ public sealed class HttpTransportTests
             await Task.Delay(TimeSpan.FromSeconds(5));
         });
         await using var transport = Create(server, TimeSpan.FromMilliseconds(300));
-        var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync("prov-config", "x"u8.ToArray()));
+        var ex = await Assert.ThrowsAnyAsync<TransportException>(() => transport.SendAsync("prov-config", "x"u8.ToArray()));
         Assert.Equal(TransportFailure.Timeout, ex.Failure);
     }
 
@@ -170,8 +171,8 @@ public sealed class HttpTransportTests
             c.Close();
         });
         await using var transport = Create(server);
-        var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync("prov-config", "x"u8.ToArray()));
-        Assert.Equal(TransportFailure.ConnectionLost, ex.Failure);
+        var ex = await Assert.ThrowsAnyAsync<TransportException>(() => transport.SendAsync("prov-config", "x"u8.ToArray()));
+        Assert.Equal(TransportFailure.LinkLost, ex.Failure);
     }
 
     [Fact]
@@ -183,8 +184,8 @@ public sealed class HttpTransportTests
             await c.SendAsync("SSH-2.0-OpenSSH\r\n\r\n");
         });
         await using var transport = Create(server);
-        var ex = await Assert.ThrowsAsync<TransportException>(() => transport.SendAsync("proto-ver", "x"u8.ToArray()));
-        Assert.Equal(TransportFailure.MalformedResponse, ex.Failure);
+        var ex = await Assert.ThrowsAnyAsync<TransportException>(() => transport.SendAsync("proto-ver", "x"u8.ToArray()));
+        Assert.Equal(TransportFailure.MalformedReply, ex.Failure);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using EspProv.Device;
 using EspProv.Protocol;
 using EspProv.Security;
 using EspProv.Transport;
+using EspProv.Transport.Http;
 using Google.Protobuf;
 
 namespace EspProv.Tests.Device.Support;

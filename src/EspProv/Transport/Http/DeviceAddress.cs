@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
-namespace EspProv.Transport;
+namespace EspProv.Transport.Http;
 
 /// <summary>
 /// Where a device's HTTP server is: <c>host[:port]</c> as esp_prov's <c>--softap_endpoint</c> takes it

@@ -5,7 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using EspProv.Exceptions;
 
-namespace EspProv.Transport;
+namespace EspProv.Transport.Http;
 
 /// <summary>
 /// HTTP/1.1 transport as Espressif devices expect it (PROTOCOL.md §3): <c>POST /&lt;endpoint&gt;</c> on one persistent
@@ -58,6 +58,9 @@ public sealed class HttpTransport : IProvisioningTransport
     /// <summary>The session cookie last received from the device (<c>session=&lt;id&gt;</c>), if any.</summary>
     public string? SessionCookie => _cookie;
 
+    /// <inheritdoc />
+    public int MaxResponseBytes => _options.MaxResponseBytes;
+
     /// <summary>True while a connection to the device is open.</summary>
     public bool IsConnected => _stream is not null;
 
@@ -76,7 +79,7 @@ public sealed class HttpTransport : IProvisioningTransport
         {
             if (_stream is not null && _socket is not null && !PeerHasClosed(_socket))
             {
-                return new TransportLink(_connectionId, _options.UseSessionCookie && _cookie is not null);
+                return new TransportLink(_connectionId, SessionSurvivesNewLink: _options.UseSessionCookie && _cookie is not null);
             }
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -84,12 +87,12 @@ public sealed class HttpTransport : IProvisioningTransport
             try
             {
                 await EnsureConnectedAsync(Endpoints.ProtoVer, timeout.Token).ConfigureAwait(false);
-                return new TransportLink(_connectionId, _options.UseSessionCookie && _cookie is not null);
+                return new TransportLink(_connectionId, SessionSurvivesNewLink: _options.UseSessionCookie && _cookie is not null);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 CloseConnection();
-                throw new TransportException(TransportFailure.Timeout, Endpoints.ProtoVer, $"could not connect to {_address} within {_options.RequestTimeout.TotalSeconds:0.###} s");
+                throw new HttpTransportException(TransportFailure.Timeout, Endpoints.ProtoVer, $"could not connect to {_address} within {_options.RequestTimeout.TotalSeconds:0.###} s");
             }
             catch (Exception ex) when (ex is IOException or SocketException)
             {
@@ -126,7 +129,7 @@ public sealed class HttpTransport : IProvisioningTransport
                     // ESP-IDF 5.x closes after an error response anyway; start clean next time.
                     CloseConnection();
                     var detail = Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 120))).Trim();
-                    throw new TransportException(TransportFailure.HttpError, endpoint,
+                    throw new HttpTransportException(status == 404 ? TransportFailure.EndpointNotFound : TransportFailure.Rejected, endpoint,
                         $"/{endpoint}: device answered HTTP {status} {reason}" + (detail.Length > 0 ? $" ({Sanitize(detail)})" : string.Empty), status);
                 }
 
@@ -145,7 +148,7 @@ public sealed class HttpTransport : IProvisioningTransport
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 CloseConnection();
-                throw new TransportException(TransportFailure.Timeout, endpoint,
+                throw new HttpTransportException(TransportFailure.Timeout, endpoint,
                     $"/{endpoint}: no {(responseStarted ? "complete " : string.Empty)}response within {limit.TotalSeconds:0.###} s"
                     + (overallLimited ? " (overall deadline reached)" : string.Empty));
             }
@@ -168,9 +171,9 @@ public sealed class HttpTransport : IProvisioningTransport
     }
 
     /// <inheritdoc />
-    public async ValueTask ResetAsync()
+    public async ValueTask ResetAsync(CancellationToken cancellationToken = default)
     {
-        await _gate.WaitAsync().ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             CloseConnection();
@@ -213,7 +216,7 @@ public sealed class HttpTransport : IProvisioningTransport
         var left = overall - System.Diagnostics.Stopwatch.GetElapsedTime(_firstRequestTimestamp);
         if (left <= TimeSpan.Zero)
         {
-            throw new TransportException(TransportFailure.Timeout, endpoint, $"/{endpoint}: the overall deadline of {overall.TotalSeconds:0.###} s has passed");
+            throw new HttpTransportException(TransportFailure.Timeout, endpoint, $"/{endpoint}: the overall deadline of {overall.TotalSeconds:0.###} s has passed");
         }
 
         overallLimited = left < _options.RequestTimeout || _options.RequestTimeout == Timeout.InfiniteTimeSpan;
@@ -307,7 +310,7 @@ public sealed class HttpTransport : IProvisioningTransport
         catch (Exception ex) when (ex is System.Security.Authentication.AuthenticationException or IOException)
         {
             await ssl.DisposeAsync().ConfigureAwait(false);
-            throw new TransportException(TransportFailure.TlsFailure, endpoint, $"TLS handshake with {_address} failed: {ex.Message}", innerException: ex);
+            throw new HttpTransportException(TransportFailure.SecureLinkFailed, endpoint, $"TLS handshake with {_address} failed: {ex.Message}", innerException: ex);
         }
     }
 
@@ -421,7 +424,7 @@ public sealed class HttpTransport : IProvisioningTransport
             {
                 if (length > _options.MaxResponseBytes)
                 {
-                    throw new TransportException(TransportFailure.ResponseTooLarge, endpoint,
+                    throw new HttpTransportException(TransportFailure.ResponseTooLarge, endpoint,
                         $"/{endpoint}: response of {length} bytes exceeds the {_options.MaxResponseBytes}-byte limit");
                 }
 
@@ -531,8 +534,8 @@ public sealed class HttpTransport : IProvisioningTransport
         return (status, reason, line[..firstSpace].SequenceEqual("HTTP/1.0"u8));
     }
 
-    private static TransportException Malformed(string endpoint, string what) =>
-        new(TransportFailure.MalformedResponse, endpoint, $"/{endpoint}: the device sent {what}");
+    private static HttpTransportException Malformed(string endpoint, string what) =>
+        new HttpTransportException(TransportFailure.MalformedReply, endpoint, $"/{endpoint}: the device sent {what}");
 
     private async Task<int> ReadUntilHeaderEndAsync(string endpoint, Action onFirstByte, CancellationToken cancellationToken)
     {
@@ -556,7 +559,7 @@ public sealed class HttpTransport : IProvisioningTransport
             if (read == 0)
             {
                 throw hadBytes
-                    ? new TransportException(TransportFailure.ConnectionLost, endpoint, $"/{endpoint}: the device closed the connection part-way through the response headers")
+                    ? new HttpTransportException(TransportFailure.LinkLost, endpoint, $"/{endpoint}: the device closed the connection part-way through the response headers")
                     : ClosedWithoutResponse(endpoint);
             }
 
@@ -565,8 +568,8 @@ public sealed class HttpTransport : IProvisioningTransport
         }
     }
 
-    private static TransportException ClosedWithoutResponse(string endpoint, Exception? inner = null) =>
-        new(TransportFailure.ClosedWithoutResponse, endpoint,
+    private static HttpTransportException ClosedWithoutResponse(string endpoint, Exception? inner = null) =>
+        new HttpTransportException(TransportFailure.ClosedWithoutResponse, endpoint,
             $"/{endpoint}: the device closed the connection without a response", innerException: inner);
 
     /// <summary>Reads more bytes into the buffer, compacting or growing it; returns 0 at end of stream.</summary>
@@ -610,7 +613,7 @@ public sealed class HttpTransport : IProvisioningTransport
             var read = await _stream!.ReadAsync(destination[filled..], cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
-                throw new TransportException(TransportFailure.ConnectionLost, endpoint,
+                throw new HttpTransportException(TransportFailure.LinkLost, endpoint,
                     $"/{endpoint}: the device closed the connection after {filled} of {destination.Length} body bytes");
             }
 
@@ -627,7 +630,7 @@ public sealed class HttpTransport : IProvisioningTransport
         {
             if (body.Length > _options.MaxResponseBytes)
             {
-                throw new TransportException(TransportFailure.ResponseTooLarge, endpoint,
+                throw new HttpTransportException(TransportFailure.ResponseTooLarge, endpoint,
                     $"/{endpoint}: response exceeds the {_options.MaxResponseBytes}-byte limit");
             }
 
@@ -660,7 +663,7 @@ public sealed class HttpTransport : IProvisioningTransport
 
             if (await FillAsync(cancellationToken).ConfigureAwait(false) == 0)
             {
-                throw new TransportException(TransportFailure.ConnectionLost, endpoint, $"/{endpoint}: the device closed the connection inside a chunked body");
+                throw new HttpTransportException(TransportFailure.LinkLost, endpoint, $"/{endpoint}: the device closed the connection inside a chunked body");
             }
         }
     }
@@ -689,7 +692,7 @@ public sealed class HttpTransport : IProvisioningTransport
 
             if (body.Length + size > _options.MaxResponseBytes)
             {
-                throw new TransportException(TransportFailure.ResponseTooLarge, endpoint,
+                throw new HttpTransportException(TransportFailure.ResponseTooLarge, endpoint,
                     $"/{endpoint}: response exceeds the {_options.MaxResponseBytes}-byte limit");
             }
 
@@ -703,27 +706,27 @@ public sealed class HttpTransport : IProvisioningTransport
         }
     }
 
-    private TransportException MapIoError(string endpoint, Exception ex, bool responseStarted)
+    private HttpTransportException MapIoError(string endpoint, Exception ex, bool responseStarted)
     {
         var socketError = ex as SocketException ?? ex.InnerException as SocketException;
         switch (socketError?.SocketErrorCode)
         {
             case SocketError.ConnectionRefused:
-                return new TransportException(TransportFailure.ConnectionRefused, endpoint,
+                return new HttpTransportException(TransportFailure.ConnectionRefused, endpoint,
                     $"could not connect to {_address}: connection refused (is the device's soft AP joined and its server running?)", innerException: ex);
             case SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain:
-                return new TransportException(TransportFailure.InvalidEndpoint, endpoint,
+                return new HttpTransportException(TransportFailure.InvalidAddress, endpoint,
                     $"could not resolve '{_address.Host}'", innerException: ex);
             case SocketError.NetworkUnreachable or SocketError.HostUnreachable or SocketError.AddressNotAvailable:
-                return new TransportException(TransportFailure.ConnectionRefused, endpoint,
+                return new HttpTransportException(TransportFailure.ConnectionRefused, endpoint,
                     $"could not connect to {_address}: {socketError.Message}", innerException: ex);
             case SocketError.TimedOut:
-                return new TransportException(TransportFailure.Timeout, endpoint, $"/{endpoint}: connection to {_address} timed out", innerException: ex);
+                return new HttpTransportException(TransportFailure.Timeout, endpoint, $"/{endpoint}: connection to {_address} timed out", innerException: ex);
         }
 
         // A reset before any response byte is how a device that drops a failed request often looks on the wire.
         return responseStarted
-            ? new TransportException(TransportFailure.ConnectionLost, endpoint, $"/{endpoint}: connection lost during the response ({socketError?.Message ?? ex.Message})", innerException: ex)
+            ? new HttpTransportException(TransportFailure.LinkLost, endpoint, $"/{endpoint}: connection lost during the response ({socketError?.Message ?? ex.Message})", innerException: ex)
             : ClosedWithoutResponse(endpoint, ex);
     }
 

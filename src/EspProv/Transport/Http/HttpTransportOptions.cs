@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 
-namespace EspProv.Transport;
+namespace EspProv.Transport.Http;
 
 /// <summary>Settings of <see cref="HttpTransport"/>. Defaults match esp_prov where it has one.</summary>
 public sealed class HttpTransportOptions

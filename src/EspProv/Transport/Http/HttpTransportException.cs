@@ -1,0 +1,17 @@
+using EspProv.Exceptions;
+
+namespace EspProv.Transport.Http;
+
+/// <summary>A <see cref="TransportException"/> raised by <see cref="HttpTransport"/>, with the HTTP status when the device answered one.</summary>
+public sealed class HttpTransportException : TransportException
+{
+    /// <summary>Creates an HTTP transport exception.</summary>
+    public HttpTransportException(TransportFailure failure, string endpoint, string message, int? statusCode = null, Exception? innerException = null)
+        : base(failure, endpoint, message, innerException)
+    {
+        StatusCode = statusCode;
+    }
+
+    /// <summary>The HTTP status the device answered (404 for <see cref="TransportFailure.EndpointNotFound"/>), or null.</summary>
+    public int? StatusCode { get; }
+}
