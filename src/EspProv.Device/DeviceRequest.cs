@@ -1,29 +1,42 @@
+using System.Globalization;
+
 namespace EspProv.Device;
 
-/// <summary>One HTTP request the device received, and what became of it.</summary>
-/// <param name="Connection">The TCP connection's number (1, 2, … in accept order).</param>
-/// <param name="Method">The request method.</param>
-/// <param name="Target">The request target as sent (path and any query), e.g. <c>/prov-session</c>.</param>
-/// <param name="RequestBytes">The body length (declared Content-Length; 0 when absent).</param>
-/// <param name="Status">The HTTP status answered, or null when the connection was closed without a response.</param>
-/// <param name="ResponseBytes">The response body length.</param>
-public sealed record DeviceRequest(long Connection, string Method, string Target, long RequestBytes, int? Status, int ResponseBytes)
+/// <summary>What the device did with a request.</summary>
+public enum DeviceRequestOutcome
 {
-    /// <summary>True when the device closed the connection without answering.</summary>
-    public bool Closed => Status is null;
+    /// <summary>The device answered with a response body.</summary>
+    Answered,
 
-    /// <summary>The endpoint name: the target without the leading '/' and without any query.</summary>
-    public string Endpoint
-    {
-        get
-        {
-            var path = Target.StartsWith('/') ? Target[1..] : Target;
-            var query = path.IndexOf('?', StringComparison.Ordinal);
-            return query >= 0 ? path[..query] : path;
-        }
-    }
+    /// <summary>The device ended the exchange without a response (firmware's answer to every protocol error).</summary>
+    Closed,
+
+    /// <summary>The front-end answered with an error of its own (an HTTP 404, 405, 408, ...); see <see cref="DeviceRequest.Code"/>.</summary>
+    Rejected,
+}
+
+/// <summary>One request the device received, on any front-end, and what became of it.</summary>
+/// <param name="Link">The link's number (1, 2, … in the order the device saw them, over all front-ends).</param>
+/// <param name="Endpoint">The endpoint asked for.</param>
+/// <param name="RequestBytes">The request body length (as declared, for HTTP).</param>
+/// <param name="Outcome">What the device did.</param>
+/// <param name="ResponseBytes">The response body length.</param>
+public sealed record DeviceRequest(long Link, string Endpoint, long RequestBytes, DeviceRequestOutcome Outcome, int ResponseBytes)
+{
+    /// <summary>The front-end that carried it: <c>http</c>, <c>ble</c> or <c>memory</c>.</summary>
+    public string FrontEnd { get; init; } = string.Empty;
+
+    /// <summary>The front-end's own status for the answer, if it has one (HTTP: 200, 404, …); null when closed without one.</summary>
+    public int? Code { get; init; }
+
+    /// <summary>The request as the front-end names it, e.g. <c>POST /prov-session</c> for HTTP; null = the endpoint.</summary>
+    public string? Detail { get; init; }
+
+    /// <summary>True when the device ended the exchange without answering.</summary>
+    public bool Closed => Outcome == DeviceRequestOutcome.Closed;
 
     /// <summary>The log line: <c>POST /prov-session 43 B -> 200 43 B</c> or <c>… -> closed</c>.</summary>
     public override string ToString() =>
-        $"{Method} {Target} {RequestBytes} B -> " + (Status is { } s ? $"{s} {ResponseBytes} B" : "closed");
+        $"{Detail ?? FrontEnd + " " + Endpoint} {RequestBytes.ToString(CultureInfo.InvariantCulture)} B -> "
+        + (Closed ? "closed" : $"{Code?.ToString(CultureInfo.InvariantCulture) ?? "ok"} {ResponseBytes.ToString(CultureInfo.InvariantCulture)} B");
 }

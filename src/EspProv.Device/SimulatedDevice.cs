@@ -1,24 +1,17 @@
-using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
+using EspProv.Device.Core;
 using EspProv.Device.Hosting;
+using EspProv.Device.InMemory;
 using EspProv.Device.Wifi;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using EspProv.Transport.InMemory;
 
 namespace EspProv.Device;
 
 /// <summary>
-/// A simulated Espressif provisioning device: protocomm + Wi-Fi provisioning over HTTP on Kestrel, wire-compatible
-/// with firmware (PROTOCOL.md). Start with <see cref="StartAsync"/>, point a client at <see cref="Url"/>, inspect what
-/// happened, dispose to stop. Every instance has its own state, so devices run side by side.
+/// A simulated Espressif provisioning device: protocomm + Wi-Fi provisioning, wire-compatible with firmware
+/// (PROTOCOL.md), reachable through front-ends: HTTP on a loopback port (<see cref="StartAsync"/>) and in-memory links
+/// (<see cref="InMemory"/>, always there; <see cref="CreateInMemory"/> for a device without sockets). Inspect what
+/// happened, inject faults, dispose to stop. Every instance has its own state, so devices run side by side.
 /// </summary>
 /// <example>
 /// <code>
@@ -29,32 +22,36 @@ namespace EspProv.Device;
 public sealed class SimulatedDevice : IAsyncDisposable
 {
     private readonly DeviceCore _core;
-    private readonly DeviceHttpServer _server;
-    private readonly WebApplication _app;
-    private readonly Lock _stopLock = new();
+    private readonly DeviceService _service;
+    private readonly InMemoryFrontEnd _memory;
+    private readonly List<IDeviceFrontEnd> _frontEnds = [];
+    private readonly Lock _lock = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private HttpFrontEnd? _http;
     private Task? _stopTask;
 
-    /// <summary>esp_http_server's <c>backlog_conn</c> default.</summary>
-    internal const int ListenBacklog = 5;
-
-    private SimulatedDevice(DeviceCore core, DeviceHttpServer server, DeviceFaults faults, WebApplication app, IPEndPoint endPoint, SimulatedDeviceOptions options)
+    private SimulatedDevice(SimulatedDeviceOptions options)
     {
-        Faults = faults;
-        _core = core;
-        _server = server;
-        _app = app;
-        EndPoint = endPoint;
         Options = options;
-        var host = endPoint.Address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]" : endPoint.Address.ToString();
-        Url = new Uri($"http://{host}:{endPoint.Port.ToString(CultureInfo.InvariantCulture)}/");
+        var log = options.Log ?? (_ => { });
+        _core = new DeviceCore(options, log);
+        Faults = new DeviceFaults();
+        _service = new DeviceService(_core, options, Faults);
+        _memory = new InMemoryFrontEnd(_service);
+        _frontEnds.Add(_memory);
+        _core.Manager.StopRequested = () => _ = StopAsync();
     }
 
-    /// <summary>The device's base URL, e.g. <c>http://127.0.0.1:8080/</c> (a wildcard listen address is shown as loopback).</summary>
-    public Uri Url { get; }
+    /// <summary>The device's HTTP base URL, e.g. <c>http://127.0.0.1:8080/</c> (a wildcard listen address is shown as loopback).</summary>
+    /// <exception cref="InvalidOperationException">The device serves no HTTP (<see cref="CreateInMemory"/>).</exception>
+    public Uri Url => Http.Url;
 
-    /// <summary>The address and port the device listens on (the real port when <see cref="SimulatedDeviceOptions.Port"/> was 0).</summary>
-    public IPEndPoint EndPoint { get; }
+    /// <summary>The address and port the HTTP front-end listens on (the real port when <see cref="SimulatedDeviceOptions.Port"/> was 0).</summary>
+    /// <exception cref="InvalidOperationException">The device serves no HTTP (<see cref="CreateInMemory"/>).</exception>
+    public IPEndPoint EndPoint => Http.EndPoint;
+
+    /// <summary>The in-memory front-end: pass it to <see cref="InMemoryTransport"/> to reach this device without sockets.</summary>
+    public IInMemoryDevice InMemory => _memory;
 
     /// <summary>The options the device was started with.</summary>
     public SimulatedDeviceOptions Options { get; }
@@ -62,11 +59,11 @@ public sealed class SimulatedDevice : IAsyncDisposable
     /// <summary>The firmware family simulated.</summary>
     public DeviceFlavor Flavor => _core.Flavor;
 
-    /// <summary>One-shot faults to inject into the next request for an endpoint.</summary>
+    /// <summary>One-shot faults to inject into the next request for an endpoint, on any front-end.</summary>
     public DeviceFaults Faults { get; }
 
-    /// <summary>The requests received so far, in order, with their outcome (the newest <see cref="SimulatedDeviceOptions.MaxRecordedRequests"/>, default 10,000, so memory stays flat under load).</summary>
-    public IReadOnlyList<DeviceRequest> Requests => _server.Requests;
+    /// <summary>The requests received so far on every front-end, in order, with their outcome (the newest <see cref="SimulatedDeviceOptions.MaxRecordedRequests"/>, default 10,000, so memory stays flat under load).</summary>
+    public IReadOnlyList<DeviceRequest> Requests => _service.Requests;
 
     /// <summary>The Wi-Fi station's current state.</summary>
     public StationStatus WifiStatus => _core.Manager.Station.Status;
@@ -89,82 +86,97 @@ public sealed class SimulatedDevice : IAsyncDisposable
     /// <summary>How many security sessions the device has created.</summary>
     public int SessionsCreated => _core.Protocomm.SessionsCreated;
 
-    /// <summary>TCP connections currently open (at most 1, like firmware).</summary>
-    public int OpenConnections => _server.OpenConnections;
+    /// <summary>TCP connections currently open on the HTTP front-end (at most 1, like firmware); 0 without HTTP.</summary>
+    public int OpenConnections => _http?.OpenLinks ?? 0;
+
+    /// <summary>Links currently open on every front-end.</summary>
+    public int OpenLinks
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _frontEnds.Sum(f => f.OpenLinks);
+            }
+        }
+    }
 
     /// <summary>Requests received since start (also those <see cref="Requests"/> no longer keeps).</summary>
-    public long RequestTotal => _server.RequestTotal;
+    public long RequestTotal => _service.RequestTotal;
 
-    /// <summary>TCP connections accepted since start.</summary>
-    public long ConnectionsAccepted => _server.ConnectionsAccepted;
+    /// <summary>TCP connections accepted since start on the HTTP front-end.</summary>
+    public long ConnectionsAccepted => _http?.Server.ConnectionsAccepted ?? 0;
 
     /// <summary>Connection handlers still running: the open connection plus purged ones still winding down.</summary>
-    public int ConnectionHandlersRunning => _server.HandlersRunning;
+    public int ConnectionHandlersRunning => _http?.Server.HandlersRunning ?? 0;
 
-    /// <summary>
-    /// Closes every open connection at once, as firmware does when it purges its sockets or its HTTP server restarts; a
-    /// request in progress on one is lost. The sockets are shut before this returns, so a client sees the close on its
-    /// next request. Sessions keyed by socket (ESP8266, or a client that sends no cookie) go with their connection.
-    /// </summary>
-    /// <returns>How many connections were closed.</returns>
-    public int DropConnections() => _server.DropConnections();
-
-    /// <summary>Completes when the HTTP server has stopped (auto-stop, <see cref="StopAsync"/> or dispose).</summary>
+    /// <summary>Completes when the device has stopped (auto-stop, <see cref="StopAsync"/> or dispose).</summary>
     public Task Stopped => _stopped.Task;
 
-    /// <summary>Validates <paramref name="options"/>, binds the port and starts serving.</summary>
+    internal DeviceService Service => _service;
+
+    private HttpFrontEnd Http => _http ?? throw new InvalidOperationException("this simulated device serves no HTTP (it was created in-memory only)");
+
+    /// <summary>Validates <paramref name="options"/>, binds the HTTP port and starts serving (in-memory links work too).</summary>
     /// <exception cref="IOException">The port is in use.</exception>
     public static async Task<SimulatedDevice> StartAsync(SimulatedDeviceOptions options, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        var log = options.Log ?? (_ => { });
-        var core = new DeviceCore(options, log);
-        var faults = new DeviceFaults();
-        var server = new DeviceHttpServer(core, options, faults, log);
-        WebApplication? app = null;
+        var device = CreateInMemory(options);
         try
         {
-            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "EspProv.Device" });
-            builder.Logging.ClearProviders();
-            builder.Services.AddSingleton<IHostLifetime, NoConsoleLifetime>();
-            builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(2));
-            // esp_http_server's listen backlog is 5 (PROTOCOL.md §3.1).
-            builder.WebHost.UseSockets(sockets => sockets.Backlog = ListenBacklog);
-            builder.WebHost.ConfigureKestrel(kestrel =>
-            {
-                kestrel.AddServerHeader = false;
-                kestrel.Listen(options.ListenAddress, options.Port, listen => listen.Run(server.HandleConnectionAsync));
-            });
-            app = builder.Build();
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-            var port = new Uri(address).Port;
-            var shown = options.ListenAddress.Equals(IPAddress.Any) ? IPAddress.Loopback
-                : options.ListenAddress.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback
-                : options.ListenAddress;
-            var device = new SimulatedDevice(core, server, faults, app, new IPEndPoint(shown, port), options);
-            core.Manager.StopRequested = () => _ = device.StopAsync();
-            log($"device ({options.Flavor}, security {(int)(options.Security?.Scheme ?? EspProv.Security.SecurityScheme.Sec1)}) started on {device.Url}");
+            var http = await HttpFrontEnd.StartAsync(device._service, options, options.Log ?? (_ => { }), cancellationToken).ConfigureAwait(false);
+            device.Attach(http);
+            device._http = http;
+            options.Log?.Invoke($"device ({options.Flavor}, security {(int)(options.Security?.Scheme ?? EspProv.Security.SecurityScheme.Sec1)}) started on {http.Url}");
             return device;
         }
         catch
         {
-            if (app is not null)
-            {
-                await app.DisposeAsync().ConfigureAwait(false);
-            }
-
-            server.Dispose();
-            core.Dispose();
+            await device.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
 
-    /// <summary>Stops the HTTP server (open connections are closed). Idempotent; state stays readable.</summary>
-    public Task StopAsync()
+    /// <summary>
+    /// Creates a device reachable only in-memory (<see cref="InMemory"/>): no port, no socket, for tests of app code.
+    /// </summary>
+    public static SimulatedDevice CreateInMemory(SimulatedDeviceOptions options)
     {
-        lock (_stopLock)
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return new SimulatedDevice(options);
+    }
+
+    /// <summary>An <see cref="InMemoryTransport"/> to this device (the caller disposes it).</summary>
+    public InMemoryTransport CreateInMemoryTransport(InMemoryTransportOptions? options = null) => new(_memory, options);
+
+    /// <summary>Adds a front-end; the device stops it with the others.</summary>
+    internal void Attach(IDeviceFrontEnd frontEnd)
+    {
+        lock (_lock)
+        {
+            _frontEnds.Add(frontEnd);
+        }
+    }
+
+    /// <summary>
+    /// Closes every open link at once, on every front-end, as firmware does when it purges its sockets, restarts its
+    /// server, or a BLE link drops; a request in progress on one is lost. TCP sockets are shut before this returns, so
+    /// a client sees the close on its next request. Sessions keyed by link go with their link.
+    /// </summary>
+    /// <returns>How many links were closed.</returns>
+    public int DropConnections()
+    {
+        lock (_lock)
+        {
+            return _frontEnds.Sum(f => f.DropLinks());
+        }
+    }
+
+    /// <summary>Stops every front-end (open links are closed). Idempotent; state stays readable.</summary>
+    public Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
         {
             return _stopTask ??= StopCoreAsync();
         }
@@ -175,7 +187,16 @@ public sealed class SimulatedDevice : IAsyncDisposable
         _core.Manager.MarkStopped();
         try
         {
-            await _app.StopAsync().ConfigureAwait(false);
+            IDeviceFrontEnd[] frontEnds;
+            lock (_lock)
+            {
+                frontEnds = [.. _frontEnds];
+            }
+
+            foreach (var frontEnd in frontEnds)
+            {
+                await frontEnd.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -187,11 +208,21 @@ public sealed class SimulatedDevice : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
-        _server.Dispose();
+        IDeviceFrontEnd[] frontEnds;
+        lock (_lock)
+        {
+            frontEnds = [.. _frontEnds];
+        }
+
+        foreach (var frontEnd in frontEnds)
+        {
+            await frontEnd.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _service.Dispose();
         _core.Dispose();
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"SimulatedDevice {{ {Flavor}, {Url} }}";
+    public override string ToString() => $"SimulatedDevice {{ {Flavor}, {(_http is { } http ? http.Url.ToString() : "in-memory")} }}";
 }

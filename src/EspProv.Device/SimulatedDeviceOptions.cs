@@ -61,7 +61,7 @@ public sealed class SimulatedDeviceOptions
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How many requests <see cref="SimulatedDevice.Requests"/> keeps (the most recent). Default 10,000, so a long-running or flooded device does not grow without bound.</summary>
-    public int MaxRecordedRequests { get; init; } = Hosting.DeviceHttpServer.MaxRecordedRequests;
+    public int MaxRecordedRequests { get; init; } = Core.DeviceService.DefaultMaxRecordedRequests;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()

@@ -3,7 +3,9 @@ using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
 using EspProv.Device;
+using EspProv.Device.Core;
 using EspProv.Device.Hosting;
+using EspProv.Device.Protocomm;
 using EspProv.Device.Security;
 using EspProv.Security;
 using Microsoft.AspNetCore.Connections;
@@ -175,10 +177,13 @@ public static class DeviceTargets
             }
         }
 
+        /// <summary>How the HTTP front-end keys sessions for this flavor.</summary>
+        private SessionKeying Keying => core.Flavor == DeviceFlavor.Idf ? SessionKeying.ByTokenThenLink : SessionKeying.ByLink;
+
         /// <summary>One request through protocomm as the HTTP host does it: session first, then the body. Null = closed.</summary>
         private byte[]? Exchange(string endpoint, byte[] body, long connection, string? cookie)
         {
-            var binding = core.Protocomm.BeginRequest(connection, cookie);
+            var binding = core.Protocomm.BeginRequest(connection, Keying, Keying == SessionKeying.ByTokenThenLink ? SessionCookie.Claim(cookie) : null);
             if (binding.Created && core.Flavor == DeviceFlavor.Idf && connection == _clientConnection)
             {
                 _clientCookie = "session=" + binding.SessionId.ToString(CultureInfo.InvariantCulture);
@@ -218,7 +223,7 @@ public static class DeviceTargets
                         ClientHandshake();
                         break;
                     case 5:
-                        core.Protocomm.OnConnectionClosed(Next(ref rest) % 4);
+                        core.Protocomm.OnLinkClosed(Next(ref rest) % 4, Keying);
                         break;
                     case 6:
                         clock.Advance(TimeSpan.FromMilliseconds(250 * Next(ref rest)));
@@ -304,7 +309,8 @@ public static class DeviceTargets
         public void Http(ReadOnlySpan<byte> rest, SimulatedDeviceOptions options)
         {
             var faults = new DeviceFaults();
-            using var server = new DeviceHttpServer(core, options, faults, static _ => { });
+            using var device = new DeviceService(core, options, faults);
+            var server = new DeviceHttpServer(device, options, static _ => { });
             for (var connection = 0; connection < 4 && rest.Length > 0; connection++)
             {
                 var fault = rest[0];

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
+using EspProv.Device.Core;
+using EspProv.Device.Protocomm;
 using Microsoft.AspNetCore.Connections.Features;
 
 namespace EspProv.Device.Hosting;
@@ -11,60 +13,30 @@ namespace EspProv.Device.Hosting;
 /// failures close the connection without a response, <c>max_open_sockets = 1</c> with LRU purge, and one request handled
 /// at a time (firmware's single server task).
 /// </summary>
-internal sealed class DeviceHttpServer : IDisposable
+internal sealed class DeviceHttpServer
 {
-    public const int MaxBodyLength = 4096;
+    public const int MaxBodyLength = DeviceService.MaxRequestBytes;
 
-    /// <summary>Requests kept for <see cref="Requests"/>: the newest ones, so a device serving a load test stays in constant memory.</summary>
-    public const int MaxRecordedRequests = 10_000;
-
-    private readonly DeviceCore _core;
+    private readonly DeviceService _device;
     private readonly SimulatedDeviceOptions _options;
-    private readonly DeviceFaults _faults;
     private readonly Action<string> _log;
-    private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SessionKeying _keying;
     private readonly Lock _lock = new();
     private readonly Dictionary<long, ConnectionContext> _open = [];
-    private readonly Queue<DeviceRequest> _requests = new();
-    private long _nextConnection;
-    private long _requestTotal;
+    private long _connectionsAccepted;
     private int _handlersRunning;
 
-    public DeviceHttpServer(DeviceCore core, SimulatedDeviceOptions options, DeviceFaults faults, Action<string> log)
+    public DeviceHttpServer(DeviceService device, SimulatedDeviceOptions options, Action<string> log)
     {
-        _core = core;
+        _device = device;
         _options = options;
-        _faults = faults;
         _log = log;
-        _time = options.TimeProvider ?? TimeProvider.System;
+        // ESP-IDF's server follows a session by its cookie; ESP8266's keys it by socket (PROTOCOL.md §3.2).
+        _keying = device.Flavor == DeviceFlavor.Idf ? SessionKeying.ByTokenThenLink : SessionKeying.ByLink;
     }
-
-    public IReadOnlyList<DeviceRequest> Requests
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _requests];
-            }
-        }
-    }
-
-    /// <summary>Requests received since start, including those no longer kept in <see cref="Requests"/>.</summary>
-    public long RequestTotal => Interlocked.Read(ref _requestTotal);
 
     /// <summary>Connections accepted since start.</summary>
-    public long ConnectionsAccepted
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _nextConnection;
-            }
-        }
-    }
+    public long ConnectionsAccepted => Interlocked.Read(ref _connectionsAccepted);
 
     /// <summary>Connection handlers still running, including purged connections that are winding down.</summary>
     public int HandlersRunning => Volatile.Read(ref _handlersRunning);
@@ -86,7 +58,7 @@ internal sealed class DeviceHttpServer : IDisposable
         var id = PurgeOthersAndAdd(connection);
         var closeRequested = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, closeRequested);
-        var reader = new HttpRequestReader(connection.Transport.Input, _core.Flavor == DeviceFlavor.Idf ? 1024 : 512,
+        var reader = new HttpRequestReader(connection.Transport.Input, _device.Flavor == DeviceFlavor.Idf ? 1024 : 512,
             _options.ReceiveTimeout, _options.IdleTimeout);
         try
         {
@@ -131,14 +103,12 @@ internal sealed class DeviceHttpServer : IDisposable
                 _open.Remove(id);
             }
 
-            await _gate.WaitAsync().ConfigureAwait(false);
             try
             {
-                _core.Protocomm.OnConnectionClosed(id);
+                await _device.CloseLinkAsync(id, _keying).ConfigureAwait(false);
             }
             finally
             {
-                _gate.Release();
                 Interlocked.Decrement(ref _handlersRunning);
             }
         }
@@ -176,7 +146,8 @@ internal sealed class DeviceHttpServer : IDisposable
         lock (_lock)
         {
             // Numbered and opened in one step: a reader that sees it accepted and then no connection open knows it closed.
-            id = ++_nextConnection;
+            id = _device.OpenLink();
+            _connectionsAccepted++;
             purged = [.. _open];
             _open.Clear();
             _open[id] = connection;
@@ -196,7 +167,7 @@ internal sealed class DeviceHttpServer : IDisposable
         var query = head.Target.IndexOf('?', StringComparison.Ordinal);
         var path = query >= 0 ? head.Target[..query] : head.Target;
         var declared = head.IsChunked ? 0 : head.ContentLength ?? 0;
-        if (!path.StartsWith('/') || !_core.Endpoints.TryGet(path[1..], out _))
+        if (!path.StartsWith('/') || !_device.HasEndpoint(path[1..]))
         {
             return await SendErrorAndMaybeKeepAsync(output, id, head, declared, 404, reader, closed).ConfigureAwait(false);
         }
@@ -206,58 +177,35 @@ internal sealed class DeviceHttpServer : IDisposable
             return await SendErrorAndMaybeKeepAsync(output, id, head, declared, 405, reader, closed).ConfigureAwait(false);
         }
 
-        await _gate.WaitAsync(closed).ConfigureAwait(false);
-        try
+        // Everything after the '/' is the endpoint name, query included: a query string finds no endpoint.
+        var endpoint = head.Target[1..];
+        var claim = _keying == SessionKeying.ByTokenThenLink ? SessionCookie.Claim(head.Header("Cookie")) : null;
+        using var exchange = await _device.BeginAsync(id, path[1..], _keying, claim, closed).ConfigureAwait(false);
+        switch (exchange.FaultEnding)
         {
-            var endpointName = path[1..];
-            var (delay, fault) = _faults.Take(endpointName);
-            if (delay > TimeSpan.Zero)
-            {
-                await Task.Delay(delay, _time, closed).ConfigureAwait(false);
-            }
-
-            if (fault is { Kind: DeviceFaults.FaultKind.Status })
-            {
-                await SendErrorAsync(output, id, head.Method, head.Target, declared, fault.StatusCode).ConfigureAwait(false);
+            case DeviceExchange.Ending.FaultStatus:
+                await SendErrorAsync(output, id, head.Method, head.Target, declared, exchange.FaultStatus).ConfigureAwait(false);
                 return false;
-            }
-
-            if (fault is { Kind: DeviceFaults.FaultKind.CloseBefore })
-            {
+            case DeviceExchange.Ending.FaultClosed:
                 return Closed(id, head, declared);
-            }
-
-            // The session is settled before the body is looked at (§3.2), for every endpoint.
-            var binding = _core.Protocomm.BeginRequest(id, head.Header("Cookie"));
-            if (head.IsChunked || head.ContentLength is not { } length || length <= 0 || length > MaxBodyLength)
-            {
-                return Closed(id, head, declared);
-            }
-
-            var body = await reader.ReadBodyAsync((int)length, closed).ConfigureAwait(false);
-            if (body is null)
-            {
-                return Closed(id, head, declared);
-            }
-
-            // Everything after the '/' is the endpoint name, query included: a query string finds no endpoint.
-            var response = _core.Protocomm.Handle(head.Target[1..], body);
-            if (response is null || fault is { Kind: DeviceFaults.FaultKind.CloseAfter })
-            {
-                return Closed(id, head, declared);
-            }
-
-            var cookie = binding.Created && _core.Flavor == DeviceFlavor.Idf
-                ? "session=" + binding.SessionId.ToString(CultureInfo.InvariantCulture)
-                : null;
-            await output.WriteAsync(ErrorResponses.Success(response, cookie), closed).ConfigureAwait(false);
-            Record(new DeviceRequest(id, head.Method, head.Target, declared, 200, response.Length));
-            return true;
         }
-        finally
+
+        byte[]? body = null;
+        if (!head.IsChunked && head.ContentLength is { } length && length is > 0 and <= MaxBodyLength)
         {
-            _gate.Release();
+            body = await reader.ReadBodyAsync((int)length, closed).ConfigureAwait(false);
         }
+
+        var response = body is null ? null : exchange.Complete(endpoint, body);
+        if (response is null)
+        {
+            return Closed(id, head, declared);
+        }
+
+        var cookie = exchange.Session.Created && _keying == SessionKeying.ByTokenThenLink ? SessionCookie.Format(exchange.Session.SessionId) : null;
+        await output.WriteAsync(ErrorResponses.Success(response, cookie), closed).ConfigureAwait(false);
+        Record(id, head, declared, DeviceRequestOutcome.Answered, 200, response.Length);
+        return true;
     }
 
     private async Task<bool> SendErrorAndMaybeKeepAsync(PipeWriter output, long id, RequestHead head, long declared, int status,
@@ -266,7 +214,7 @@ internal sealed class DeviceHttpServer : IDisposable
         await SendErrorAsync(output, id, head.Method, head.Target, declared, status).ConfigureAwait(false);
 
         // ESP-IDF closes after an error response; ESP8266 3.2 keeps the socket for 404/405 once the body is drained.
-        if (_core.Flavor == DeviceFlavor.Idf || head.IsChunked || declared > MaxBodyLength)
+        if (_device.Flavor == DeviceFlavor.Idf || head.IsChunked || declared > MaxBodyLength)
         {
             return false;
         }
@@ -277,35 +225,28 @@ internal sealed class DeviceHttpServer : IDisposable
     private async Task SendErrorAsync(PipeWriter output, long id, string method, string target, long declared, int status)
     {
         var bytes = ErrorResponses.Error(status, out var bodyLength);
-        Record(new DeviceRequest(id, method, target, declared, status, bodyLength));
+        Record(id, method, target, declared, DeviceRequestOutcome.Rejected, status, bodyLength);
         await output.WriteAsync(bytes).ConfigureAwait(false);
     }
 
     private bool Closed(long id, RequestHead head, long declared)
     {
-        Record(new DeviceRequest(id, head.Method, head.Target, declared, null, 0));
+        Record(id, head, declared, DeviceRequestOutcome.Closed, null, 0);
         return false;
     }
 
-    private void Record(DeviceRequest request)
+    private void Record(long id, RequestHead head, long declared, DeviceRequestOutcome outcome, int? status, int responseBytes) =>
+        Record(id, head.Method, head.Target, declared, outcome, status, responseBytes);
+
+    private void Record(long id, string method, string target, long declared, DeviceRequestOutcome outcome, int? status, int responseBytes)
     {
-        lock (_lock)
+        var path = target.StartsWith('/') ? target[1..] : target;
+        var query = path.IndexOf('?', StringComparison.Ordinal);
+        _device.Record(new DeviceRequest(id, query >= 0 ? path[..query] : path, declared, outcome, responseBytes)
         {
-            // Bounded: a long-running or flooded device keeps only the most recent requests.
-            if (_requests.Count >= _options.MaxRecordedRequests)
-            {
-                _requests.Dequeue();
-            }
-
-            _requests.Enqueue(request);
-            _requestTotal++;
-        }
-
-        if (_options.Log is not null)
-        {
-            _log(request.ToString());
-        }
+            FrontEnd = "http",
+            Code = status,
+            Detail = method + " " + target,
+        });
     }
-
-    public void Dispose() => _gate.Dispose();
 }

@@ -1,25 +1,34 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using EspProv.Device.Security;
 
 namespace EspProv.Device.Protocomm;
 
 /// <summary>How a request was tied to the security session.</summary>
-/// <param name="Created">True when this request started a new session (ESP-IDF then answers with <c>Set-Cookie</c>).</param>
-/// <param name="SessionId">The session id (the cookie value on ESP-IDF).</param>
+/// <param name="Created">True when this request started a new session (an ESP-IDF HTTP server then sends <c>Set-Cookie</c>).</param>
+/// <param name="SessionId">The session id (the cookie value on ESP-IDF's HTTP server).</param>
 internal readonly record struct SessionBinding(bool Created, uint SessionId);
+
+/// <summary>How a front-end's links find their security session (PROTOCOL.md §3.2, BLE.md §2).</summary>
+internal enum SessionKeying
+{
+    /// <summary>The session belongs to the link it was created on (ESP8266's HTTP server, BLE connections, in-memory links).</summary>
+    ByLink,
+
+    /// <summary>
+    /// A request that names the session (ESP-IDF's HTTP session cookie) finds it on any link; a request that names none
+    /// finds the session of its link.
+    /// </summary>
+    ByTokenThenLink,
+}
 
 /// <summary>
 /// Protocomm: one security session at a time (PROTOCOL.md §3.2) and dispatch of a request body to its endpoint
-/// (§4): version text, handshake, or decrypt → handler → encrypt. Not thread-safe: the host serialises requests,
-/// like firmware's single HTTP server task.
+/// (§4): version text, handshake, or decrypt → handler → encrypt. Not thread-safe: the device serialises requests,
+/// like firmware's single server task. Knows links and session ids, not the front-end that carries them.
 /// </summary>
 internal sealed class ProtocommCore : IDisposable
 {
-    /// <summary>esp_http_server reads the Cookie header into a 20-byte buffer; longer values are not read at all.</summary>
-    internal const int MaxCookieLength = 19;
-
     private readonly DeviceFlavor _flavor;
     private readonly IDeviceSecurity _security;
     private readonly EndpointRegistry _endpoints;
@@ -42,68 +51,63 @@ internal sealed class ProtocommCore : IDisposable
     public uint? CurrentSessionId => _session?.Id;
 
     /// <summary>
-    /// Finds or creates the session for a request arriving on <paramref name="connectionId"/> with the given
-    /// <c>Cookie</c> header (null = none). Runs before the body is validated, for any endpoint.
+    /// Finds or creates the session for a request arriving on <paramref name="link"/>. <paramref name="claimedSession"/> is
+    /// the session the request names (an HTTP cookie's id; any value outside the id range names no existing session), or
+    /// null when it names none. Runs before the body is validated, for any endpoint.
     /// </summary>
-    public SessionBinding BeginRequest(long connectionId, string? cookie)
+    public SessionBinding BeginRequest(long link, SessionKeying keying, long? claimedSession = null)
     {
-        if (_session is { } current && IsSameSession(current, connectionId, cookie))
+        if (_session is { } current && IsSameSession(current, link, keying, claimedSession))
         {
             return new SessionBinding(false, current.Id);
         }
 
         DiscardSession();
-        var id = _flavor == DeviceFlavor.Esp8266 ? (uint)connectionId : NewSessionId();
-        var securitySession = _security is DeviceSecurity1 sec1 ? sec1.CreateSession(_flavor) : _security.CreateSession();
-        _session = new Session(id, connectionId, securitySession);
+        // ESP8266's HTTP server uses the socket number as session id; ESP-IDF draws a random one.
+        var id = _flavor == DeviceFlavor.Esp8266 ? (uint)link : NewSessionId();
+        _session = new Session(id, link, _security.CreateSession(_flavor));
         SessionsCreated++;
         _log($"session {id.ToString(CultureInfo.InvariantCulture)} created");
         return new SessionBinding(true, id);
     }
 
-    private bool IsSameSession(Session current, long connectionId, string? cookie)
+    private static bool IsSameSession(Session current, long link, SessionKeying keying, long? claimedSession)
     {
-        if (_flavor == DeviceFlavor.Esp8266)
+        if (keying == SessionKeying.ByTokenThenLink && claimedSession is { } claimed)
         {
-            return current.SocketId == connectionId;
-        }
-
-        if (cookie is not null && cookie.Length <= MaxCookieLength)
-        {
-            if (CookieMatches(cookie, current.Id))
+            // A single integer compare: constant time, so response timing reveals nothing about the id.
+            if (claimed == current.Id)
             {
-                // The client speaks cookies: the socket no longer identifies the session.
-                current.SocketId = -1;
+                // The client names its session: the link no longer identifies it.
+                current.Link = -1;
                 return true;
             }
 
             return false;
         }
 
-        return current.SocketId == connectionId;
+        return current.Link == link;
     }
 
     /// <summary>
-    /// True if <paramref name="cookie"/> is exactly <c>session=&lt;id&gt;</c>. The id is a bearer secret, so the bytes are
-    /// compared in constant time (no early exit that would let response timing reveal a matching prefix).
+    /// A link closed. A session keyed only by its link ends with it (BLE, ESP8266: the next link starts a new one); a
+    /// session that can be named (ESP-IDF's cookie) stays, no longer found by that link.
     /// </summary>
-    internal static bool CookieMatches(string cookie, uint id)
+    public void OnLinkClosed(long link, SessionKeying keying)
     {
-        Span<byte> expected = stackalloc byte[MaxCookieLength + 1];
-        "session="u8.CopyTo(expected);
-        id.TryFormat(expected[8..], out var digits, default, CultureInfo.InvariantCulture);
-        Span<byte> received = stackalloc byte[MaxCookieLength + 1];
-        var length = Encoding.Latin1.GetBytes(cookie.AsSpan(0, Math.Min(cookie.Length, MaxCookieLength)), received);
-        return length == 8 + digits
-            && CryptographicOperations.FixedTimeEquals(received[..length], expected[..length]);
-    }
-
-    /// <summary>A socket closed: ESP-IDF stops recognising the session by that socket (the cookie still works).</summary>
-    public void OnConnectionClosed(long connectionId)
-    {
-        if (_session is { } current && current.SocketId == connectionId && _flavor == DeviceFlavor.Idf)
+        if (_session is not { } current || current.Link != link)
         {
-            current.SocketId = -1;
+            return;
+        }
+
+        if (keying == SessionKeying.ByTokenThenLink)
+        {
+            current.Link = -1;
+        }
+        else if (_flavor == DeviceFlavor.Idf)
+        {
+            // ESP-IDF closes the session with the link it belongs to (protocomm_ble's disconnect handler).
+            DiscardSession();
         }
     }
 
@@ -168,11 +172,11 @@ internal sealed class ProtocommCore : IDisposable
         return BitConverter.ToUInt32(bytes);
     }
 
-    private sealed class Session(uint id, long socketId, IDeviceSecuritySession security)
+    private sealed class Session(uint id, long link, IDeviceSecuritySession security)
     {
         public uint Id { get; } = id;
 
-        public long SocketId { get; set; } = socketId;
+        public long Link { get; set; } = link;
 
         public IDeviceSecuritySession Security { get; } = security;
     }

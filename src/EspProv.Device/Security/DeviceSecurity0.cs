@@ -24,7 +24,7 @@ public sealed class DeviceSecurity0 : IDeviceSecurity
     public string? Capability => "no_sec";
 
     /// <inheritdoc />
-    public IDeviceSecuritySession CreateSession() => new Session();
+    public IDeviceSecuritySession CreateSession(DeviceFlavor flavor = DeviceFlavor.Idf) => new Session();
 
     private sealed class Session : IDeviceSecuritySession
     {

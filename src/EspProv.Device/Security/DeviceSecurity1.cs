@@ -35,11 +35,11 @@ public sealed class DeviceSecurity1 : IDeviceSecurity
     /// <summary>True if a non-empty PoP is configured.</summary>
     public bool HasProofOfPossession => _pop.Length > 0;
 
-    /// <summary>Creates a session with ESP-IDF behaviour (Command0 in a later state silently restarts the session).</summary>
-    public IDeviceSecuritySession CreateSession() => CreateSession(DeviceFlavor.Idf);
-
-    /// <summary>Creates a session with the Command0 rule of <paramref name="flavor"/>.</summary>
-    internal IDeviceSecuritySession CreateSession(DeviceFlavor flavor) => new DeviceSecurity1Session(_pop, _random, flavor);
+    /// <summary>
+    /// Creates a session with the Command0 rule of <paramref name="flavor"/> (ESP-IDF: Command0 in a later state silently
+    /// restarts the session).
+    /// </summary>
+    public IDeviceSecuritySession CreateSession(DeviceFlavor flavor = DeviceFlavor.Idf) => new DeviceSecurity1Session(_pop, _random, flavor);
 
     /// <inheritdoc />
     public override string ToString() => $"DeviceSecurity1 {{ PoP = {(HasProofOfPossession ? "***" : "none")} }}";

@@ -89,7 +89,7 @@ public sealed class DeviceSecurity2 : IDeviceSecurity
     public string? Capability => null;
 
     /// <inheritdoc />
-    public IDeviceSecuritySession CreateSession() => new DeviceSecurity2Session(_salt, _verifier, PatchVersion, _random);
+    public IDeviceSecuritySession CreateSession(DeviceFlavor flavor = DeviceFlavor.Idf) => new DeviceSecurity2Session(_salt, _verifier, PatchVersion, _random);
 
     /// <inheritdoc />
     public override string ToString() => $"DeviceSecurity2 {{ Username = {Username}, PatchVersion = {PatchVersion} }}";

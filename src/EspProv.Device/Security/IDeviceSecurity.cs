@@ -21,8 +21,8 @@ public interface IDeviceSecurity
     /// <summary>The capability this scheme adds to <c>prov.cap</c>: <c>no_sec</c> (security 0), <c>no_pop</c> (security 1 without PoP), or null.</summary>
     string? Capability { get; }
 
-    /// <summary>Creates a session in its initial state (waiting for Command0).</summary>
-    IDeviceSecuritySession CreateSession();
+    /// <summary>Creates a session in its initial state (waiting for Command0), with the rules of <paramref name="flavor"/>'s firmware.</summary>
+    IDeviceSecuritySession CreateSession(DeviceFlavor flavor = DeviceFlavor.Idf);
 }
 
 /// <summary>

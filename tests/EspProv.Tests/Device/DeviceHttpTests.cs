@@ -33,7 +33,7 @@ public sealed class DeviceHttpTests
         Assert.Equal(ProvisioningState.Succeeded, device.ProvisioningState);
         Assert.Equal("mypassword", device.AppliedCredentials!.Passphrase);
         Assert.Equal(1, device.SessionsCreated);
-        Assert.All(device.Requests, r => Assert.Equal(200, r.Status));
+        Assert.All(device.Requests, r => Assert.Equal(200, r.Code));
         Assert.Contains(log.Lines, l => l.StartsWith("POST /prov-session 41 B -> 200 61 B", StringComparison.Ordinal));
         Assert.Contains(log.Lines, l => l == "Wi-Fi: connecting to 'myssid'");
         Assert.Contains(log.Lines, l => l == "Wi-Fi: connected, IP 192.168.1.42");
@@ -87,7 +87,7 @@ public sealed class DeviceHttpTests
 
         Assert.Equal(WifiStationState.Connecting, status.RespGetStatus.StaState);
         Assert.Equal(1, device.SessionsCreated);
-        Assert.True(device.Requests.Select(r => r.Connection).Distinct().Count() >= 2, "the last request came on a new connection");
+        Assert.True(device.Requests.Select(r => r.Link).Distinct().Count() >= 2, "the last request came on a new connection");
     }
 
     [Fact]
@@ -178,7 +178,7 @@ public sealed class DeviceHttpTests
         await raw.SendAsync(RawHttpConnection.Post(target, Convert.FromHexString(bodyHex)));
 
         Assert.Null(await raw.ReadResponseAsync());
-        Assert.Equal(target, device.Requests.Single().Target);
+        Assert.Equal("POST " + target, device.Requests.Single().Detail);
         Assert.True(device.Requests.Single().Closed);
     }
 
@@ -315,7 +315,7 @@ public sealed class DeviceHttpTests
         await transport.SendAsync(Endpoints.ProtoVer, "---"u8.ToArray());
         Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(250));
         Assert.Equal(0, device.Faults.Pending);
-        Assert.Equal([500, null, 200], device.Requests.Select(r => r.Status));
+        Assert.Equal([500, null, 200], device.Requests.Select(r => r.Code));
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class DeviceVectorTests
     {
         var v = VectorFile.Load(file);
         using var core = CoreFor(v);
-        core.Protocomm.BeginRequest(1, null);
+        core.Protocomm.BeginRequest(1, SessionKeying.ByLink);
 
         var session = v.SessionMessages;
         for (var i = 0; i < session.Count; i += 2)
@@ -48,7 +48,7 @@ public sealed class DeviceVectorTests
         var negative = v.Root.GetProperty("negative_wrong_pop");
         var messages = negative.GetProperty("messages").EnumerateArray().ToArray();
         using var core = CoreFor(v);
-        core.Protocomm.BeginRequest(1, null);
+        core.Protocomm.BeginRequest(1, SessionKeying.ByLink);
 
         Assert.Equal(VectorFile.Hex(messages[1], "hex"), core.Protocomm.Handle("prov-session", VectorFile.Hex(messages[0], "hex")));
         Assert.Equal("device-error", messages[^1].GetProperty("name").GetString());
