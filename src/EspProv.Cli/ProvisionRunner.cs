@@ -288,7 +288,17 @@ internal sealed partial class ProvisionRunner(TextWriter output, TextWriter erro
 
         _step = ProvisioningStep.SetConfig;
         Out("==== Sending Wi-Fi credential to esp32 ====");
-        await client.SetWifiConfigAsync(credentials, ct).ConfigureAwait(false);
+        try
+        {
+            await client.SetWifiConfigAsync(credentials, ct).ConfigureAwait(false);
+        }
+        catch (DeviceStatusException ex) when (ex.Status == DeviceStatus.InvalidArgument
+            && Encoding.UTF8.GetByteCount(credentials.Passphrase) >= WifiCredentials.MaxPassphraseBytes)
+        {
+            // Firmware compares the length with its 64-byte field, which also holds the terminating NUL.
+            return StepFailed(ProvisioningStep.SetConfig, $"{ex.Message}: devices take a passphrase of at most {WifiCredentials.MaxPassphraseBytes - 1} bytes (this one has {Encoding.UTF8.GetByteCount(credentials.Passphrase)})", ex);
+        }
+
         Out("==== Wi-Fi Credentials sent successfully ====");
 
         _step = ProvisioningStep.ApplyConfig;

@@ -134,20 +134,15 @@ internal sealed class ProvisioningManager : IDisposable
     {
         lock (_lock)
         {
-            if (_flavor == DeviceFlavor.Idf)
+            // wifi_config.c (ESP-IDF; ESP8266 RTOS SDK 3.3+, which this flavor models): the lengths are compared with the
+            // field sizes, so a 33-byte SSID or a passphrase of 64 bytes or more (no room for the NUL) is refused.
+            if ((bssidLength != 0 && bssidLength != 6) || ssid.Length > 32 || passphrase.Length >= 64)
             {
-                if ((bssidLength != 0 && bssidLength != 6) || ssid.Length > 32 || passphrase.Length > 64)
-                {
-                    return Status.InvalidArgument;
-                }
+                return Status.InvalidArgument;
+            }
 
-                // handlers.c: strncpy into a 32-byte SSID field, strlcpy into a 64-byte password field (63 chars + NUL).
-                _pending = new DeviceCredentials(CString(ssid, 32), CString(passphrase, 63));
-            }
-            else
-            {
-                _pending = new DeviceCredentials(CString(ssid, 32), CString(passphrase, 64));
-            }
+            // handlers.c: strncpy into a 32-byte SSID field, strlcpy into a 64-byte password field (63 chars + NUL).
+            _pending = new DeviceCredentials(CString(ssid, 32), CString(passphrase, 63));
 
             _log("Wi-Fi: credentials received");
             return Status.Success;

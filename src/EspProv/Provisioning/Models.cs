@@ -97,7 +97,10 @@ public sealed record WifiCredentials(string Ssid, string Passphrase, ReadOnlyMem
     /// <summary>Longest SSID the device accepts, in bytes.</summary>
     public const int MaxSsidBytes = 32;
 
-    /// <summary>Longest passphrase the device accepts, in bytes.</summary>
+    /// <summary>
+    /// Longest passphrase the protocol carries, in bytes (a 64-hex-digit PSK). Firmware refuses 64 at set-config with
+    /// <see cref="DeviceStatus.InvalidArgument"/>: its 64-byte field also holds the terminating NUL, so devices take 63.
+    /// </summary>
     public const int MaxPassphraseBytes = 64;
 
     /// <summary>Throws <see cref="ArgumentException"/> if a field is out of the range firmware accepts.</summary>

@@ -42,6 +42,20 @@ public sealed class CliEndToEndTests
 
     [Theory]
     [MemberData(nameof(Flavors))]
+    public async Task Passphrase64Bytes_IsRefusedBySetConfig_WithTheLimitInTheMessage(DeviceFlavor flavor)
+    {
+        var passphrase = new string('p', 64);
+        await using var device = await StartAsync(flavor, new DeviceSecurity1("abcd1234"), new SimulatedNetwork("myssid", passphrase));
+        var r = await CliHarness.RunAsync("--softap_endpoint", Endpoint(device), "--ssid", "myssid", "--passphrase", passphrase, "--sec_ver", "1", "--pop", "abcd1234");
+        Assert.True(r.ExitCode == 6, r.ToString());
+        Assert.Contains("at most 63 bytes (this one has 64)", r.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(passphrase, r.All, StringComparison.Ordinal);
+        Assert.Null(device.PendingCredentials);
+        Assert.Null(device.AppliedCredentials);
+    }
+
+    [Theory]
+    [MemberData(nameof(Flavors))]
     public async Task Sec1WithoutPop_Provisions(DeviceFlavor flavor)
     {
         await using var device = await StartAsync(flavor, new DeviceSecurity1(string.Empty));
