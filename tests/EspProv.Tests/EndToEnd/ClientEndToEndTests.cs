@@ -10,13 +10,35 @@ using EspProv.Transport.Http;
 
 namespace EspProv.Tests.EndToEnd;
 
-/// <summary>The library's flow against a real simulated device over loopback HTTP.</summary>
+/// <summary>
+/// The library's flow against a real simulated device: flow logic over the in-memory transport (no sockets), and the
+/// whole flow once per transport (in-memory and loopback HTTP).
+/// </summary>
 public sealed class ClientEndToEndTests
 {
     public static TheoryData<DeviceFlavor> Flavors => new() { DeviceFlavor.Idf, DeviceFlavor.Esp8266 };
 
-    private static Task<SimulatedDevice> StartAsync(IDeviceSecurity security, DeviceFlavor flavor = DeviceFlavor.Idf, bool autoStop = true, params SimulatedNetwork[] networks) =>
-        SimulatedDevice.StartAsync(new SimulatedDeviceOptions
+    public static TheoryData<string, string> SchemesOverTransports
+    {
+        get
+        {
+            var data = new TheoryData<string, string>();
+            foreach (var transport in new[] { "memory", "http" })
+            {
+                foreach (var scheme in Schemes)
+                {
+                    data.Add(scheme, transport);
+                }
+            }
+
+            return data;
+        }
+    }
+
+    private static async Task<SimulatedDevice> StartAsync(IDeviceSecurity security, DeviceFlavor flavor = DeviceFlavor.Idf, bool autoStop = true,
+        bool http = false, params SimulatedNetwork[] networks)
+    {
+        var options = new SimulatedDeviceOptions
         {
             Port = 0,
             Flavor = flavor,
@@ -24,15 +46,20 @@ public sealed class ClientEndToEndTests
             ConnectDelay = TimeSpan.FromMilliseconds(30),
             AutoStop = autoStop,
             Networks = networks.Length > 0 ? networks : [SimulatedNetwork.Default],
-        }, CancellationToken.None);
+        };
+        return http ? await SimulatedDevice.StartAsync(options, CancellationToken.None) : SimulatedDevice.CreateInMemory(options);
+    }
 
-    private static (HttpTransport, ProvisioningClient) Connect(SimulatedDevice device)
+    /// <summary>A client over loopback HTTP when the device serves it, else over the in-memory transport.</summary>
+    private static (IProvisioningTransport, ProvisioningClient) Connect(SimulatedDevice device)
     {
-        var transport = new HttpTransport(new DeviceAddress("127.0.0.1", device.EndPoint.Port, false));
+        IProvisioningTransport transport = device.ToString().Contains("http", StringComparison.Ordinal)
+            ? new HttpTransport(new DeviceAddress("127.0.0.1", device.EndPoint.Port, false))
+            : device.CreateInMemoryTransport();
         return (transport, new ProvisioningClient(transport, ownsTransport: true));
     }
 
-    public static TheoryData<string> Schemes => new() { "sec0", "sec1", "sec1-nopop", "sec2-patch1", "sec2-patch0" };
+    private static readonly string[] Schemes = ["sec0", "sec1", "sec1-nopop", "sec2-patch1", "sec2-patch0"];
 
     private static (IDeviceSecurity Device, ISecurity Client) Pair(string scheme) => scheme switch
     {
@@ -44,11 +71,11 @@ public sealed class ClientEndToEndTests
     };
 
     [Theory]
-    [MemberData(nameof(Schemes))]
-    public async Task FullFlow_EveryScheme_ReturnsConnectionDetails(string scheme)
+    [MemberData(nameof(SchemesOverTransports))]
+    public async Task FullFlow_EveryScheme_EveryTransport_ReturnsConnectionDetails(string scheme, string transport)
     {
         var (deviceSecurity, clientSecurity) = Pair(scheme);
-        await using var device = await StartAsync(deviceSecurity);
+        await using var device = await StartAsync(deviceSecurity, http: transport == "http");
         var (_, client) = Connect(device);
         await using var _c = client;
         var info = await client.ProvisionAsync(clientSecurity, new WifiCredentials("myssid", "mypassword"));
@@ -81,10 +108,12 @@ public sealed class ClientEndToEndTests
         }
     }
 
-    [Fact]
-    public async Task WrongPop_FailsAtCommand1_WithHint()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task WrongPop_FailsAtCommand1_WithHint(bool http)
     {
-        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"));
+        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"), http: http);
         var (_, client) = Connect(device);
         await using var _c = client;
         var ex = await Assert.ThrowsAsync<SessionFailedException>(() => client.EstablishSessionAsync(new Security1("nope")));
@@ -222,7 +251,7 @@ public sealed class ClientEndToEndTests
     [Fact]
     public async Task SecondConnectionMidSession_PurgesTheFirst_AndTheClientReHandshakesBeforeItsNextRequest()
     {
-        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"), DeviceFlavor.Esp8266);
+        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"), DeviceFlavor.Esp8266, http: true);
         var (_, client) = Connect(device);
         await using var _c = client;
         await client.EstablishSessionAsync(new Security1("abcd1234"));
@@ -240,5 +269,25 @@ public sealed class ClientEndToEndTests
         Assert.True(client.HasSession);
         Assert.Equal(3, device.SessionsCreated);
         Assert.DoesNotContain(device.Requests, r => r.Endpoint == Endpoints.Config && r.Closed);
+    }
+
+    [Theory]
+    [MemberData(nameof(Flavors))]
+    public async Task DroppedInMemoryLink_EndsTheSession_AndTheClientReHandshakesBeforeItsNextRequest(DeviceFlavor flavor)
+    {
+        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"), flavor);
+        var (transport, client) = Connect(device);
+        await using var _c = client;
+        await client.EstablishSessionAsync(new Security1("abcd1234"));
+        Assert.Equal(WifiConnectionState.Connecting, (await client.GetWifiStatusAsync()).State);
+
+        Assert.Equal(1, device.DropConnections());
+
+        // The session was keyed by the dropped link: the next encrypted request goes out only after a new handshake.
+        Assert.Equal(WifiConnectionState.Connecting, (await client.GetWifiStatusAsync()).State);
+        Assert.Equal(2, device.SessionsCreated);
+        Assert.Equal(2, ((EspProv.Transport.InMemory.InMemoryTransport)transport).LinksOpened);
+        Assert.DoesNotContain(device.Requests, r => r.Closed);
+        Assert.All(device.Requests, r => Assert.Equal("memory", r.FrontEnd));
     }
 }
