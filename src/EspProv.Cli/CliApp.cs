@@ -11,10 +11,13 @@ internal sealed class CliApp
     private readonly TextWriter _out;
     private readonly TextWriter _err;
     private readonly ITerminal _terminal;
+    private readonly Func<string, string?>? _environment;
 
-    public CliApp(TextWriter output, TextWriter error, ITerminal? terminal = null)
+    /// <param name="environment">Reads an environment variable (secrets, <see cref="SecretSources"/>); tests inject one.</param>
+    public CliApp(TextWriter output, TextWriter error, ITerminal? terminal = null, Func<string, string?>? environment = null)
     {
         _terminal = terminal ?? new ConsoleTerminal();
+        _environment = environment;
         // Device log lines arrive from the simulator's threads while the flow writes progress.
         _out = TextWriter.Synchronized(output);
         _err = TextWriter.Synchronized(error);
@@ -37,7 +40,7 @@ internal sealed class CliApp
         }
 
         root.SetAction((parseResult, cancellationToken) =>
-            new ProvisionRunner(_out, _err, _terminal).RunAsync(ProvisionSettings.From(parseResult, options), cancellationToken));
+            new ProvisionRunner(_out, _err, _terminal).RunAsync(ProvisionSettings.From(parseResult, options, _environment), cancellationToken));
         root.Subcommands.Add(SimulateCommand.Create(_out, _err));
         return root;
     }

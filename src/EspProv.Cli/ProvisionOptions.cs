@@ -148,10 +148,13 @@ internal sealed class ProvisionOptions
         HelpName = "json",
     };
 
+    /// <summary>--passphrase-file, --pop-file, --sec2_pwd-file (<see cref="SecretSources"/>).</summary>
+    public SecretFileOptions Secrets { get; } = new();
+
     public IEnumerable<Option> All =>
     [
         Ssid, Passphrase, SecVer, Pop, ProtoVer, SoftApEndpoint, CustomConfig, CustomInfo, CustomVer, Verbose,
         Timeout, PollInterval, Simulate, Transport, ServiceName, CaFile, Sec2Username, Sec2Password, Sec2GenCred,
-        Sec2SaltLen, Scan, Reset, Reprov, CustomData, Qr,
+        Sec2SaltLen, Scan, Reset, Reprov, CustomData, Qr, .. Secrets.All,
     ];
 }

@@ -40,7 +40,8 @@ internal sealed record ProvisionSettings
     /// <summary>A usage error found while combining the options (e.g. a bad QR payload), reported with exit code 64.</summary>
     public string? UsageError { get; init; }
 
-    public static ProvisionSettings From(ParseResult result, ProvisionOptions o) => ApplyQr(ApplyTransport(Read(result, o)), result, o);
+    public static ProvisionSettings From(ParseResult result, ProvisionOptions o, Func<string, string?>? environment = null) =>
+        SecretSources.Apply(ApplyQr(ApplyTransport(Read(result, o)), result, o), result, o, environment);
 
     private static ProvisionSettings ApplyTransport(ProvisionSettings s)
     {
