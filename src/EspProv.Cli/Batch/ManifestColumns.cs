@@ -62,7 +62,7 @@ internal static class ManifestColumns
             errors.Add(new ManifestError(line, $"transport '{Get(Transport)}' is not supported: use softap or httpd"));
         }
 
-        if (Get(Address) is { } address && !EspProv.Transport.DeviceAddress.TryParse(address, out _, out var addressError))
+        if (Get(Address) is { } address && !EspProv.Transport.Http.DeviceAddress.TryParse(address, out _, out var addressError))
         {
             errors.Add(new ManifestError(line, $"bad address '{address}': {addressError}"));
         }
