@@ -40,7 +40,7 @@ internal sealed class CliApp
         }
 
         root.SetAction((parseResult, cancellationToken) =>
-            new ProvisionRunner(_out, _err, _terminal).RunAsync(ProvisionSettings.From(parseResult, options, _environment), cancellationToken));
+            new Provision.ProvisionRunner(_out, _err, _terminal).RunAsync(ProvisionSettings.From(parseResult, options, _environment), cancellationToken));
         root.Subcommands.Add(SimulateCommand.Create(_out, _err));
         return root;
     }

@@ -2,12 +2,35 @@ using System.Globalization;
 using EspProv.Provisioning;
 using EspProv.Security;
 
-namespace EspProv.Cli;
+namespace EspProv.Cli.Provision;
+
+/// <summary>Raised when a run must end with a usage error already reported (a missing PoP without a terminal, ...).</summary>
+internal sealed class UsageExitException : Exception
+{
+    public UsageExitException()
+        : base("usage error reported")
+    {
+    }
+
+    public UsageExitException(string message)
+        : base(message)
+    {
+    }
+
+    public UsageExitException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
 
 /// <summary>Choosing and configuring the security scheme (from flags, the device's proto-ver, or prompts).</summary>
-internal sealed partial class ProvisionRunner
+internal sealed class SecurityChooser(CliOutput output, ITerminal terminal)
 {
-    private ISecurity? ChooseSecurity(ProvisionSettings settings, DeviceVersionInfo info)
+    /// <summary>The scheme for this device; throws <see cref="UsageExitException"/> (already reported) when it cannot be configured.</summary>
+    public ISecurity Choose(ProvisionSettings settings, DeviceVersionInfo info) =>
+        ChooseOrNull(settings, info) ?? throw new UsageExitException();
+
+    private ISecurity? ChooseOrNull(ProvisionSettings settings, DeviceVersionInfo info)
     {
         int scheme;
         if (settings.SecVer is { } explicitScheme)
@@ -18,7 +41,7 @@ internal sealed partial class ProvisionRunner
         {
             // esp_prov ignores prov.sec_ver; a security 2 device would then fail. Prefer it when present.
             scheme = info.SecurityVersion ?? (info.HasCapability("no_sec") ? 0 : 1);
-            Out($"Security scheme determined to be: {scheme.ToString(CultureInfo.InvariantCulture)} (from the device's {(info.SecurityVersion is null ? "capabilities" : "sec_ver")})");
+            output.Out($"Security scheme determined to be: {scheme.ToString(CultureInfo.InvariantCulture)} (from the device's {(info.SecurityVersion is null ? "capabilities" : "sec_ver")})");
         }
         else
         {
@@ -32,7 +55,7 @@ internal sealed partial class ProvisionRunner
             case 1:
                 if (info.IsJson && settings.SecVer is null && info.HasCapability("no_pop") && settings.Pop.Length > 0)
                 {
-                    Out("---- Proof of Possession will be ignored ----");
+                    output.Out("---- Proof of Possession will be ignored ----");
                     return new Security1(string.Empty);
                 }
 
@@ -41,8 +64,8 @@ internal sealed partial class ProvisionRunner
                 {
                     if (!terminal.IsInteractive)
                     {
-                        Out("---- Proof of Possession argument not provided ----");
-                        Fail(ExitCodes.Usage, "the device requires a proof of possession for security 1: give it with --pop (it is on the device's label or console)");
+                        output.Out("---- Proof of Possession argument not provided ----");
+                        output.Fail(ExitCodes.Usage, "the device requires a proof of possession for security 1: give it with --pop (it is on the device's label or console)");
                         return null;
                     }
 
@@ -57,7 +80,7 @@ internal sealed partial class ProvisionRunner
                 {
                     if (!terminal.IsInteractive)
                     {
-                        Fail(ExitCodes.Usage, "security 2 needs a username and password: give --sec2_username and --sec2_pwd (or the device's --qr payload)");
+                        output.Fail(ExitCodes.Usage, "security 2 needs a username and password: give --sec2_username and --sec2_pwd (or the device's --qr payload)");
                         return null;
                     }
 
@@ -67,31 +90,31 @@ internal sealed partial class ProvisionRunner
 
                 // Patch 1 devices say so in proto-ver; firmware that omits the key uses the older GCM variant (§7.4).
                 var patch = info.SecurityPatchVersion ?? 0;
-                Verbose($"security 2 with sec_patch_ver {patch.ToString(CultureInfo.InvariantCulture)} ({(patch >= 1 ? "12-byte counter nonce" : "static 16-byte IV")})");
+                output.Verbose($"security 2 with sec_patch_ver {patch.ToString(CultureInfo.InvariantCulture)} ({(patch >= 1 ? "12-byte counter nonce" : "static 16-byte IV")})");
                 return new Security2(user, password, patch);
         }
     }
 
-    private int GenerateCredentials(ProvisionSettings settings)
+    public int GenerateCredentials(ProvisionSettings settings)
     {
         if (settings.SecVer != 2)
         {
-            return Fail(ExitCodes.Usage, "--sec2_gen_cred needs --sec_ver 2");
+            return output.Fail(ExitCodes.Usage, "--sec2_gen_cred needs --sec_ver 2");
         }
 
         if (string.IsNullOrEmpty(settings.Sec2Username) || string.IsNullOrEmpty(settings.Sec2Password))
         {
-            return Fail(ExitCodes.Usage, "--sec2_gen_cred needs --sec2_username and --sec2_pwd");
+            return output.Fail(ExitCodes.Usage, "--sec2_gen_cred needs --sec2_username and --sec2_pwd");
         }
 
         if (settings.Sec2SaltLen is < 1 or > 256)
         {
-            return Fail(ExitCodes.Usage, "--sec2_salt_len must be between 1 and 256");
+            return output.Fail(ExitCodes.Usage, "--sec2_salt_len must be between 1 and 256");
         }
 
         var (salt, verifier) = Security2Credentials.Generate(settings.Sec2Username, settings.Sec2Password, settings.Sec2SaltLen);
-        Out("==== Salt-verifier for security scheme 2 (SRP6a) ====");
-        Out(Security2Credentials.FormatForFirmware(salt, verifier));
+        output.Out("==== Salt-verifier for security scheme 2 (SRP6a) ====");
+        output.Out(Security2Credentials.FormatForFirmware(salt, verifier));
         return ExitCodes.Success;
     }
 }

@@ -1,0 +1,355 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using EspProv.Cli.Transports;
+using EspProv.Exceptions;
+using EspProv.Provisioning;
+using EspProv.Transport;
+
+namespace EspProv.Cli.Provision;
+
+/// <summary>
+/// One provisioning run: sets up the transport, drives the library's <see cref="ProvisioningFlow"/> (esp_prov's step
+/// order) with a <see cref="StepReporter"/> printing esp_prov's lines, runs the CLI-only actions between session and
+/// config (reset, reprovision, custom data, scan and pick), and maps every failure to its step's exit code.
+/// </summary>
+internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerminal terminal)
+{
+    private CliOutput _out = new(output, error, verbose: false);
+    private StepReporter _reporter = null!;
+    private int? _stopExit;
+
+    // The CLI's own step between session and config (control, custom data, scan), for "timed out during …".
+    private ProvisioningStep? _ownStep;
+
+    public async Task<int> RunAsync(ProvisionSettings settings, CancellationToken cancellationToken)
+    {
+        _out = new CliOutput(output, error, settings.Verbose);
+        _reporter = new StepReporter(_out);
+        var protoVer = settings.ProtoVer ?? ProvisionOptions.DefaultProtoVer;
+        _out.Out($"==== Esp_Prov Version: {protoVer} ====");
+
+        if (settings.SecVer is { } sv && sv is < 0 or > 2)
+        {
+            _out.Out("---- Invalid Security Version ----");
+            return _out.Fail(ExitCodes.BadSecurityVersion, $"invalid security version {sv}: use 0, 1 or 2");
+        }
+
+        var security = new SecurityChooser(_out, terminal);
+        if (settings.Sec2GenCred)
+        {
+            return security.GenerateCredentials(settings);
+        }
+
+        if (Validate(settings) is { } usageError)
+        {
+            return _out.Fail(ExitCodes.Usage, usageError);
+        }
+
+        if (settings.DeviceName is { } name)
+        {
+            _out.Out($"Device soft AP (from the QR payload): '{name}': join this Wi-Fi network before provisioning");
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(settings.TimeoutSeconds));
+        var started = Stopwatch.GetTimestamp();
+        await using var simulator = settings.Simulate
+            ? await EmbeddedSimulator.StartAsync(settings, _out.Out, deadline.Token).ConfigureAwait(false)
+            : null;
+        // One request waits at most 30 s, and at most half the overall deadline, so a stalled request leaves time to
+        // recover (proto-ver retry, a new session for status polling) and to report the step that failed.
+        var requestTimeout = TimeSpan.FromSeconds(Math.Min(30, Math.Max(0.5, settings.TimeoutSeconds / 2)));
+        var (setup, setupError) = await TransportFactory.CreateAsync(
+            new TransportContext(settings, simulator?.Endpoint, requestTimeout, settings.Verbose ? _out.Verbose : null), deadline.Token).ConfigureAwait(false);
+        if (setupError is not null)
+        {
+            if (setupError.EspProvLine is { } line)
+            {
+                _out.Out(line);
+            }
+
+            return _out.Fail(setupError.ExitCode, setupError.Message);
+        }
+
+        await using var transport = setup!.Transport;
+        await using var client = new ProvisioningClient(transport, new ProvisioningClientOptions
+        {
+            Log = settings.Verbose ? _out.Verbose : null,
+            Polling = Polling(settings),
+        });
+        var flow = new ProvisioningFlow(client, _reporter);
+        try
+        {
+            _out.Verbose($"connecting to {setup.Target}");
+            try
+            {
+                await transport.PrepareAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (TransportException ex)
+            {
+                _out.Out("---- Failed to establish connection ----");
+                return _out.Fail(ExitCodes.NoConnection, $"connect failed: {ex.Message}", ex);
+            }
+
+            var outcome = await flow.RunAsync(Plan(settings, protoVer, security, StatusLimit(settings, started)), deadline.Token).ConfigureAwait(false);
+            if (outcome.Connection is not { } connection)
+            {
+                return _stopExit ?? ExitCodes.Success;
+            }
+
+            _out.Out("==== Provisioning was successful ====");
+            _out.Out($"Device joined '{CliOutput.Shown(connection.Ssid)}'"
+                + (connection.Bssid.IsEmpty ? string.Empty : $" (BSSID {connection.BssidText}, channel {connection.Channel}, {ScanTable.AuthName(connection.AuthMode)})")
+                + $": IP address {connection.IPAddress}");
+            return ExitCodes.Success;
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Once apply has been sent the device may be joining: a deadline there is "outcome unknown", never "failed".
+            var current = _ownStep ?? flow.CurrentStep;
+            var step = current == ProvisioningStep.ApplyConfig ? ProvisioningStep.Status : current;
+            return Report(step, $"timed out after {settings.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s during {StepFailures.Describe(current)}"
+                + (step == ProvisioningStep.Status ? StepFailures.ApplyAdvice : string.Empty));
+        }
+        catch (UsageExitException)
+        {
+            return ExitCodes.Usage;
+        }
+        catch (WifiConnectionFailedException ex)
+        {
+            _out.Out("++++ WiFi state: connection failed ++++");
+            _out.Out($"++++ Failure reason: {(ex.Reason switch { WifiFailureReason.AuthError => "Incorrect Password", WifiFailureReason.NetworkNotFound => "Incorrect SSID", _ => "Unknown" })} ++++");
+            _out.Out("---- Provisioning failed ----");
+            var code = _out.Fail(ExitCodes.WifiConnectionFailed, ex.Message, ex);
+            if (_reporter.DeviceIsJson)
+            {
+                // ESP-IDF 5.1+ firmware accepts new credentials after a failed attempt once they are reset.
+                _out.Advise("to retry without a factory reset: esp-prov --reset --ssid <ssid> --passphrase <passphrase> (firmware with prov-ctrl, ESP-IDF 5.1+)");
+            }
+
+            return code;
+        }
+        catch (DeviceStatusException ex) when (ex.Step == ProvisioningStep.SetConfig && ex.Status == DeviceStatus.InvalidArgument
+            && Encoding.UTF8.GetByteCount(settings.Passphrase ?? string.Empty) >= WifiCredentials.MaxPassphraseBytes)
+        {
+            // Firmware compares the length with its 64-byte field, which also holds the terminating NUL.
+            return Report(ProvisioningStep.SetConfig, $"{ex.Message}: devices take a passphrase of at most {WifiCredentials.MaxPassphraseBytes - 1} bytes"
+                + $" (this one has {Encoding.UTF8.GetByteCount(settings.Passphrase ?? string.Empty)})", ex);
+        }
+        catch (ProvisioningException ex)
+        {
+            return Report(ex.Step ?? flow.CurrentStep, ex.Message, ex);
+        }
+        catch (ArgumentException ex)
+        {
+            return _out.Fail(ExitCodes.Usage, ex.Message.Split(" (Parameter", 2)[0]);
+        }
+    }
+
+    private int Report(ProvisioningStep step, string message, Exception? ex = null) =>
+        StepFailures.Report(_out, step, message, ex, _reporter.ApplyAnswerLostReason);
+
+    private ProvisioningPlan Plan(ProvisionSettings settings, string protoVer, SecurityChooser security, TimeSpan statusLimit) => new()
+    {
+        ExpectedVersion = protoVer,
+        RequireVersionMatch = settings.ProtoVer is not null,
+        ChooseSecurity = (info, _) => ValueTask.FromResult(security.Choose(settings, info)),
+        CustomConfig = settings.CustomConfig ? (settings.CustomInfo, settings.CustomVer) : null,
+        Credentials = (client, info, ct) => AfterSessionAsync(settings, client, info, ct),
+        StatusTimeout = statusLimit,
+    };
+
+    /// <summary>
+    /// The wait for a verdict ends a little before the overall deadline, so it reports its own verdict ("outcome
+    /// unknown" and why) rather than being cut off by the deadline's cancellation.
+    /// </summary>
+    private static TimeSpan StatusLimit(ProvisionSettings settings, long started)
+    {
+        var left = TimeSpan.FromSeconds(settings.TimeoutSeconds) - Stopwatch.GetElapsedTime(started);
+        var margin = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1).Ticks, left.Ticks / 10));
+        return left - margin > TimeSpan.FromMilliseconds(1) ? left - margin : TimeSpan.FromMilliseconds(1);
+    }
+
+    private static StatusPolling Polling(ProvisionSettings settings)
+    {
+        var polling = StatusPolling.Default with { Timeout = TimeSpan.FromSeconds(settings.TimeoutSeconds) };
+        if (settings.PollIntervalMs is { } cap)
+        {
+            var max = TimeSpan.FromMilliseconds(cap);
+            polling = polling with { MaxInterval = max, InitialInterval = polling.InitialInterval < max ? polling.InitialInterval : max };
+        }
+
+        return polling;
+    }
+
+    /// <summary>
+    /// Between session and config: reset/reprovision, custom data, scan (and pick). Returns the credentials to send, or
+    /// null when the run ends here with <see cref="_stopExit"/>.
+    /// </summary>
+    private async ValueTask<WifiCredentials?> AfterSessionAsync(ProvisionSettings settings, ProvisioningClient client, DeviceVersionInfo info, CancellationToken ct)
+    {
+        if (settings.Reset || settings.Reprov)
+        {
+            _ownStep = ProvisioningStep.Control;
+            if (await ControlAsync(settings, client, ct).ConfigureAwait(false) is { } exit)
+            {
+                return Stop(exit);
+            }
+
+            if (string.IsNullOrEmpty(settings.Ssid))
+            {
+                return Stop(ExitCodes.Success);
+            }
+        }
+
+        if (settings.CustomData is { } data)
+        {
+            _ownStep = ProvisioningStep.CustomData;
+            try
+            {
+                _out.Out("==== Sending Custom data to esp32 ====");
+                var reply = await client.SendDataAsync(Endpoints.CustomData, Encoding.UTF8.GetBytes(data), ct).ConfigureAwait(false);
+                _out.Out($"CustomData response: {CliOutput.Printable(reply)}");
+                _out.Out("==== Custom data sent successfully ====");
+            }
+            catch (ProvisioningException ex)
+            {
+                ex.Step = ProvisioningStep.CustomData;
+                throw;
+            }
+        }
+
+        var ssid = settings.Ssid;
+        var passphrase = settings.Passphrase;
+        if (settings.Scan || string.IsNullOrEmpty(ssid))
+        {
+            if (!settings.Scan && !terminal.IsInteractive)
+            {
+                return Stop(_out.Fail(ExitCodes.Usage, "--ssid is required when there is no terminal to pick a network from a scan (or use --scan to list networks)"));
+            }
+
+            if (!info.HasCapability("wifi_scan"))
+            {
+                _out.Out("---- Wi-Fi Scan List is empty! ----");
+                return Stop(_out.Fail(settings.Scan ? ExitCodes.ScanFailed : ExitCodes.Usage,
+                    "the device does not offer Wi-Fi scanning (no wifi_scan capability)" + (settings.Scan ? string.Empty : ": give --ssid")));
+            }
+
+            _ownStep = ProvisioningStep.Scan;
+            var picker = new ScanPicker(_out, terminal);
+            WifiNetwork? picked;
+            try
+            {
+                picked = await picker.ScanAndPickAsync(client, pick: !settings.Scan, ct).ConfigureAwait(false);
+            }
+            catch (ProvisioningException ex)
+            {
+                ex.Step = ProvisioningStep.Scan;
+                throw;
+            }
+
+            if (picked is null)
+            {
+                return Stop(picker.ExitCode);
+            }
+
+            ssid = picked.Ssid;
+            if (passphrase is null && !picked.IsOpen)
+            {
+                passphrase = terminal.ReadSecret($"Enter passphrase for {ssid} : ");
+            }
+        }
+
+        _ownStep = null;
+        var credentials = new WifiCredentials(ssid!, passphrase ?? string.Empty);
+        try
+        {
+            credentials.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            return Stop(_out.Fail(ExitCodes.Usage, ex.Message.Split(" (Parameter", 2)[0]));
+        }
+
+        return credentials;
+    }
+
+    /// <summary>Reset or reprovision; returns the exit code when the run ends here.</summary>
+    private async Task<int?> ControlAsync(ProvisionSettings settings, ProvisioningClient client, CancellationToken ct)
+    {
+        try
+        {
+            if (settings.Reprov)
+            {
+                _out.Out("==== Reprovisioning device ====");
+                await client.ReprovisionAsync(ct).ConfigureAwait(false);
+                _out.Out("==== Reprovisioning was successful ====");
+                return ExitCodes.Success;
+            }
+
+            _out.Out("==== Resetting Wi-Fi config on the device ====");
+            await client.ResetWifiAsync(ct).ConfigureAwait(false);
+            _out.Out("==== Wi-Fi config reset successfully ====");
+            return null;
+        }
+        catch (TransportException ex) when (ex.Failure == TransportFailure.EndpointNotFound)
+        {
+            _out.Out("---- Error in control command ----");
+            return _out.Fail(ExitCodes.ControlFailed, "the device has no prov-ctrl endpoint (firmware before ESP-IDF 5.1): it cannot reset or reprovision; factory-reset it instead", ex);
+        }
+        catch (ProvisioningException ex)
+        {
+            ex.Step = ProvisioningStep.Control;
+            throw;
+        }
+    }
+
+    private WifiCredentials? Stop(int exitCode)
+    {
+        _stopExit = exitCode;
+        return null;
+    }
+
+    private string? Validate(ProvisionSettings settings)
+    {
+        if (settings.TimeoutSeconds is <= 0 or > 86400 || double.IsNaN(settings.TimeoutSeconds))
+        {
+            return "--timeout must be between 0 and 86400 seconds";
+        }
+
+        if (settings.PollIntervalMs is < 1 or > 60000)
+        {
+            return "--poll_interval must be between 1 and 60000 ms";
+        }
+
+        if (settings.UsageError is not null)
+        {
+            return settings.UsageError;
+        }
+
+        if (settings.Reset && settings.Reprov)
+        {
+            return "--reset and --reprov exclude each other";
+        }
+
+        if (string.IsNullOrEmpty(settings.Ssid))
+        {
+            // --scan/--reset/--reprov need no SSID; otherwise it is picked from a scan, which needs a person at a terminal.
+            return settings.Scan || settings.Reset || settings.Reprov || terminal.IsInteractive
+                ? null
+                : "--ssid is required: the SSID of the network the device should join (without a terminal there is no scan to pick from)";
+        }
+
+        try
+        {
+            new WifiCredentials(settings.Ssid, settings.Passphrase ?? string.Empty).Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            return ex.Message.Split(" (Parameter", 2)[0];
+        }
+
+        return null;
+    }
+}
