@@ -12,8 +12,8 @@ using EspProv.Transport.Http;
 namespace EspProv.Bench.Timing;
 
 /// <summary>
-/// <c>load --devices 16 --seconds 10 [--sec 1] [--warmup 5]</c>: a re-arming simulated fleet (connect delay 0) on
-/// loopback and one client per device running complete provisioning flows back to back, each on a new connection like
+/// <c>load --devices 16 --seconds 10 [--sec 1] [--warmup 5] [--transport http|memory]</c>: a re-arming simulated fleet
+/// (connect delay 0) on loopback HTTP or in-memory links, and one client per device running complete provisioning flows back to back, each on a new connection like
 /// a new esp-prov run: proto-ver, session handshake, set config, apply, status until Connected. Client and devices share
 /// this process (and the machine's cores). Prints a progress line every 5 s (throughput, CPU use in % of one core, GC pause share, working set, GC heap, collections) and ends
 /// with <c>flows/s=… p50_ms=… p99_ms=… alloc_kb_per_flow=… peak_mb=…</c>.
@@ -30,9 +30,10 @@ internal static class LoadCommand
         var seconds = args.Double("seconds", 10);
         var warmup = args.Double("warmup", 5);
         var sec = args.Int("sec", 1);
-        if (deviceCount < 1 || seconds <= 0 || warmup < 0 || sec is < 0 or > 2)
+        var transportName = args.String("transport", "http");
+        if (deviceCount < 1 || seconds <= 0 || warmup < 0 || sec is < 0 or > 2 || transportName is not ("http" or "memory"))
         {
-            await Console.Error.WriteLineAsync("load: --devices ≥ 1, --seconds > 0, --warmup ≥ 0, --sec 0|1|2").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("load: --devices ≥ 1, --seconds > 0, --warmup ≥ 0, --sec 0|1|2, --transport http|memory").ConfigureAwait(false);
             return 64;
         }
 
@@ -49,24 +50,27 @@ internal static class LoadCommand
             _ => new Security2(Sec2User, Sec2Password, patchVersion: 1),
         };
 
-        await using var fleet = await SimulatedFleet.StartAsync(new SimulatedDeviceOptions
+        var options = new SimulatedDeviceOptions
         {
             ListenAddress = IPAddress.Loopback,
             Port = 0,
             ConnectDelay = TimeSpan.Zero,
             Rearm = true,
             Security = deviceSecurity,
-        }, deviceCount).ConfigureAwait(false);
+        };
+        var memory = transportName == "memory";
+        await using var fleet = memory ? null : await SimulatedFleet.StartAsync(options, deviceCount).ConfigureAwait(false);
+        var devices = fleet?.Devices ?? [.. Enumerable.Range(0, deviceCount).Select(_ => SimulatedDevice.CreateInMemory(options))];
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"load: {deviceCount} devices, security {sec}, {warmup:0.#} s warm-up + {seconds:0.#} s measured, {Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}"));
+            $"load: {deviceCount} devices over {transportName}, security {sec}, {warmup:0.#} s warm-up + {seconds:0.#} s measured, {Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}"));
 
         var histogram = new LatencyHistogram();
         var measuring = 0;
         var errors = 0L;
         using var stop = new CancellationTokenSource();
-        var clients = fleet.Devices
-            .Select(d => Task.Run(() => ClientLoopAsync(d.EndPoint.Port, clientSecurity, histogram, () => Volatile.Read(ref measuring) == 1, () => Interlocked.Increment(ref errors), stop.Token)))
+        var clients = devices
+            .Select(d => Task.Run(() => ClientLoopAsync(memory ? () => d.CreateInMemoryTransport() : Http(d.EndPoint.Port), clientSecurity, histogram, () => Volatile.Read(ref measuring) == 1, () => Interlocked.Increment(ref errors), stop.Token)))
             .ToArray();
 
         await Task.Delay(TimeSpan.FromSeconds(warmup)).ConfigureAwait(false);
@@ -105,6 +109,14 @@ internal static class LoadCommand
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         await stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(clients).ConfigureAwait(false);
+        if (memory)
+        {
+            foreach (var device in devices)
+            {
+                await device.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
         process.Refresh();
 
         if (errors > 0)
@@ -117,16 +129,21 @@ internal static class LoadCommand
         return errors > 0 ? 1 : 0;
     }
 
-    private static async Task ClientLoopAsync(int port, ISecurity security, LatencyHistogram histogram, Func<bool> measuring, Action onError, CancellationToken stop)
+    private static Func<IProvisioningTransport> Http(int port)
     {
         var address = new DeviceAddress("127.0.0.1", port, false);
+        return () => new HttpTransport(address);
+    }
+
+    private static async Task ClientLoopAsync(Func<IProvisioningTransport> open, ISecurity security, LatencyHistogram histogram, Func<bool> measuring, Action onError, CancellationToken stop)
+    {
         var credentials = new WifiCredentials(SimulatedNetwork.Default.Ssid, SimulatedNetwork.Default.Passphrase);
         while (!stop.IsCancellationRequested)
         {
             var started = Stopwatch.GetTimestamp();
             try
             {
-                await using var transport = new HttpTransport(address);
+                await using var transport = open();
                 await using var client = new ProvisioningClient(transport);
                 await client.GetVersionAsync(cancellationToken: stop).ConfigureAwait(false);
                 await client.EstablishSessionAsync(security, stop).ConfigureAwait(false);
@@ -143,7 +160,7 @@ internal static class LoadCommand
 #pragma warning restore CA1031
             {
                 onError();
-                await Console.Error.WriteLineAsync($"flow failed on port {port}: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"flow failed: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
                 continue;
             }
 
