@@ -12,8 +12,10 @@ internal static class Program
                                            process wall time and peak RSS of one command line (default --help)
           e2e --exe out/esp-prov [--sec 1] [--runs 30]
                                            wall time and peak RSS of whole esp-prov provisioning runs
-          load [--devices 16] [--seconds 10] [--sec 0|1|2] [--warmup 5]
-                                           complete flows against a re-arming simulated fleet on loopback
+          load [--devices 16] [--seconds 10] [--sec 0|1|2] [--warmup 5] [--transport http|memory]
+                                           complete flows against a re-arming simulated fleet
+          detect [--runs 10] [--delays 0,1000,3000] [--flavor idf|esp8266]
+                                           latency from the device's Wi-Fi verdict to the client seeing it
         """;
 
     private static async Task<int> Main(string[] args)
@@ -31,6 +33,8 @@ internal static class Program
                 return await EndToEndCommand.RunAsync(new BenchArgs(rest));
             case "load":
                 return await LoadCommand.RunAsync(new BenchArgs(rest));
+            case "detect":
+                return await DetectCommand.RunAsync(new BenchArgs(rest));
             default:
                 await Console.Error.WriteLineAsync(Usage);
                 return 64;

@@ -75,7 +75,7 @@ internal sealed class ProvisionOptions
 
     public Option<int?> PollInterval { get; } = new("--poll_interval", "--poll-interval")
     {
-        Description = "longest wait between status polls in ms (polls start at once and back off from 100 ms to 2 s)",
+        Description = "longest wait between status polls in ms after the first 5 s (polls start at once, every 50 ms for 5 s, then back off to 2 s)",
         HelpName = "ms",
     };
 

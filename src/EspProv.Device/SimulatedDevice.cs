@@ -115,6 +115,9 @@ public sealed class SimulatedDevice : IAsyncDisposable
 
     internal DeviceService Service => _service;
 
+    /// <summary>When the station's current attempt reaches its outcome, on the device clock's timestamp scale (benchmarks measure detection from it).</summary>
+    internal long StationOutcomeTimestamp => _core.Manager.Station.OutcomeTimestamp;
+
     private HttpFrontEnd Http => _http ?? throw new InvalidOperationException("this simulated device serves no HTTP (it was created in-memory only)");
 
     /// <summary>Validates <paramref name="options"/>, binds the HTTP port and starts serving (in-memory links work too).</summary>

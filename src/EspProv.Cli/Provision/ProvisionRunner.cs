@@ -177,7 +177,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
         if (settings.PollIntervalMs is { } cap)
         {
             var max = TimeSpan.FromMilliseconds(cap);
-            polling = polling with { MaxInterval = max, InitialInterval = polling.InitialInterval < max ? polling.InitialInterval : max };
+            polling = polling with { MaxInterval = max };
         }
 
         return polling;

@@ -29,6 +29,18 @@ internal sealed class SimulatedStation : IDisposable
         _log = log;
     }
 
+    /// <summary>When the current attempt reaches its outcome (connected or failed), on the device's clock's timestamp scale; 0 before any attempt.</summary>
+    internal long OutcomeTimestamp
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _outcomeAt;
+            }
+        }
+    }
+
     /// <summary>Called (once per attempt) when the station gets its IP address.</summary>
     public Action<SimulatedNetwork>? Connected { get; set; }
 

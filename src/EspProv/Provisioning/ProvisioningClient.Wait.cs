@@ -33,7 +33,8 @@ public sealed partial class ProvisioningClient
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
         var polling = _options.Polling with { Timeout = timeout };
         var clock = _options.TimeProvider;
-        var deadline = clock.GetUtcNow() + polling.Timeout;
+        var started = clock.GetUtcNow();
+        var deadline = started + polling.Timeout;
         var interval = TimeSpan.Zero;
         var disconnectedCount = 0;
         while (true)
@@ -57,7 +58,7 @@ public sealed partial class ProvisioningClient
             }
 
             // Connected without details is firmware's "state unreadable" quirk (PROTOCOL.md §8.1): not a verdict.
-            interval = polling.Next(interval);
+            interval = polling.Next(interval, clock.GetUtcNow() - started);
             if (clock.GetUtcNow() + interval > deadline)
             {
                 throw new StatusUnknownException(StatusOutcome.TimedOut,

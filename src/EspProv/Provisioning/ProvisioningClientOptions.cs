@@ -31,18 +31,22 @@ public sealed class ProvisioningClientOptions
 }
 
 /// <summary>
-/// The schedule of Wi-Fi status polls after apply: the first poll right away, then from <see cref="InitialInterval"/>
-/// growing by <see cref="BackoffFactor"/> up to <see cref="MaxInterval"/>. A device answers a poll in about a
-/// millisecond, but joining a network takes it 1–10 s; a short first interval catches fast joins, the back-off keeps a
-/// slow join from being hammered (esp_prov sleeps a fixed 5 s before every poll).
+/// The schedule of Wi-Fi status polls after apply: the first poll right away, then every <see cref="FastInterval"/>
+/// during <see cref="FastPhase"/>, then growing by <see cref="BackoffFactor"/> up to <see cref="MaxInterval"/>. A device
+/// answers a poll in about a millisecond and most joins end within the first seconds (ESP-IDF starts joining 1 s after
+/// apply, ESP8266 at once), so the fast phase sees a verdict within one short interval; the back-off keeps a slow join
+/// from being hammered while the station shares the radio with the soft AP (esp_prov sleeps a fixed 5 s before every poll).
 /// </summary>
 public sealed record StatusPolling
 {
-    /// <summary>First poll at once, then 100 ms growing ×1.5 to 2 s; wait at most 120 s.</summary>
+    /// <summary>First poll at once, then every 50 ms for 5 s, then growing ×1.5 to 2 s; wait at most 120 s.</summary>
     public static StatusPolling Default { get; } = new();
 
-    /// <summary>Interval before the second poll. Default 100 ms.</summary>
-    public TimeSpan InitialInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>Interval between polls during <see cref="FastPhase"/>. Default 50 ms: with a poll's round trip, a status change is seen within 100 ms.</summary>
+    public TimeSpan FastInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>How long after the first poll the fast interval applies. Default 5 s.</summary>
+    public TimeSpan FastPhase { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Longest interval between polls. Default 2 s.</summary>
     public TimeSpan MaxInterval { get; init; } = TimeSpan.FromSeconds(2);
@@ -59,21 +63,23 @@ public sealed record StatusPolling
     /// </summary>
     public TimeSpan ReconnectWindow { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The interval after <paramref name="previous"/>.</summary>
-    public TimeSpan Next(TimeSpan previous)
+    /// <summary>The interval after <paramref name="previous"/> (zero before the second poll), <paramref name="sinceFirstPoll"/> into the wait.</summary>
+    public TimeSpan Next(TimeSpan previous, TimeSpan sinceFirstPoll)
     {
-        if (previous <= TimeSpan.Zero)
+        if (sinceFirstPoll < FastPhase)
         {
-            return InitialInterval < MaxInterval ? InitialInterval : MaxInterval;
+            return FastInterval;
         }
 
-        var next = TimeSpan.FromTicks((long)(previous.Ticks * BackoffFactor));
+        // The slow phase grows from where the fast one ended; MaxInterval (esp-prov's --poll_interval) caps only it.
+        var from = previous > FastInterval ? previous : FastInterval;
+        var next = TimeSpan.FromTicks((long)(from.Ticks * BackoffFactor));
         return next < MaxInterval ? next : MaxInterval;
     }
 
     internal void Validate()
     {
-        if (InitialInterval < TimeSpan.Zero || MaxInterval < TimeSpan.Zero || Timeout <= TimeSpan.Zero || ReconnectWindow < TimeSpan.Zero)
+        if (FastInterval < TimeSpan.Zero || FastPhase < TimeSpan.Zero || MaxInterval < TimeSpan.Zero || Timeout <= TimeSpan.Zero || ReconnectWindow < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(StatusPolling), "polling intervals must be non-negative and the timeout positive");
         }
