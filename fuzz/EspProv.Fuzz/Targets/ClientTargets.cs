@@ -122,7 +122,7 @@ public static class ClientTargets
                 {
                     var status = client.GetWifiStatusAsync().GetAwaiter().GetResult();
                     if (status.State == WifiConnectionState.Connected && status.Connection is { } c
-                        && (!IPAddress.TryParse(c.IPAddress, out _) || c.Bssid.Length is not (0 or 6)))
+                        && c.IPAddress.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
                     {
                         throw new InvalidOperationException("finding: a Connected verdict with invalid details was accepted");
                     }

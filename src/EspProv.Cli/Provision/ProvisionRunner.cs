@@ -100,7 +100,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
 
             _out.Out("==== Provisioning was successful ====");
             _out.Out($"Device joined '{CliOutput.Shown(connection.Ssid)}'"
-                + (connection.Bssid.IsEmpty ? string.Empty : $" (BSSID {connection.BssidText}, channel {connection.Channel}, {ScanTable.AuthName(connection.AuthMode)})")
+                + (connection.Bssid is { } bssid ? $" (BSSID {bssid}, channel {connection.Channel}, {ScanTable.AuthName(connection.AuthMode)})" : string.Empty)
                 + $": IP address {connection.IPAddress}");
             return ExitCodes.Success;
         }

@@ -69,16 +69,12 @@ public enum WifiAuthMode
 }
 
 /// <summary>What the device reports once it has joined the network.</summary>
-/// <param name="IPAddress">The station IPv4 address as the device reports it (dotted quad).</param>
+/// <param name="IPAddress">The station's IPv4 address.</param>
 /// <param name="Ssid">The SSID joined (raw bytes decoded as UTF-8).</param>
-/// <param name="Bssid">The access point's BSSID (6 bytes), empty if not reported.</param>
+/// <param name="Bssid">The access point's BSSID, null if not reported.</param>
 /// <param name="Channel">The Wi-Fi channel.</param>
 /// <param name="AuthMode">The authentication mode of the network.</param>
-public sealed record WifiConnectionInfo(string IPAddress, string Ssid, ReadOnlyMemory<byte> Bssid, int Channel, WifiAuthMode AuthMode)
-{
-    /// <summary>The BSSID as <c>aa:bb:cc:dd:ee:ff</c>, or an empty string.</summary>
-    public string BssidText => Bssid.IsEmpty ? string.Empty : string.Join(':', Bssid.ToArray().Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
-}
+public sealed record WifiConnectionInfo(System.Net.IPAddress IPAddress, string Ssid, Bssid? Bssid, int Channel, WifiAuthMode AuthMode);
 
 /// <summary>One answer to a get-status request.</summary>
 /// <param name="State">The station state.</param>
@@ -90,9 +86,9 @@ public sealed record WifiStatus(WifiConnectionState State, WifiFailureReason? Fa
 /// <summary>Credentials to send to the device.</summary>
 /// <param name="Ssid">The network's SSID (1–32 bytes as UTF-8).</param>
 /// <param name="Passphrase">The passphrase (0–64 bytes as UTF-8; empty for an open network).</param>
-/// <param name="Bssid">Optional: lock to one access point (6 bytes).</param>
+/// <param name="Bssid">Optional: lock to one access point.</param>
 /// <param name="Channel">Optional: the channel (0 = any).</param>
-public sealed record WifiCredentials(string Ssid, string Passphrase, ReadOnlyMemory<byte> Bssid = default, int Channel = 0)
+public sealed record WifiCredentials(string Ssid, string Passphrase, Bssid? Bssid = null, int Channel = 0)
 {
     /// <summary>Longest SSID the device accepts, in bytes.</summary>
     public const int MaxSsidBytes = 32;
@@ -119,11 +115,6 @@ public sealed record WifiCredentials(string Ssid, string Passphrase, ReadOnlyMem
             throw new ArgumentException($"passphrase must be at most {MaxPassphraseBytes} bytes (UTF-8); got {passBytes}", nameof(Passphrase));
         }
 
-        if (!Bssid.IsEmpty && Bssid.Length != 6)
-        {
-            throw new ArgumentException($"BSSID must be 6 bytes; got {Bssid.Length}", nameof(Bssid));
-        }
-
         if (Channel is < 0 or > 196)
         {
             throw new ArgumentException($"channel must be 0 (any) to 196; got {Channel}", nameof(Channel));
@@ -131,7 +122,7 @@ public sealed record WifiCredentials(string Ssid, string Passphrase, ReadOnlyMem
     }
 
     /// <summary>Never prints the passphrase.</summary>
-    public override string ToString() => $"WifiCredentials {{ Ssid = {Ssid}, Passphrase = ***, Channel = {Channel} }}";
+    public override string ToString() => $"WifiCredentials {{ Ssid = {Ssid}, Passphrase = ***, Bssid = {Bssid}, Channel = {Channel} }}";
 }
 
 /// <summary>An entry of <c>custom-config</c>'s answer.</summary>

@@ -43,7 +43,7 @@ internal static class ProtocolMapping
             case RespGetStatus.StateOneofCase.Connected:
                 var c = response.Connected;
                 ValidateConnected(c, endpoint);
-                connection = new WifiConnectionInfo(c.Ip4Addr, Encoding.UTF8.GetString(c.Ssid.Span).TrimEnd('\0'), c.Bssid.ToByteArray(), c.Channel,
+                connection = new WifiConnectionInfo(System.Net.IPAddress.Parse(c.Ip4Addr), Encoding.UTF8.GetString(c.Ssid.Span).TrimEnd('\0'), Bssid.FromBytesOrEmpty(c.Bssid.Span), c.Channel,
                     Enum.IsDefined((WifiAuthMode)(int)c.AuthMode) ? (WifiAuthMode)(int)c.AuthMode : WifiAuthMode.Open);
                 break;
             case RespGetStatus.StateOneofCase.AttemptFailed:

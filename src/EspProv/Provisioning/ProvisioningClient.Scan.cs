@@ -84,7 +84,7 @@ public sealed partial class ProvisioningClient
                         $"/{Endpoints.Scan}: a scan result has a {e.Ssid.Length}-byte SSID, {e.Bssid.Length}-byte BSSID, channel {e.Channel} (garbled?)") { Step = ProvisioningStep.Scan };
                 }
 
-                networks.Add(new WifiNetwork(Encoding.UTF8.GetString(e.Ssid.Span).TrimEnd('\0'), e.Ssid.ToByteArray(), e.Bssid.ToByteArray(),
+                networks.Add(new WifiNetwork(Encoding.UTF8.GetString(e.Ssid.Span).TrimEnd('\0'), e.Ssid.ToByteArray(), Bssid.FromBytesOrEmpty(e.Bssid.Span),
                     (int)e.Channel, e.Rssi, Enum.IsDefined((WifiAuthMode)(int)e.Auth) ? (WifiAuthMode)(int)e.Auth : WifiAuthMode.Open));
             }
 

@@ -213,14 +213,14 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
         {
             Ssid = ByteString.CopyFromUtf8(credentials.Ssid),
             Passphrase = ByteString.CopyFromUtf8(credentials.Passphrase),
-            Bssid = ByteString.CopyFrom(credentials.Bssid.Span),
+            Bssid = credentials.Bssid is { } bssid ? ByteString.CopyFrom(bssid.ToArray()) : ByteString.Empty,
             Channel = credentials.Channel,
         };
         var request = new WiFiConfigPayload { Msg = WiFiConfigMsgType.TypeCmdSetConfig, CmdSetConfig = command }.ToByteArray();
         if (_options.Log is not null)
         {
             Log($"prov-config SetConfig: ssid '{credentials.Ssid}', passphrase (redacted)"
-                + (credentials.Bssid.IsEmpty ? string.Empty : $", bssid {Convert.ToHexStringLower(credentials.Bssid.Span)}")
+                + (credentials.Bssid is { } locked ? $", bssid {locked}" : string.Empty)
                 + (credentials.Channel == 0 ? string.Empty : $", channel {credentials.Channel}"));
         }
 
@@ -263,7 +263,7 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
 
     private static string Describe(WifiStatus status) => status.State switch
     {
-        WifiConnectionState.Connected when status.Connection is { } c => $"Connected, IP {c.IPAddress}, SSID '{c.Ssid}', BSSID {c.BssidText}, channel {c.Channel}, {c.AuthMode}",
+        WifiConnectionState.Connected when status.Connection is { } c => $"Connected, IP {c.IPAddress}, SSID '{c.Ssid}', BSSID {c.Bssid}, channel {c.Channel}, {c.AuthMode}",
         WifiConnectionState.ConnectionFailed => $"ConnectionFailed ({status.FailureReason})",
         WifiConnectionState.Connecting when status.AttemptsRemaining is { } n => $"Connecting (attempt failed, {n} attempts remaining)",
         _ => status.State.ToString(),

@@ -3,17 +3,28 @@ namespace EspProv.Provisioning;
 /// <summary>One access point found by the device's scan (PROTOCOL.md §8.3).</summary>
 /// <param name="Ssid">The SSID (raw bytes decoded as UTF-8, trailing NULs removed).</param>
 /// <param name="SsidBytes">The SSID exactly as the device sent it.</param>
-/// <param name="Bssid">The BSSID (6 bytes).</param>
+/// <param name="Bssid">The BSSID, null if the device sent none.</param>
 /// <param name="Channel">The channel.</param>
 /// <param name="Rssi">Signal strength in dBm (closer to 0 is stronger).</param>
 /// <param name="AuthMode">The authentication mode.</param>
-public sealed record WifiNetwork(string Ssid, ReadOnlyMemory<byte> SsidBytes, ReadOnlyMemory<byte> Bssid, int Channel, int Rssi, WifiAuthMode AuthMode)
+public sealed record WifiNetwork(string Ssid, ReadOnlyMemory<byte> SsidBytes, Bssid? Bssid, int Channel, int Rssi, WifiAuthMode AuthMode)
 {
-    /// <summary>The BSSID as 12 lowercase hex digits, as esp_prov shows it.</summary>
-    public string BssidHex => Convert.ToHexStringLower(Bssid.Span);
+    /// <summary>The BSSID as 12 lowercase hex digits, as esp_prov shows it (empty when none).</summary>
+    public string BssidHex => Bssid is { } b ? Convert.ToHexStringLower(b.ToArray()) : string.Empty;
 
     /// <summary>True when the network needs no passphrase.</summary>
     public bool IsOpen => AuthMode == WifiAuthMode.Open;
+
+    /// <summary>Value equality, the SSID's bytes included (a memory block would compare by reference).</summary>
+    public bool Equals(WifiNetwork? other) =>
+        other is not null && Ssid == other.Ssid && SsidBytes.Span.SequenceEqual(other.SsidBytes.Span) && Bssid == other.Bssid
+        && Channel == other.Channel && Rssi == other.Rssi && AuthMode == other.AuthMode;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Ssid, Bssid, Channel, Rssi, AuthMode);
+
+    /// <summary>A readable line: SSID, BSSID, channel, RSSI and auth mode.</summary>
+    public override string ToString() => $"WifiNetwork {{ Ssid = {Ssid}, Bssid = {Bssid}, Channel = {Channel}, Rssi = {Rssi}, AuthMode = {AuthMode} }}";
 }
 
 /// <summary>Parameters of a Wi-Fi scan. Defaults are esp_prov's over soft AP.</summary>

@@ -79,9 +79,9 @@ public sealed class ClientEndToEndTests
         var (_, client) = Connect(device);
         await using var _c = client;
         var info = await client.ProvisionAsync(clientSecurity, new WifiCredentials("myssid", "mypassword"));
-        Assert.Equal("192.168.1.42", info.IPAddress);
+        Assert.Equal(System.Net.IPAddress.Parse("192.168.1.42"), info.IPAddress);
         Assert.Equal("myssid", info.Ssid);
-        Assert.Equal("02:11:22:33:44:55", info.BssidText);
+        Assert.Equal("02:11:22:33:44:55", info.Bssid.ToString());
         Assert.Equal(6, info.Channel);
         Assert.Equal(WifiAuthMode.Wpa2Psk, info.AuthMode);
     }
@@ -158,7 +158,7 @@ public sealed class ClientEndToEndTests
         await client.SetWifiConfigAsync(new WifiCredentials("myssid", "mypassword"));
         await client.ApplyWifiConfigAsync();
         var info = await client.WaitForConnectionAsync();
-        Assert.Equal("192.168.1.42", info.IPAddress);
+        Assert.Equal(System.Net.IPAddress.Parse("192.168.1.42"), info.IPAddress);
     }
 
     [Fact]

@@ -95,7 +95,7 @@ public sealed class FaultRecoveryTests
         var sessionsBefore = device.SessionsCreated;
         device.Faults.CloseConnectionOnNext(Endpoints.Config);
         var info = await client.WaitForConnectionAsync();
-        Assert.Equal("192.168.1.42", info.IPAddress);
+        Assert.Equal(System.Net.IPAddress.Parse("192.168.1.42"), info.IPAddress);
         Assert.True(device.SessionsCreated > sessionsBefore);
     }
 

@@ -142,7 +142,7 @@ public sealed class PropertyTests
             var transport = new ScriptTransport(ScriptTransport.Reply(Sec0Response), ScriptTransport.Reply([0x08, 0x03, 0x6a, 0x00]));
             await using var client = new ProvisioningClient(transport);
             await client.EstablishSessionAsync(Security0.Instance);
-            await client.SetWifiConfigAsync(new WifiCredentials(s, p, bssid, channel));
+            await client.SetWifiConfigAsync(new WifiCredentials(s, p, Bssid.FromBytesOrEmpty(bssid), channel));
             var sent = WiFiConfigPayload.Parser.ParseFrom(transport.Sent[1].Body);
             Assert.Equal(WiFiConfigMsgType.TypeCmdSetConfig, sent.Msg);
             Assert.Equal(s, sent.CmdSetConfig.Ssid.ToStringUtf8());
@@ -174,9 +174,9 @@ public sealed class PropertyTests
             await client.EstablishSessionAsync(Security0.Instance);
             var status = await client.GetWifiStatusAsync();
             Assert.Equal(WifiConnectionState.Connected, status.State);
-            Assert.Equal(address, status.Connection!.IPAddress);
+            Assert.Equal(address, status.Connection!.IPAddress.ToString());
             Assert.Equal(name, status.Connection.Ssid);
-            Assert.Equal(bssid, status.Connection.Bssid.ToArray());
+            Assert.Equal(bssid, status.Connection.Bssid?.ToArray() ?? []);
             Assert.Equal(channel, status.Connection.Channel);
             Assert.Equal(auth, (int)status.Connection.AuthMode);
         }, iter: Iterations);

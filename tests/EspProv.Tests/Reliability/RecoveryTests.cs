@@ -72,7 +72,7 @@ public sealed class RecoveryTests
         await using var client = new ProvisioningClient(transport);
         await client.EstablishSessionAsync(Security0.Instance);
         var connection = await client.WaitForConnectionAsync();
-        Assert.Equal("192.168.1.42", connection.IPAddress);
+        Assert.Equal(System.Net.IPAddress.Parse("192.168.1.42"), connection.IPAddress);
         Assert.Equal(["prov-session", "prov-config", "prov-session", "prov-config"], transport.Sent.Select(s => s.Endpoint));
         Assert.Equal(1, transport.Resets);
     }
