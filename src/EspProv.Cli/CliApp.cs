@@ -33,7 +33,7 @@ internal sealed class CliApp
             + "Exit codes: 0 connected; 1 bad security version; 2 bad endpoint / no connection; 3 version check failed; 4 session failed;\n"
             + "5 custom config failed; 6 set config failed; 7 apply failed; 8 device could not join the network; 9 timed out or\n"
             + "outcome unknown while waiting for status; 10 custom data failed; 11 scan failed or found nothing; 12 the device refused\n"
-            + "or does not support a prov-ctrl command; 64 usage error; 130 interrupted.");
+            + "or does not support a prov-ctrl command; 64 usage error; 70 internal error; 130 interrupted.");
         foreach (var option in options.All)
         {
             root.Options.Add(option);
@@ -45,10 +45,19 @@ internal sealed class CliApp
         return root;
     }
 
+    /// <summary>
+    /// <c>--pop=</c> means an empty value, as in esp_prov's argparse; System.CommandLine would take the next argument
+    /// instead, so the empty value is passed as its own token.
+    /// </summary>
+    internal static string[] ExpandEmptyValues(string[] args) =>
+        [.. args.SelectMany(a => a.Length > 3 && a.StartsWith("--", StringComparison.Ordinal) && a.EndsWith('=') && a.IndexOf('=', StringComparison.Ordinal) == a.Length - 1
+            ? new[] { a[..^1], string.Empty }
+            : [a])];
+
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
         var root = BuildRoot();
-        var parseResult = root.Parse(args);
+        var parseResult = root.Parse(ExpandEmptyValues(args));
         if (parseResult.Errors.Count > 0)
         {
             await _err.WriteLineAsync($"esp-prov: {parseResult.Errors[0].Message}").ConfigureAwait(false);
@@ -77,7 +86,7 @@ internal sealed class CliApp
 #pragma warning restore CA1031
         {
             await _err.WriteLineAsync($"esp-prov: internal error: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
-            return 70;
+            return ExitCodes.InternalError;
         }
     }
 }

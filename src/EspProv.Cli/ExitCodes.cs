@@ -19,5 +19,8 @@ internal static class ExitCodes
     public const int ScanFailed = 11;
     public const int ControlFailed = 12;
     public const int Usage = 64;
+
+    /// <summary>An internal error (a bug): one line, never a stack trace (sysexits' EX_SOFTWARE).</summary>
+    public const int InternalError = 70;
     public const int Interrupted = 130;
 }

@@ -229,7 +229,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
                 return Stop(_out.Fail(ExitCodes.Usage, "--ssid is required when there is no terminal to pick a network from a scan (or use --scan to list networks)"));
             }
 
-            if (!info.HasCapability("wifi_scan"))
+            if (!info.HasCapability(Capabilities.WifiScan))
             {
                 _out.Out("---- Wi-Fi Scan List is empty! ----");
                 return Stop(_out.Fail(settings.Scan ? ExitCodes.ScanFailed : ExitCodes.Usage,

@@ -40,7 +40,7 @@ internal sealed class SecurityChooser(CliOutput output, ITerminal terminal)
         else if (info.IsJson)
         {
             // esp_prov ignores prov.sec_ver; a security 2 device would then fail. Prefer it when present.
-            scheme = info.SecurityVersion ?? (info.HasCapability("no_sec") ? 0 : 1);
+            scheme = info.SecurityVersion ?? (info.HasCapability(Capabilities.NoSec) ? 0 : 1);
             output.Out($"Security scheme determined to be: {scheme.ToString(CultureInfo.InvariantCulture)} (from the device's {(info.SecurityVersion is null ? "capabilities" : "sec_ver")})");
         }
         else
@@ -53,14 +53,14 @@ internal sealed class SecurityChooser(CliOutput output, ITerminal terminal)
             case 0:
                 return Security0.Instance;
             case 1:
-                if (info.IsJson && settings.SecVer is null && info.HasCapability("no_pop") && settings.Pop.Length > 0)
+                if (info.IsJson && settings.SecVer is null && info.HasCapability(Capabilities.NoPop) && settings.Pop.Length > 0)
                 {
                     output.Out("---- Proof of Possession will be ignored ----");
                     return new Security1(string.Empty);
                 }
 
                 var pop = settings.Pop;
-                if (info.IsJson && !info.HasCapability("no_pop") && pop.Length == 0)
+                if (info.IsJson && !info.HasCapability(Capabilities.NoPop) && pop.Length == 0)
                 {
                     if (!terminal.IsInteractive)
                     {

@@ -25,7 +25,7 @@ internal static class VersionDocument
             caps.Add(capability);
         }
 
-        caps.Add("wifi_scan");
+        caps.Add(EspProv.Provisioning.Capabilities.WifiScan);
         var text = new StringBuilder(128)
             .Append("{\n\t\"prov\":\t{\n")
             .Append("\t\t\"ver\":\t\"").Append(ManagerVersion).Append("\",\n")

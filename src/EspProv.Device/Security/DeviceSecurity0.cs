@@ -21,7 +21,7 @@ public sealed class DeviceSecurity0 : IDeviceSecurity
     public int? AdvertisedPatchVersion => 0;
 
     /// <inheritdoc />
-    public string? Capability => "no_sec";
+    public string? Capability => EspProv.Provisioning.Capabilities.NoSec;
 
     /// <inheritdoc />
     public IDeviceSecuritySession CreateSession(DeviceFlavor flavor = DeviceFlavor.Idf) => new Session();

@@ -30,7 +30,7 @@ public sealed class DeviceSecurity1 : IDeviceSecurity
     public int? AdvertisedPatchVersion => 0;
 
     /// <inheritdoc />
-    public string? Capability => _pop.Length == 0 ? "no_pop" : null;
+    public string? Capability => _pop.Length == 0 ? EspProv.Provisioning.Capabilities.NoPop : null;
 
     /// <summary>True if a non-empty PoP is configured.</summary>
     public bool HasProofOfPossession => _pop.Length > 0;

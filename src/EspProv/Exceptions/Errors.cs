@@ -43,7 +43,7 @@ public enum SessionFailureReason
 public sealed class SessionFailedException : ProvisioningException
 {
     /// <summary>Creates the exception.</summary>
-    public SessionFailedException(SessionFailureReason reason, string handshakeStage, string message, Exception? innerException = null)
+    public SessionFailedException(SessionFailureReason reason, Security.HandshakeStage handshakeStage, string message, Exception? innerException = null)
         : base(message, ProvisioningStep.Session, "prov-session", innerException)
     {
         Reason = reason;
@@ -54,7 +54,7 @@ public sealed class SessionFailedException : ProvisioningException
     public SessionFailureReason Reason { get; }
 
     /// <summary>The handshake message at which it failed, named as in the spec (<c>Command0</c>, <c>Command1</c>).</summary>
-    public string HandshakeStage { get; }
+    public Security.HandshakeStage HandshakeStage { get; }
 }
 
 /// <summary>The device answered a command with a non-success status.</summary>

@@ -38,7 +38,7 @@ public interface ISecuritySession : IDisposable
     SecurityScheme Scheme { get; }
 
     /// <summary>The spec's name of the handshake message to be sent next, or that was last sent (<c>Command0</c>, <c>Command1</c>).</summary>
-    string Stage { get; }
+    HandshakeStage Stage { get; }
 
     /// <summary>True once the handshake completed and <see cref="Encrypt"/>/<see cref="TryDecrypt"/> may be used.</summary>
     bool IsEstablished { get; }

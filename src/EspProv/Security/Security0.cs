@@ -24,7 +24,7 @@ public sealed class Security0 : ISecurity
     {
         public SecurityScheme Scheme => SecurityScheme.Sec0;
 
-        public string Stage => "Command0";
+        public HandshakeStage Stage => HandshakeStage.Command0;
 
         public bool IsEstablished { get; private set; }
 

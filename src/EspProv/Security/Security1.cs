@@ -96,7 +96,7 @@ internal sealed class Security1Session : ISecuritySession
 
     public SecurityScheme Scheme => SecurityScheme.Sec1;
 
-    public string Stage => _state is State.Initial or State.AwaitingResponse0 ? "Command0" : "Command1";
+    public HandshakeStage Stage => _state is State.Initial or State.AwaitingResponse0 ? HandshakeStage.Command0 : HandshakeStage.Command1;
 
     public bool IsEstablished => _state == State.Established;
 
@@ -146,28 +146,28 @@ internal sealed class Security1Session : ISecuritySession
 
     private byte[] HandleResponse0(ReadOnlySpan<byte> response)
     {
-        var data = ParsePayload(response, "Command0");
+        var data = ParsePayload(response, HandshakeStage.Command0);
         if (data.Msg != Sec1MsgType.SessionResponse0 || data.PayloadCase != Sec1Payload.PayloadOneofCase.Sr0)
         {
-            throw Fail(SessionFailureReason.ProtocolError, "Command0", "the device's answer is not Response0");
+            throw Fail(SessionFailureReason.ProtocolError, HandshakeStage.Command0, "the device's answer is not Response0");
         }
 
         var sr0 = data.Sr0;
         if (sr0.Status != Status.Success)
         {
-            throw Fail(SessionFailureReason.ProtocolError, "Command0", $"the device answered status {sr0.Status}");
+            throw Fail(SessionFailureReason.ProtocolError, HandshakeStage.Command0, $"the device answered status {sr0.Status}");
         }
 
         if (sr0.DevicePubkey.Length != X25519.KeySize || sr0.DeviceRandom.Length != AesCtrStream.CounterSize)
         {
-            throw Fail(SessionFailureReason.ProtocolError, "Command0",
+            throw Fail(SessionFailureReason.ProtocolError, HandshakeStage.Command0,
                 $"Response0 has a {sr0.DevicePubkey.Length}-byte public key and {sr0.DeviceRandom.Length}-byte random (expected 32 and 16)");
         }
 
         var devicePublicKey = sr0.DevicePubkey.Span;
         if (!X25519.TryAgree(_privateKey!, devicePublicKey, out var shared))
         {
-            throw Fail(SessionFailureReason.ProtocolError, "Command0", "the device's public key is not a valid X25519 key");
+            throw Fail(SessionFailureReason.ProtocolError, HandshakeStage.Command0, "the device's public key is not a valid X25519 key");
         }
 
         var key = Security1.DeriveKey(shared, _pop);
@@ -193,28 +193,28 @@ internal sealed class Security1Session : ISecuritySession
 
     private byte[]? HandleResponse1(ReadOnlySpan<byte> response)
     {
-        var data = ParsePayload(response, "Command1");
+        var data = ParsePayload(response, HandshakeStage.Command1);
         if (data.Msg != Sec1MsgType.SessionResponse1 || data.PayloadCase != Sec1Payload.PayloadOneofCase.Sr1)
         {
-            throw Fail(SessionFailureReason.ProtocolError, "Command1", "the device's answer is not Response1");
+            throw Fail(SessionFailureReason.ProtocolError, HandshakeStage.Command1, "the device's answer is not Response1");
         }
 
         if (data.Sr1.Status != Status.Success)
         {
-            throw Fail(SessionFailureReason.ProtocolError, "Command1", $"the device answered status {data.Sr1.Status}");
+            throw Fail(SessionFailureReason.ProtocolError, HandshakeStage.Command1, $"the device answered status {data.Sr1.Status}");
         }
 
         var verify = data.Sr1.DeviceVerifyData.Span;
         if (verify.Length != X25519.KeySize)
         {
-            throw Fail(SessionFailureReason.DeviceNotAuthenticated, "Command1", $"the device's verify data is {verify.Length} bytes, not 32");
+            throw Fail(SessionFailureReason.DeviceNotAuthenticated, HandshakeStage.Command1, $"the device's verify data is {verify.Length} bytes, not 32");
         }
 
         // Keystream bytes 32..63 decrypt the device's proof, which must be our own public key.
         var decrypted = _ctr!.Transform(verify);
         if (!CryptographicOperations.FixedTimeEquals(decrypted, _publicKey))
         {
-            throw Fail(SessionFailureReason.DeviceNotAuthenticated, "Command1",
+            throw Fail(SessionFailureReason.DeviceNotAuthenticated, HandshakeStage.Command1,
                 "the device failed verification (it does not share our key: different proof of possession, or not the expected device)");
         }
 
@@ -222,10 +222,10 @@ internal sealed class Security1Session : ISecuritySession
         return null;
     }
 
-    private static Sec1Payload ParsePayload(ReadOnlySpan<byte> response, string stage) =>
+    private static Sec1Payload ParsePayload(ReadOnlySpan<byte> response, HandshakeStage stage) =>
         SessionMessages.ParseScheme(response, stage, SecSchemeVersion.SecScheme1, SessionData.ProtoOneofCase.Sec1).Sec1;
 
-    private static SessionFailedException Fail(SessionFailureReason reason, string stage, string what) =>
+    private static SessionFailedException Fail(SessionFailureReason reason, HandshakeStage stage, string what) =>
         SessionMessages.Fail(reason, stage, what);
 
     public byte[] Encrypt(ReadOnlySpan<byte> plaintext) => RequireCipher().Transform(plaintext);

@@ -108,7 +108,7 @@ internal sealed class Security2Session : ISecuritySession
     public SecurityScheme Scheme => SecurityScheme.Sec2;
 
     /// <inheritdoc />
-    public string Stage => _state is State.Initial or State.AwaitingResponse0 ? "Command0" : "Command1";
+    public HandshakeStage Stage => _state is State.Initial or State.AwaitingResponse0 ? HandshakeStage.Command0 : HandshakeStage.Command1;
 
     /// <inheritdoc />
     public bool IsEstablished => _state == State.Established;
@@ -190,7 +190,7 @@ internal sealed class Security2Session : ISecuritySession
 
     private byte[] HandleResponse0(ReadOnlySpan<byte> response)
     {
-        const string stage = "Command0";
+        const HandshakeStage stage = HandshakeStage.Command0;
         var data = ParsePayload(response, stage);
         if (data.Msg != Sec2MsgType.S2SessionResponse0 || data.PayloadCase != Sec2Payload.PayloadOneofCase.Sr0)
         {
@@ -248,7 +248,7 @@ internal sealed class Security2Session : ISecuritySession
 
     private byte[]? HandleResponse1(ReadOnlySpan<byte> response)
     {
-        const string stage = "Command1";
+        const HandshakeStage stage = HandshakeStage.Command1;
         var data = ParsePayload(response, stage);
         if (data.Msg != Sec2MsgType.S2SessionResponse1 || data.PayloadCase != Sec2Payload.PayloadOneofCase.Sr1)
         {
@@ -301,10 +301,10 @@ internal sealed class Security2Session : ISecuritySession
         return null;
     }
 
-    private static Sec2Payload ParsePayload(ReadOnlySpan<byte> response, string stage) =>
+    private static Sec2Payload ParsePayload(ReadOnlySpan<byte> response, HandshakeStage stage) =>
         SessionMessages.ParseScheme(response, stage, SecSchemeVersion.SecScheme2, SessionData.ProtoOneofCase.Sec2).Sec2;
 
-    private static SessionFailedException Fail(SessionFailureReason reason, string stage, string what) =>
+    private static SessionFailedException Fail(SessionFailureReason reason, HandshakeStage stage, string what) =>
         SessionMessages.Fail(reason, stage, what);
 
     /// <inheritdoc />

@@ -7,7 +7,7 @@ namespace EspProv.Security;
 /// <summary>Parsing and error helpers shared by the client security schemes.</summary>
 internal static class SessionMessages
 {
-    public static SessionData Parse(ReadOnlySpan<byte> response, string stage)
+    public static SessionData Parse(ReadOnlySpan<byte> response, HandshakeStage stage)
     {
         try
         {
@@ -21,7 +21,7 @@ internal static class SessionMessages
     }
 
     /// <summary>Parses a handshake response and requires the given scheme's payload.</summary>
-    public static SessionData ParseScheme(ReadOnlySpan<byte> response, string stage, SecSchemeVersion scheme, SessionData.ProtoOneofCase payload)
+    public static SessionData ParseScheme(ReadOnlySpan<byte> response, HandshakeStage stage, SecSchemeVersion scheme, SessionData.ProtoOneofCase payload)
     {
         var data = Parse(response, stage);
         if (data.SecVer != scheme || data.ProtoCase != payload)
@@ -32,10 +32,10 @@ internal static class SessionMessages
         return data;
     }
 
-    public static SessionFailedException Fail(SessionFailureReason reason, string stage, string what) =>
+    public static SessionFailedException Fail(SessionFailureReason reason, HandshakeStage stage, string what) =>
         new(reason, stage, $"session failed at {stage}: {what}");
 
-    public static SessionFailedException WrongScheme(string stage, int expected, SessionData data) =>
+    public static SessionFailedException WrongScheme(HandshakeStage stage, int expected, SessionData data) =>
         new(SessionFailureReason.ProtocolError, stage,
             $"session failed at {stage}: the device answered with security {(int)data.SecVer} ({data.ProtoCase}), not security {expected}; try --sec_ver {(int)data.SecVer}");
 }

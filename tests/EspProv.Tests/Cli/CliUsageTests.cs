@@ -123,4 +123,24 @@ public sealed class CliUsageTests
             Assert.Contains(flag, r.Output, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public void EmptyValueAfterEquals_IsItsOwnToken()
+    {
+        Assert.Equal(["--pop", string.Empty, "--ssid", "x", "--timeout=5", "=", "--"], EspProv.Cli.CliApp.ExpandEmptyValues(["--pop=", "--ssid", "x", "--timeout=5", "=", "--"]));
+    }
+
+    [Fact]
+    public async Task EmptyPopAfterEquals_MeansNoPop_AndTheNextFlagKeepsItsValue()
+    {
+        await using var device = await EspProv.Device.SimulatedDevice.StartAsync(new EspProv.Device.SimulatedDeviceOptions
+        {
+            Port = 0,
+            Security = new EspProv.Device.Security.DeviceSecurity1(string.Empty),
+            ConnectDelay = TimeSpan.Zero,
+        });
+        var r = await CliHarness.RunAsync("--softap_endpoint", $"127.0.0.1:{device.EndPoint.Port}", "--ssid", "myssid", "--passphrase", "mypassword",
+            "--sec_ver", "1", "--pop=", "--timeout", "20");
+        Assert.True(r.ExitCode == 0, r.ToString());
+    }
 }

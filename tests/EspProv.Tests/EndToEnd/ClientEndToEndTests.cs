@@ -118,7 +118,7 @@ public sealed class ClientEndToEndTests
         await using var _c = client;
         var ex = await Assert.ThrowsAsync<SessionFailedException>(() => client.EstablishSessionAsync(new Security1("nope")));
         Assert.Equal(SessionFailureReason.CredentialsRejected, ex.Reason);
-        Assert.Equal("Command1", ex.HandshakeStage);
+        Assert.Equal(EspProv.Security.HandshakeStage.Command1, ex.HandshakeStage);
         Assert.Contains("wrong proof of possession?", ex.Message, StringComparison.Ordinal);
         Assert.False(client.HasSession);
     }

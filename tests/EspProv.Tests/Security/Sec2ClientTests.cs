@@ -68,7 +68,7 @@ public sealed class Sec2ClientTests
         session.HandleResponse(Message(Patch0, 1));
         var ex = Assert.Throws<SessionFailedException>(() => session.HandleResponse(Message(Patch0, 3)));
         Assert.Equal(SessionFailureReason.IncompatibleDevice, ex.Reason);
-        Assert.Equal("Command1", ex.HandshakeStage);
+        Assert.Equal(EspProv.Security.HandshakeStage.Command1, ex.HandshakeStage);
         Assert.Contains("the device advertises sec_patch_ver 1 but sent a 16-byte nonce", ex.Message, StringComparison.Ordinal);
         Assert.False(session.IsEstablished);
         Assert.Throws<InvalidOperationException>(() => session.Encrypt([1, 2, 3]));
@@ -120,7 +120,7 @@ public sealed class Sec2ClientTests
         response0.Sec2.Sr0.DevicePubkey = ByteString.CopyFrom(Srp6aGroup.NBytes);
         var ex = Assert.Throws<SessionFailedException>(() => session.HandleResponse(response0.ToByteArray()));
         Assert.Equal(SessionFailureReason.ProtocolError, ex.Reason);
-        Assert.Equal("Command0", ex.HandshakeStage);
+        Assert.Equal(EspProv.Security.HandshakeStage.Command0, ex.HandshakeStage);
         Assert.Contains("0 mod N", ex.Message, StringComparison.Ordinal);
     }
 
@@ -158,12 +158,12 @@ public sealed class Sec2ClientTests
     public void CredentialHint_OnlyWhileAwaitingResponse1()
     {
         using var session = VectorSession(Patch1, 1);
-        Assert.Equal("Command0", session.Stage);
+        Assert.Equal(EspProv.Security.HandshakeStage.Command0, session.Stage);
         Assert.Null(session.CredentialHint);
         session.CreateFirstRequest();
         Assert.Null(session.CredentialHint);
         session.HandleResponse(Message(Patch1, 1));
-        Assert.Equal("Command1", session.Stage);
+        Assert.Equal(EspProv.Security.HandshakeStage.Command1, session.Stage);
         Assert.Equal("wrong username or password?", session.CredentialHint);
         Assert.Null(session.HandleResponse(Message(Patch1, 3)));
         Assert.True(session.IsEstablished);

@@ -108,7 +108,7 @@ public sealed class Sec2RoundTripTests
         var command1 = client.HandleResponse(device.HandleSessionRequest(client.CreateFirstRequest())!);
         Assert.NotNull(command1);
         Assert.Null(device.HandleSessionRequest(command1));
-        Assert.Equal("Command1", client.Stage);
+        Assert.Equal(EspProv.Security.HandshakeStage.Command1, client.Stage);
         Assert.Equal("wrong username or password?", client.CredentialHint);
     }
 

@@ -89,10 +89,10 @@ public sealed class Sec2VectorTests
             new FixedRandomSource(v.Hex("client_private_a_hex")));
         using var session = security.CreateSession();
         Assert.Equal(VectorFile.Hex(messages[0], "hex"), session.CreateFirstRequest());
-        Assert.Equal("Command0", session.Stage);
+        Assert.Equal(EspProv.Security.HandshakeStage.Command0, session.Stage);
         Assert.Null(session.CredentialHint);
         Assert.Equal(VectorFile.Hex(messages[2], "hex"), session.HandleResponse(VectorFile.Hex(messages[1], "hex")));
-        Assert.Equal("Command1", session.Stage);
+        Assert.Equal(EspProv.Security.HandshakeStage.Command1, session.Stage);
         Assert.Equal("wrong username or password?", session.CredentialHint);
         Assert.Equal("device-error", messages[3].GetProperty("name").GetString());
     }
@@ -125,7 +125,7 @@ public sealed class Sec2VectorTests
         response1[12] ^= 0x01; // inside device_proof (header: 10 02 62 len 08 03 ba 01 len 12 40, then the proof)
         var ex = Assert.Throws<SessionFailedException>(() => session.HandleResponse(response1));
         Assert.Equal(SessionFailureReason.DeviceNotAuthenticated, ex.Reason);
-        Assert.Equal("Command1", ex.HandshakeStage);
+        Assert.Equal(EspProv.Security.HandshakeStage.Command1, ex.HandshakeStage);
         Assert.False(session.IsEstablished);
     }
 }
