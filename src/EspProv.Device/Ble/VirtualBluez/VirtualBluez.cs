@@ -1,0 +1,79 @@
+using Tmds.DBus.Protocol;
+
+namespace EspProv.Device.Ble.VirtualBluez;
+
+/// <summary>
+/// A software BlueZ 5.66 on a private bus: it owns <c>org.bluez</c> on its own dbus-daemon and models the central adapter
+/// <c>hci0</c> and peripheral adapters <c>hci1</c>…<c>hciN</c> in radio range of each other. Whatever a peripheral registers
+/// on <c>hciN</c> (GATT application, advertisement) is seen by centrals on <c>hci0</c> as a Device1 with that adapter's
+/// address, as through real BlueZ hosts (BLE.md §5–§7; docs/virtual-bluez.md). Point clients at <see cref="BusAddress"/>
+/// with <c>DBUS_SYSTEM_BUS_ADDRESS</c>.
+/// </summary>
+public sealed class VirtualBluez : IAsyncDisposable
+{
+    private readonly DaemonProcess _daemon;
+    private readonly DBusConnection _connection;
+    private readonly BluezRoot _root;
+
+    private VirtualBluez(DaemonProcess daemon, DBusConnection connection, BluezRoot root)
+    {
+        _daemon = daemon;
+        _connection = connection;
+        _root = root;
+    }
+
+    /// <summary>Address of the private bus (for <c>DBUS_SYSTEM_BUS_ADDRESS</c> or <see cref="DBusConnection"/>).</summary>
+    public string BusAddress => _daemon.Address;
+
+    /// <summary>Process id of the private dbus-daemon (it dies with this process).</summary>
+    public int DaemonProcessId => _daemon.ProcessId;
+
+    /// <summary>The central adapter, <c>hci0</c> (the only powered adapter, so bleak picks it).</summary>
+    public VirtualAdapter CentralAdapter => _root.Central.Info;
+
+    /// <summary>The peripheral adapters <c>hci1</c>…<c>hciN</c>, each with GattManager1 and LEAdvertisingManager1.</summary>
+    public IReadOnlyList<VirtualAdapter> PeripheralAdapters => [.. _root.Peripherals.Select(p => p.Info)];
+
+    /// <summary>Starts the private dbus-daemon, exports the adapters and takes the <c>org.bluez</c> name.</summary>
+    /// <param name="options">Settings; null for the defaults (one peripheral adapter).</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <exception cref="InvalidOperationException">dbus-daemon is missing or did not start.</exception>
+    public static async Task<VirtualBluez> StartAsync(VirtualBluezOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new VirtualBluezOptions();
+        options.Validate();
+        DaemonProcess daemon = await DaemonProcess.StartAsync(options.DaemonPath, options.StartTimeout, cancellationToken).ConfigureAwait(false);
+        DBusConnection? connection = null;
+        BluezRoot? root = null;
+        try
+        {
+            connection = new DBusConnection(daemon.Address);
+            await connection.ConnectAsync().AsTask().WaitAsync(options.StartTimeout, cancellationToken).ConfigureAwait(false);
+            root = new BluezRoot(connection, options);
+            for (int i = 0; i < options.PeripheralAdapters; i++)
+            {
+                root.AddPeripheral();
+            }
+            await root.StartAsync(cancellationToken).ConfigureAwait(false);
+            return new VirtualBluez(daemon, connection, root);
+        }
+        catch
+        {
+            root?.Dispose();
+            connection?.Dispose();
+            await daemon.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Adds a peripheral adapter <c>hci(N+1)</c>; it appears with InterfacesAdded.</summary>
+    public VirtualAdapter AddPeripheralAdapter() => _root.AddPeripheral().Info;
+
+    /// <summary>Stops BlueZ (pending application calls end) and the private bus.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _root.Dispose();
+        _connection.Dispose();
+        await _daemon.DisposeAsync().ConfigureAwait(false);
+    }
+}
