@@ -1,4 +1,5 @@
 using System.Net;
+using EspProv.Device.Ble.Peripheral;
 using EspProv.Device.Core;
 using EspProv.Device.Hosting;
 using EspProv.Device.InMemory;
@@ -28,6 +29,7 @@ public sealed class SimulatedDevice : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private HttpFrontEnd? _http;
+    private BleFrontEnd? _ble;
     private Task? _stopTask;
 
     private SimulatedDevice(SimulatedDeviceOptions options)
@@ -113,7 +115,13 @@ public sealed class SimulatedDevice : IAsyncDisposable
     /// <summary>Completes when the device has stopped (auto-stop, <see cref="StopAsync"/> or dispose).</summary>
     public Task Stopped => _stopped.Task;
 
+    /// <summary>The name the device advertises over BLE; null when it serves no BLE (<see cref="StartBleAsync"/>).</summary>
+    public string? BleName => _ble?.DeviceName;
+
     internal DeviceService Service => _service;
+
+    /// <summary>The BLE front-end, when the device has one.</summary>
+    internal BleFrontEnd? Ble => _ble;
 
     private HttpFrontEnd Http => _http ?? throw new InvalidOperationException("this simulated device serves no HTTP (it was created in-memory only)");
 
@@ -128,6 +136,46 @@ public sealed class SimulatedDevice : IAsyncDisposable
             device.Attach(http);
             device._http = http;
             options.Log?.Invoke($"device ({options.Flavor}, security {(int)(options.Security?.Scheme ?? EspProv.Security.SecurityScheme.Sec1)}) started on {http.Url}");
+            return device;
+        }
+        catch
+        {
+            await device.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Validates the options and starts a device that BLE centrals reach through BlueZ (BLE.md §6): it registers a GATT
+    /// application and an advertisement on <paramref name="ble"/>'s adapter, laid out and behaving as ESP-IDF firmware
+    /// (in-memory links work too). Auto-stop unregisters both and drops the link, as firmware stops its BLE stack.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// // With the virtual BlueZ (no Bluetooth hardware): a central on hci0 finds "PROV_TEST01".
+    /// await using var bluez = await VirtualBluez.StartAsync();
+    /// await using var device = await SimulatedDevice.StartBleAsync(new SimulatedDeviceOptions(),
+    ///     new BleDeviceOptions { Name = "PROV_TEST01", Adapter = "hci1", BusAddress = bluez.BusAddress });
+    /// </code>
+    /// </example>
+    /// <exception cref="ArgumentException">Invalid options, or an ESP8266 flavor (it has no BLE).</exception>
+    /// <exception cref="BleUnavailableException">No bus, no BlueZ, no suitable adapter, or BlueZ refused a registration.</exception>
+    public static async Task<SimulatedDevice> StartBleAsync(SimulatedDeviceOptions options, BleDeviceOptions ble, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(ble);
+        ble.Validate();
+        if (options.Flavor == DeviceFlavor.Esp8266)
+        {
+            throw new ArgumentException("the ESP8266 has no BLE: use the idf flavor for a BLE device", nameof(options));
+        }
+
+        var device = CreateInMemory(options);
+        try
+        {
+            var frontEnd = await BleFrontEnd.StartAsync(device._service, ble, options.Log ?? (_ => { }), cancellationToken).ConfigureAwait(false);
+            device.Attach(frontEnd);
+            device._ble = frontEnd;
             return device;
         }
         catch
@@ -224,5 +272,5 @@ public sealed class SimulatedDevice : IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"SimulatedDevice {{ {Flavor}, {(_http is { } http ? http.Url.ToString() : "in-memory")} }}";
+    public override string ToString() => $"SimulatedDevice {{ {Flavor}, {(_http is { } http ? http.Url.ToString() : _ble is { } b ? "ble " + b.DeviceName : "in-memory")} }}";
 }

@@ -58,6 +58,9 @@ internal sealed class DeviceService : IDisposable
         }
     }
 
+    /// <summary>The device's endpoints, in registration order.</summary>
+    public IReadOnlyList<string> EndpointNames => [.. _core.Endpoints.Names];
+
     /// <summary>True if the device has an endpoint of that name.</summary>
     public bool HasEndpoint(string endpoint) => _core.Endpoints.TryGet(endpoint, out _);
 
