@@ -22,6 +22,9 @@ internal sealed partial class ProvisionRunner(TextWriter output, TextWriter erro
     private string? _applyAnswerLost;
     private long _deadlineStarted;
 
+    /// <summary>The bus BlueZ is on when it is not the system bus (tests); the simulator's own virtual BlueZ wins.</summary>
+    public string? BleBusAddress { get; init; }
+
     public async Task<int> RunAsync(ProvisionSettings settings, CancellationToken cancellationToken)
     {
         _verbose = settings.Verbose;
@@ -59,7 +62,8 @@ internal sealed partial class ProvisionRunner(TextWriter output, TextWriter erro
         // recover (proto-ver retry, a new session for status polling) and to report the step that failed.
         var requestTimeout = TimeSpan.FromSeconds(Math.Min(30, Math.Max(0.5, settings.TimeoutSeconds / 2)));
         var (setup, setupError) = await TransportFactory.CreateAsync(
-            new TransportContext(settings, simulator?.Endpoint, requestTimeout, _verbose ? Verbose : null), deadline.Token).ConfigureAwait(false);
+            new TransportContext(settings, simulator?.Endpoint, requestTimeout, _verbose ? Verbose : null, terminal, Out,
+                simulator?.BusAddress ?? BleBusAddress), deadline.Token).ConfigureAwait(false);
         if (setupError is not null)
         {
             if (setupError.EspProvLine is { } line)

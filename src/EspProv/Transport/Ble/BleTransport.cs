@@ -204,7 +204,7 @@ public sealed class BleTransport : IProvisioningTransport
     {
         if (_link is { } open && _client is { } current)
         {
-            if (open.IsUp(current))
+            if (await open.IsUpAsync(current, _options.RequestTimeout, cancellationToken).ConfigureAwait(false))
             {
                 return open;
             }

@@ -16,7 +16,42 @@ internal sealed class BleLink(string devicePath, string serviceUuid, Dictionary<
     /// <summary>Set when a request showed the link is gone or unusable (BlueZ's Connected=false may still be on its way).</summary>
     public bool Broken { get; set; }
 
-    public bool IsUp(BluezClient client) => !Broken && client.Is(DevicePath, BluezApi.Device, "Connected", true);
+    /// <summary>
+    /// Asks BlueZ rather than trusting the cache: a Connected=false signal may still be on its way, and a request on a
+    /// dead link would be lost. One local D-Bus round trip, the BLE form of HTTP's check for an idle-closed socket.
+    /// </summary>
+    public async Task<bool> IsUpAsync(BluezClient client, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (Broken || !client.Is(DevicePath, BluezApi.Device, "Connected", true))
+        {
+            return false;
+        }
+
+        try
+        {
+            return await client.CallAsync(DevicePath, BluezApi.Properties, "Get", "ss", (ref MessageWriter w) =>
+            {
+                w.WriteString(BluezApi.Device);
+                w.WriteString("Connected");
+            }, ReadBool, timeout, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is DBusExceptionBase or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private static bool ReadBool(Message message, object? state)
+    {
+        VariantValue value = message.GetBodyReader().ReadVariantValue();
+        while (value.Type == VariantValueType.Variant)
+        {
+            value = value.GetVariantValue();
+        }
+
+        return value.Type == VariantValueType.Bool && value.GetBool();
+    }
 }
 
 /// <summary>Finding the wanted device by scanning, connecting to it, and disconnecting (BLE.md §5; not esp_prov's §4 steps).</summary>
