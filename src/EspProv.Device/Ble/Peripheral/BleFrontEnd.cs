@@ -180,19 +180,18 @@ internal sealed class BleFrontEnd : IDeviceFrontEnd
         }
     }
 
-    /// <summary>As firmware deinitialises its BLE stack: advertising ends, the link drops, the service goes.</summary>
+    /// <summary>As firmware ends provisioning: advertising ends, the endpoints go, then the BLE stack stops and the link drops.</summary>
     private async Task StopCoreAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await TryAsync(() => CallAsync(AdapterPath, PeripheralNames.AdvertisingManager, "UnregisterAdvertisement", "o",
             (ref MessageWriter w) => w.WriteObjectPath(PeripheralNames.AdvertisementPath), CancellationToken.None)).ConfigureAwait(false);
+        await TryAsync(() => CallAsync(AdapterPath, PeripheralNames.GattManager, "UnregisterApplication", "o",
+            (ref MessageWriter w) => w.WriteObjectPath(PeripheralNames.ApplicationPath), CancellationToken.None)).ConfigureAwait(false);
         foreach (var central in Server.Centrals)
         {
             await DisconnectAsync(central).ConfigureAwait(false);
         }
-
-        await TryAsync(() => CallAsync(AdapterPath, PeripheralNames.GattManager, "UnregisterApplication", "o",
-            (ref MessageWriter w) => w.WriteObjectPath(PeripheralNames.ApplicationPath), CancellationToken.None)).ConfigureAwait(false);
         if (_previousAlias is { } alias)
         {
             await TryAsync(() => SetAliasAsync(alias, CancellationToken.None)).ConfigureAwait(false);
