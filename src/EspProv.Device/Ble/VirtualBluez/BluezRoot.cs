@@ -20,7 +20,7 @@ internal sealed class BluezRoot : IDisposable
     {
         Connection = connection;
         Options = options;
-        Random = options.RandomSeed is { } seed ? new Random(seed) : new Random();
+        Random = RadioRandom.Create(options.RandomSeed);
         Server = new ObjectServer(connection, "/");
         Server.Export(new ExportedObject("/org/bluez")
             .With("org.bluez.AgentManager1", [])
@@ -37,7 +37,7 @@ internal sealed class BluezRoot : IDisposable
     public Lock Gate => Server.Gate;
 
     /// <summary>Seedable, used under <see cref="Gate"/> only.</summary>
-    public Random Random { get; }
+    public RadioRandom Random { get; }
 
     public CentralAdapter Central { get; }
 
