@@ -194,4 +194,22 @@ public sealed class BleProvisioningTests
         Assert.False(link.SessionSurvivesNewLink);
         Assert.Null(bench.Device.PendingCredentials);
     }
+
+    [RequiresFact(Prerequisite.DbusDaemon)]
+    public async Task DeviceGoneAfterApply_IsOutcomeUnknown()
+    {
+        await using var bench = await BleBench.StartAsync(connectDelay: TimeSpan.FromSeconds(30));
+        var transport = new BleTransport(bench.Options());
+        await using var client = new ProvisioningClient(transport, new ProvisioningClientOptions
+        {
+            Polling = StatusPolling.Default with { ReconnectWindow = TimeSpan.FromMilliseconds(500) },
+        }, ownsTransport: true);
+        await client.EstablishSessionAsync(new Security1("abcd1234"));
+        await client.SetWifiConfigAsync(new WifiCredentials("myssid", "mypassword"));
+        await client.ApplyWifiConfigAsync();
+        await bench.Device.StopAsync(); // firmware stops BLE: the link drops and advertising ends
+        var ex = await Assert.ThrowsAsync<StatusUnknownException>(() => client.WaitForConnectionAsync());
+        Assert.Equal(StatusOutcome.Unknown, ex.Outcome);
+        Assert.Contains("probably joined", ex.Message, StringComparison.Ordinal);
+    }
 }
