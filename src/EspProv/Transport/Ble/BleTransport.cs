@@ -65,7 +65,7 @@ public sealed class BleTransport : IProvisioningTransport
         await EnterAsync(Endpoints.ProtoVer, cancellationToken).ConfigureAwait(false);
         try
         {
-            await EnsureLinkAsync(Endpoints.ProtoVer, cancellationToken).ConfigureAwait(false);
+            await EnsureLinkAsync(Endpoints.ProtoVer, askBluez: true, cancellationToken).ConfigureAwait(false);
             return new TransportLink(_generation, SessionSurvivesNewLink: false);
         }
         finally
@@ -87,7 +87,8 @@ public sealed class BleTransport : IProvisioningTransport
         await EnterAsync(endpoint, cancellationToken).ConfigureAwait(false);
         try
         {
-            var link = await EnsureLinkAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            // The flow calls PrepareAsync (which asks BlueZ) before every encrypted request; here the cache is enough.
+            var link = await EnsureLinkAsync(endpoint, askBluez: false, cancellationToken).ConfigureAwait(false);
             if (!link.Endpoints.TryGetValue(endpoint, out string? characteristic))
             {
                 throw new BleTransportException(TransportFailure.EndpointNotFound, endpoint, $"/{endpoint}: the device has no such endpoint (no characteristic named {endpoint})");
@@ -200,11 +201,11 @@ public sealed class BleTransport : IProvisioningTransport
     }
 
     /// <summary>The open link, or a new one (generation + 1) when there is none or it was lost.</summary>
-    private async Task<BleLink> EnsureLinkAsync(string endpoint, CancellationToken cancellationToken)
+    private async Task<BleLink> EnsureLinkAsync(string endpoint, bool askBluez, CancellationToken cancellationToken)
     {
         if (_link is { } open && _client is { } current)
         {
-            if (await open.IsUpAsync(current, _options.RequestTimeout, cancellationToken).ConfigureAwait(false))
+            if (askBluez ? await open.IsUpAsync(current, _options.RequestTimeout, cancellationToken).ConfigureAwait(false) : open.IsUpCached(current))
             {
                 return open;
             }

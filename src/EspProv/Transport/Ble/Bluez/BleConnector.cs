@@ -16,13 +16,16 @@ internal sealed class BleLink(string devicePath, string serviceUuid, Dictionary<
     /// <summary>Set when a request showed the link is gone or unusable (BlueZ's Connected=false may still be on its way).</summary>
     public bool Broken { get; set; }
 
+    /// <summary>What the cache says (a Connected=false signal may still be on its way).</summary>
+    public bool IsUpCached(BluezClient client) => !Broken && client.Is(DevicePath, BluezApi.Device, "Connected", true);
+
     /// <summary>
     /// Asks BlueZ rather than trusting the cache: a Connected=false signal may still be on its way, and a request on a
     /// dead link would be lost. One local D-Bus round trip, the BLE form of HTTP's check for an idle-closed socket.
     /// </summary>
     public async Task<bool> IsUpAsync(BluezClient client, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (Broken || !client.Is(DevicePath, BluezApi.Device, "Connected", true))
+        if (!IsUpCached(client))
         {
             return false;
         }

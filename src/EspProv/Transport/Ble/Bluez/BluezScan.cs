@@ -37,10 +37,12 @@ internal sealed class BluezScan : IAsyncDisposable
                 filter["UUIDs"] = VariantValue.Array(uuids.Select(u => u.ToLowerInvariant()).ToArray());
             }
 
-            await client.CallAsync(adapter, BluezApi.Adapter, "SetDiscoveryFilter", "a{sv}", (ref MessageWriter w) => w.WriteDictionary(filter),
-                callTimeout, cancellationToken).ConfigureAwait(false);
-            await client.CallAsync(adapter, BluezApi.Adapter, "StartDiscovery", null, null, callTimeout, cancellationToken).ConfigureAwait(false);
+            // Both go out at once: D-Bus keeps one connection's messages in order, so BlueZ applies the filter first.
+            var setFilter = client.CallAsync(adapter, BluezApi.Adapter, "SetDiscoveryFilter", "a{sv}", (ref MessageWriter w) => w.WriteDictionary(filter),
+                callTimeout, cancellationToken);
+            var start = client.CallAsync(adapter, BluezApi.Adapter, "StartDiscovery", null, null, callTimeout, cancellationToken);
             scan._started = true;
+            await Task.WhenAll(setFilter, start).ConfigureAwait(false);
             return scan;
         }
         catch (DBusErrorReplyException ex)
@@ -101,9 +103,10 @@ internal sealed class BluezScan : IAsyncDisposable
         // Best effort, never cancelled by the caller: a scan left running drains the radio and the battery of a laptop.
         try
         {
-            await _client.CallAsync(_adapter, BluezApi.Adapter, "StopDiscovery", null, null, StopTimeout, CancellationToken.None).ConfigureAwait(false);
-            await _client.CallAsync(_adapter, BluezApi.Adapter, "SetDiscoveryFilter", "a{sv}",
-                (ref MessageWriter w) => w.WriteDictionary(new Dictionary<string, VariantValue>()), StopTimeout, CancellationToken.None).ConfigureAwait(false);
+            var stop = _client.CallAsync(_adapter, BluezApi.Adapter, "StopDiscovery", null, null, StopTimeout, CancellationToken.None);
+            var clear = _client.CallAsync(_adapter, BluezApi.Adapter, "SetDiscoveryFilter", "a{sv}",
+                (ref MessageWriter w) => w.WriteDictionary(new Dictionary<string, VariantValue>()), StopTimeout, CancellationToken.None);
+            await Task.WhenAll(stop, clear).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is DBusExceptionBase or TimeoutException or ObjectDisposedException)
         {
