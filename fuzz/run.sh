@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes with AFL++ through SharpFuzz. Usage:
 #   fuzz/run.sh client [afl-fuzz options, e.g. -E 1000000 (executions) or -V 60 (seconds)]
-#   fuzz/run.sh device [...]   (the simulator: protocomm core and the HTTP server of Hosting/, in-process)
+#   fuzz/run.sh device [...]   (the simulator: protocomm core, the HTTP server of Hosting/ and the BLE front-end's GATT value logic, in-process)
 # Installs what it needs (afl++ from Debian, the sharpfuzz tool from NuGet), publishes and instruments the harness,
 # then runs afl-fuzz in the foreground. Findings go to fuzz/.findings/<target>/default/{crashes,hangs}.
 set -euo pipefail

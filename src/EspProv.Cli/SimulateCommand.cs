@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using EspProv.Device;
+using EspProv.Device.Ble.Peripheral;
 using EspProv.Device.Security;
 using EspProv.Device.Wifi;
 using EspProv.Provisioning;
@@ -37,10 +38,17 @@ internal static class SimulateCommand
         var rearm = new Option<bool>("--rearm") { Description = "return to a fresh provisioning state after each completed flow (for load tests)" };
         var noAutoStop = new Option<bool>("--no-auto-stop") { Description = "keep the provisioning service running after success, as firmware whose app disabled auto-stop (allows --reprov)" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "do not log each request" };
+        var transport = new Option<string>("--transport") { Description = "softap: HTTP on --listen; ble: a BLE peripheral through BlueZ (see docs/ble-simulator.md)", DefaultValueFactory = _ => "softap", HelpName = "softap|ble" };
+        var bleName = new Option<string?>("--ble_name", "--ble-name") { Description = "advertised BLE name, at most 29 bytes (default PROV_ + 6 random hex digits; with --devices N: name_1…name_N)" };
+        var serviceUuid = new Option<string>("--service_uuid", "--service-uuid") { Description = "the provisioning service's 128-bit UUID", DefaultValueFactory = _ => BleDeviceOptions.ExampleServiceUuid };
+        var bleAdapter = new Option<string?>("--ble_adapter", "--ble-adapter") { Description = "BlueZ adapter to register on (default: the first powered one with GattManager1)", HelpName = "hciN" };
+        var bleStack = new Option<string>("--ble_stack", "--ble-stack") { Description = "firmware BLE stack to imitate: nimble (a protocol error fails the write) or bluedroid (it drops the link; 481-byte values)", DefaultValueFactory = _ => "nimble", HelpName = "nimble|bluedroid" };
+        var virtualBluez = new Option<bool>("--virtual-bluez") { Description = "with --transport ble: run a software BlueZ on a private bus (no Bluetooth needed) and print DBUS_SYSTEM_BUS_ADDRESS=… for clients" };
 
         var command = new Command("simulate", "run a simulated ESP provisioning device (wire-compatible with firmware) for testing clients")
         {
             listen, secVer, pop, flavor, network, networksFile, connectDelay, user, pwd, patch, salt, verifier, devices, rearm, noAutoStop, quiet,
+            transport, bleName, serviceUuid, bleAdapter, bleStack, virtualBluez,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -69,32 +77,57 @@ internal static class SimulateCommand
                     throw new FormatException("--connect-delay must be between 0 and 600000 ms");
                 }
 
+                var isBle = result.GetValue(transport)?.ToLowerInvariant() switch
+                {
+                    "softap" or "httpd" => false,
+                    "ble" => true,
+                    var other => throw new FormatException($"--transport must be softap or ble, not '{other}'"),
+                };
+                if (isBle && deviceFlavor == DeviceFlavor.Esp8266)
+                {
+                    throw new FormatException("the ESP8266 has no BLE: --flavor esp8266 works only with --transport softap");
+                }
+
+                if (!isBle && result.GetValue(virtualBluez))
+                {
+                    throw new FormatException("--virtual-bluez goes with --transport ble");
+                }
+
                 var log = !result.GetValue(quiet);
+                SimulatedDeviceOptions Options(int i) => new()
+                {
+                    ListenAddress = address,
+                    Port = port == 0 ? 0 : port + i,
+                    Flavor = deviceFlavor,
+                    Security = security,
+                    Networks = networks,
+                    ConnectDelay = TimeSpan.FromMilliseconds(delay),
+                    Rearm = result.GetValue(rearm),
+                    AutoStop = !result.GetValue(noAutoStop),
+                    Log = log ? line => output.WriteLine((count == 1 ? string.Empty : $"[device {i + 1}] ") + line) : null,
+                };
+
+                var qr = new QrSecrets(result.GetValue(secVer), result.GetValue(pop) ?? string.Empty, result.GetValue(user)!, result.GetValue(pwd)!);
+                if (isBle)
+                {
+                    var ble = new SimulateBleSettings(result.GetValue(bleName), result.GetValue(serviceUuid)!, result.GetValue(bleAdapter),
+                        SimulateBleSettings.ParseStack(result.GetValue(bleStack)), result.GetValue(virtualBluez));
+                    return await RunBleAsync(output, ble, count, Options, qr, cancellationToken).ConfigureAwait(false);
+                }
+
                 var started = new List<SimulatedDevice>();
                 try
                 {
                     for (var i = 0; i < count; i++)
                     {
-                        var prefix = count == 1 ? string.Empty : $"[device {i + 1}] ";
-                        var device = await SimulatedDevice.StartAsync(new SimulatedDeviceOptions
-                        {
-                            ListenAddress = address,
-                            Port = port == 0 ? 0 : port + i,
-                            Flavor = deviceFlavor,
-                            Security = security,
-                            Networks = networks,
-                            ConnectDelay = TimeSpan.FromMilliseconds(delay),
-                            Rearm = result.GetValue(rearm),
-                            AutoStop = !result.GetValue(noAutoStop),
-                            Log = log ? line => output.WriteLine(prefix + line) : null,
-                        }, cancellationToken).ConfigureAwait(false);
+                        var device = await SimulatedDevice.StartAsync(Options(i), cancellationToken).ConfigureAwait(false);
                         started.Add(device);
-                        output.WriteLine($"{prefix}listening on {device.Url.ToString().TrimEnd('/')}");
+                        output.WriteLine($"{(count == 1 ? string.Empty : $"[device {i + 1}] ")}listening on {device.Url.ToString().TrimEnd('/')}");
                     }
 
                     if (count == 1)
                     {
-                        PrintQr(output, started[0], result.GetValue(secVer), result.GetValue(pop) ?? string.Empty, result.GetValue(user)!, result.GetValue(pwd)!);
+                        PrintQr(output, $"PROV_{started[0].EndPoint.Port:X6}", "softap", qr);
                     }
 
                     output.WriteLine("press Ctrl+C to stop");
@@ -120,6 +153,12 @@ internal static class SimulateCommand
                 await error.WriteLineAsync($"esp-prov simulate: {ex.Message.Split(" (Parameter", 2)[0]}").ConfigureAwait(false);
                 return ExitCodes.Usage;
             }
+            catch (Exception ex) when (ex is BleUnavailableException or InvalidOperationException)
+            {
+                // No system bus or BlueZ, no adapter, or no dbus-daemon for --virtual-bluez.
+                await error.WriteLineAsync($"esp-prov simulate: {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.NoConnection;
+            }
             catch (IOException ex)
             {
                 // Kestrel reports an address in use this way.
@@ -128,6 +167,38 @@ internal static class SimulateCommand
             }
         });
         return command;
+    }
+
+    private static async Task<int> RunBleAsync(TextWriter output, SimulateBleSettings ble, int count, Func<int, SimulatedDeviceOptions> options, QrSecrets qr, CancellationToken cancellationToken)
+    {
+        await using var run = await SimulateBle.StartAsync(ble, count, options, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            for (var i = 0; i < run.Devices.Count; i++)
+            {
+                output.WriteLine($"{(count == 1 ? string.Empty : $"[device {i + 1}] ")}advertising {run.Devices[i].BleName} on {run.Devices[i].Ble!.AdapterPath}");
+            }
+
+            if (count == 1)
+            {
+                PrintQr(output, run.Devices[0].BleName!, "ble", qr);
+            }
+
+            if (run.BusAddress is { } bus)
+            {
+                // Alone on its line and unquoted, so scripts can eval or grep it.
+                output.WriteLine($"DBUS_SYSTEM_BUS_ADDRESS={bus}");
+            }
+
+            output.WriteLine("press Ctrl+C to stop");
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            output.WriteLine("stopping");
+        }
+
+        return ExitCodes.Success;
     }
 
     internal static (IPAddress Address, int Port) ParseListen(string text)
@@ -196,21 +267,23 @@ internal static class SimulateCommand
     /// Firmware prints its QR payload on the console; it is the device's label, so it carries the PoP/password
     /// (the one deliberate place a secret is printed, and only by the standalone simulator).
     /// </summary>
-    private static void PrintQr(TextWriter output, SimulatedDevice device, int scheme, string pop, string user, string pwd)
+    private static void PrintQr(TextWriter output, string name, string transport, QrSecrets qr)
     {
-        var name = $"PROV_{device.EndPoint.Port:X6}";
-        var payload = scheme switch
+        var payload = qr.Scheme switch
         {
-            0 => $"{{\"ver\":\"v1\",\"name\":\"{name}\",\"transport\":\"softap\"}}",
-            1 => $"{{\"ver\":\"v1\",\"name\":\"{name}\",\"pop\":\"{Json(pop)}\",\"transport\":\"softap\"}}",
-            _ => $"{{\"ver\":\"v1\",\"name\":\"{name}\",\"username\":\"{Json(user)}\",\"pop\":\"{Json(pwd)}\",\"transport\":\"softap\"}}",
+            0 => $"{{\"ver\":\"v1\",\"name\":\"{Json(name)}\",\"transport\":\"{transport}\"}}",
+            1 => $"{{\"ver\":\"v1\",\"name\":\"{Json(name)}\",\"pop\":\"{Json(qr.Pop)}\",\"transport\":\"{transport}\"}}",
+            _ => $"{{\"ver\":\"v1\",\"name\":\"{Json(name)}\",\"username\":\"{Json(qr.User)}\",\"pop\":\"{Json(qr.Password)}\",\"transport\":\"{transport}\"}}",
         };
         using var generator = new QRCodeGenerator();
         using var data = generator.CreateQrCode(payload, QRCodeGenerator.ECCLevel.L);
-        output.WriteLine("Scan this QR code from the provisioning application for SoftAP provisioning:");
+        output.WriteLine($"Scan this QR code from the provisioning application for {(transport == "ble" ? "BLE" : "SoftAP")} provisioning:");
         output.WriteLine(new AsciiQRCode(data).GetGraphicSmall());
         output.WriteLine($"QR payload: {payload}");
     }
 
     private static string Json(string s) => System.Text.Json.JsonEncodedText.Encode(s).ToString();
+
+    /// <summary>What the QR payload carries: the device's label secrets (printed only by the standalone simulator).</summary>
+    private sealed record QrSecrets(int Scheme, string Pop, string User, string Password);
 }

@@ -23,6 +23,7 @@ namespace EspProv.Fuzz.Device.Targets;
 /// <item><b>http</b>: the rest is raw bytes of up to four TCP connections, fed to <c>DeviceHttpServer</c> (the
 /// <c>Hosting/</c> request parser and dispatcher) through in-memory pipes; <c>@@</c> in the bytes is replaced by the
 /// current session id so cookies can match.</item>
+/// <item><b>ble</b> (bit 6 of byte 0): operations on the BLE front-end's GATT value logic, see <see cref="BleGattRun"/>.</item>
 /// </list>
 /// Contract: no exception escapes, nothing hangs, a client handshake with the right credentials always succeeds and
 /// its session then works, a security 2 answer the device encrypted always authenticates on the client, and every
@@ -58,6 +59,11 @@ public static class DeviceTargets
             return "empty";
         }
 
+        if (IsBle(input[0]))
+        {
+            return $"{DeviceFlavor.Idf} {(SecurityChoice)((input[0] >> 1) % 5)} ble {(((input[0] >> 5) & 1) != 0 ? "bluedroid" : "nimble")}";
+        }
+
         var (flavor, security, handshake, http) = Decode(input[0]);
         return $"{flavor} {security}{(handshake ? " after handshake" : string.Empty)} {(http ? "http" : "protocomm")}";
     }
@@ -67,6 +73,15 @@ public static class DeviceTargets
     {
         if (input.IsEmpty)
         {
+            return;
+        }
+
+        if (IsBle(input[0]))
+        {
+            // Bit 6: the BLE front-end's GATT value logic (ESP-IDF only; bit 5 then picks Bluedroid over NimBLE).
+            var choice = (SecurityChoice)((input[0] >> 1) % 5);
+            var stack = ((input[0] >> 5) & 1) != 0 ? EspProv.Device.Ble.Peripheral.BleStack.Bluedroid : EspProv.Device.Ble.Peripheral.BleStack.NimBle;
+            BleGattRun.Run(stack, DeviceSecurity(choice, new CountingRandom(0x40)), [Pop, Password], input[1..]);
             return;
         }
 
@@ -99,6 +114,8 @@ public static class DeviceTargets
             run.Operations(input[1..]);
         }
     }
+
+    private static bool IsBle(byte selector) => ((selector >> 6) & 1) != 0;
 
     private static (DeviceFlavor Flavor, SecurityChoice Security, bool Handshake, bool Http) Decode(byte selector)
     {

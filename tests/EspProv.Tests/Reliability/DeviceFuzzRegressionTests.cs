@@ -24,7 +24,7 @@ public sealed class DeviceFuzzRegressionTests
             described.Add(DeviceTargets.Describe(FuzzInputs.Read(row)));
         }
 
-        foreach (var expected in new[] { "Idf Sec0", "Idf Sec1Pop", "Idf Sec1NoPop", "Idf Sec2Patch1", "Idf Sec2Patch0", "Esp8266 Sec0", "Esp8266 Sec1Pop", "Esp8266 Sec1NoPop", " http", " protocomm", "after handshake" })
+        foreach (var expected in new[] { "Idf Sec0", "Idf Sec1Pop", "Idf Sec1NoPop", "Idf Sec2Patch1", "Idf Sec2Patch0", "Esp8266 Sec0", "Esp8266 Sec1Pop", "Esp8266 Sec1NoPop", " http", " protocomm", "after handshake", " ble nimble", " ble bluedroid" })
         {
             Assert.Contains(described, d => d.Contains(expected, StringComparison.Ordinal));
         }

@@ -13,8 +13,10 @@ namespace EspProv.Device.Ble.VirtualBluez;
 public sealed class DaemonProcess : IAsyncDisposable
 {
     // $1 = daemon executable, $2 = config file. The daemon's stdin is /dev/null (background job of a non-interactive
-    // shell), so only `read` waits on our pipe; `wait` reaps the daemon so the shell exits after it.
-    private const string Script = "\"$1\" --config-file=\"$2\" --nofork --print-address=1 & pid=$!; echo \"pid=$pid\"; read _; kill $pid 2>/dev/null; wait $pid";
+    // shell), so only `read` waits on our pipe; `wait` reaps the daemon so the shell exits after it. The shell ignores
+    // SIGINT/SIGQUIT: Ctrl+C reaches the whole foreground process group, and a shell dying of it would orphan the
+    // daemon (a background job ignores SIGINT) before our process could close the pipe.
+    private const string Script = "trap '' INT QUIT; \"$1\" --config-file=\"$2\" --nofork --print-address=1 & pid=$!; echo \"pid=$pid\"; read _; kill $pid 2>/dev/null; wait $pid";
 
     private readonly Process _shell;
     private readonly string _directory;
