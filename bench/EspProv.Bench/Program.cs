@@ -12,6 +12,8 @@ internal static class Program
                                            process wall time and peak RSS of one command line (default --help)
           e2e --exe out/esp-prov [--sec 1] [--runs 30]
                                            wall time and peak RSS of whole esp-prov provisioning runs
+          e2e-ble --exe out/esp-prov [--runs 30] [--stack nimble|bluedroid]
+                                           the same over BLE, against a device on a virtual BlueZ in this process
           load [--devices 16] [--seconds 10] [--sec 0|1|2] [--warmup 5] [--transport http|memory]
                                            complete flows against a re-arming simulated fleet
           detect [--runs 10] [--delays 0,1000,3000] [--flavor idf|esp8266]
@@ -31,6 +33,8 @@ internal static class Program
                 return await StartupCommand.RunAsync(new BenchArgs(rest));
             case "e2e":
                 return await EndToEndCommand.RunAsync(new BenchArgs(rest));
+            case "e2e-ble":
+                return await BleEndToEndCommand.RunAsync(new BenchArgs(rest));
             case "load":
                 return await LoadCommand.RunAsync(new BenchArgs(rest));
             case "detect":

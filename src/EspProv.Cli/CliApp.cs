@@ -23,12 +23,15 @@ internal sealed class CliApp
         _err = TextWriter.Synchronized(error);
     }
 
+    /// <summary>The bus BlueZ is on, when not the system bus: tests point runs at their own virtual BlueZ.</summary>
+    internal string? BleBusAddress { get; init; }
+
     /// <summary>Builds the command tree (exposed for tests of the help text and parsing).</summary>
     public RootCommand BuildRoot()
     {
         var options = new ProvisionOptions();
         var root = new RootCommand(
-            "esp-prov: provision Espressif devices (ESP8266, ESP32) with Wi-Fi credentials over their soft-AP HTTP server.\n"
+            "esp-prov: provision Espressif devices (ESP8266, ESP32) with Wi-Fi credentials over their soft-AP HTTP server or BLE.\n"
             + "Same flags, defaults and step order as Espressif's esp_prov, plus distinct exit codes and a built-in simulated device.\n\n"
             + "Exit codes: 0 connected; 1 bad security version; 2 bad endpoint / no connection; 3 version check failed; 4 session failed;\n"
             + "5 custom config failed; 6 set config failed; 7 apply failed; 8 device could not join the network; 9 timed out or\n"
@@ -40,7 +43,7 @@ internal sealed class CliApp
         }
 
         root.SetAction((parseResult, cancellationToken) =>
-            new Provision.ProvisionRunner(_out, _err, _terminal).RunAsync(ProvisionSettings.From(parseResult, options, _environment), cancellationToken));
+            new Provision.ProvisionRunner(_out, _err, _terminal) { BleBusAddress = BleBusAddress }.RunAsync(ProvisionSettings.From(parseResult, options, _environment), cancellationToken));
         root.Subcommands.Add(SimulateCommand.Create(_out, _err));
         return root;
     }

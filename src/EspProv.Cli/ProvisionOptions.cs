@@ -86,14 +86,26 @@ internal sealed class ProvisionOptions
 
     public Option<string?> Transport { get; } = new("--transport")
     {
-        Description = "softap or httpd (as later esp_prov versions; both mean HTTP to the device's soft AP). BLE is not supported",
-        HelpName = "softap|httpd",
+        Description = "softap or httpd (HTTP to the device's soft AP, the default), or ble (GATT through BlueZ, Linux)",
+        HelpName = "softap|httpd|ble",
     };
 
     public Option<string?> ServiceName { get; } = new("--service_name", "--service-name")
     {
-        Description = "same as --softap_endpoint (later esp_prov versions' name)",
-        HelpName = "host[:port]",
+        Description = "with --transport ble: the device's advertised name (e.g. PROV_1A2B3C; on a terminal, omit it to pick from a scan); otherwise the same as --softap_endpoint",
+        HelpName = "name|host[:port]",
+    };
+
+    public Option<double> ScanTimeout { get; } = new("--scan_timeout", "--scan-timeout")
+    {
+        Description = "with --transport ble: seconds to look for the device (the scan ends as soon as it is seen)",
+        DefaultValueFactory = _ => 10,
+    };
+
+    public Option<string?> BleAdapter { get; } = new("--ble_adapter", "--ble-adapter")
+    {
+        Description = "with --transport ble: the Bluetooth adapter (default: the first powered one)",
+        HelpName = "hci0",
     };
 
     public Option<FileInfo?> CaFile { get; } = new("--ca_file", "--ca-file")
@@ -155,6 +167,6 @@ internal sealed class ProvisionOptions
     [
         Ssid, Passphrase, SecVer, Pop, ProtoVer, SoftApEndpoint, CustomConfig, CustomInfo, CustomVer, Verbose,
         Timeout, PollInterval, Simulate, Transport, ServiceName, CaFile, Sec2Username, Sec2Password, Sec2GenCred,
-        Sec2SaltLen, Scan, Reset, Reprov, CustomData, Qr, .. Secrets.All,
+        Sec2SaltLen, Scan, Reset, Reprov, CustomData, Qr, ScanTimeout, BleAdapter, .. Secrets.All,
     ];
 }

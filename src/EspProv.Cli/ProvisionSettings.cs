@@ -30,6 +30,11 @@ internal sealed record ProvisionSettings
     public bool Reprov { get; init; }
     public string? CustomData { get; init; }
     public string? Qr { get; init; }
+    public double ScanTimeoutSeconds { get; init; } = 10;
+    public string? BleAdapter { get; init; }
+
+    /// <summary>True when the run goes over BLE (<c>--transport ble</c>, or a QR payload saying so).</summary>
+    public bool IsBle => string.Equals(Transport, Transports.BleTransportProvider.Name, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The soft-AP SSID named by a QR payload (the network to join before provisioning).</summary>
     public string? DeviceName { get; init; }
@@ -50,7 +55,8 @@ internal sealed record ProvisionSettings
             return s with { UsageError = $"--transport {s.Transport} is not supported: use one of {Transports.TransportFactory.KnownNames}" };
         }
 
-        if (s.ServiceName is not null)
+        // Over BLE the service name is the advertised device name, not an address.
+        if (s.ServiceName is not null && !s.IsBle)
         {
             if (s.Endpoint is not null && !string.Equals(s.Endpoint, s.ServiceName, StringComparison.OrdinalIgnoreCase))
             {
@@ -82,10 +88,14 @@ internal sealed record ProvisionSettings
 
         // Explicit flags win over the payload.
         var isSec2 = qr.Username is not null;
+        var transport = Given(result, o.Transport) ? s.Transport : qr.Transport ?? s.Transport;
+        var isBle = string.Equals(transport, Transports.BleTransportProvider.Name, StringComparison.OrdinalIgnoreCase);
         return s with
         {
-            DeviceName = qr.Name,
-            Transport = Given(result, o.Transport) ? s.Transport : qr.Transport ?? s.Transport,
+            // A soft-AP device's QR name is the network to join; a BLE device's is the name it advertises.
+            DeviceName = isBle ? null : qr.Name,
+            ServiceName = isBle && !Given(result, o.ServiceName) ? qr.Name ?? s.ServiceName : s.ServiceName,
+            Transport = transport,
             SecVer = Given(result, o.SecVer) ? s.SecVer : qr.ImpliedSecurity ?? s.SecVer,
             Pop = Given(result, o.Pop) || isSec2 ? s.Pop : qr.Pop ?? s.Pop,
             Sec2Username = Given(result, o.Sec2Username) ? s.Sec2Username : qr.Username ?? s.Sec2Username,
@@ -120,6 +130,8 @@ internal sealed record ProvisionSettings
         Reprov = result.GetValue(o.Reprov),
         CustomData = result.GetValue(o.CustomData),
         Qr = result.GetValue(o.Qr),
+        ScanTimeoutSeconds = result.GetValue(o.ScanTimeout),
+        BleAdapter = result.GetValue(o.BleAdapter),
     };
 
     /// <summary>True when the user gave the option explicitly (so a QR payload must not override it).</summary>

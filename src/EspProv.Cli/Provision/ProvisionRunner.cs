@@ -22,6 +22,9 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
     // The CLI's own step between session and config (control, custom data, scan), for "timed out during …".
     private ProvisioningStep? _ownStep;
 
+    /// <summary>The bus BlueZ is on when it is not the system bus (tests); the simulator's own virtual BlueZ wins.</summary>
+    public string? BleBusAddress { get; init; }
+
     public async Task<int> RunAsync(ProvisionSettings settings, CancellationToken cancellationToken)
     {
         _out = new CliOutput(output, error, settings.Verbose);
@@ -61,7 +64,8 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
         // recover (proto-ver retry, a new session for status polling) and to report the step that failed.
         var requestTimeout = TimeSpan.FromSeconds(Math.Min(30, Math.Max(0.5, settings.TimeoutSeconds / 2)));
         var (setup, setupError) = await TransportFactory.CreateAsync(
-            new TransportContext(settings, simulator?.Endpoint, requestTimeout, settings.Verbose ? _out.Verbose : null), deadline.Token).ConfigureAwait(false);
+            new TransportContext(settings, simulator?.Endpoint, requestTimeout, settings.Verbose ? _out.Verbose : null, terminal, _out.Out,
+                simulator?.BusAddress ?? BleBusAddress), deadline.Token).ConfigureAwait(false);
         if (setupError is not null)
         {
             if (setupError.EspProvLine is { } line)

@@ -7,7 +7,11 @@ namespace EspProv.Cli.Transports;
 /// <param name="SimulatorTarget">Where the embedded simulated device is, when <c>--simulate</c> started one (its address).</param>
 /// <param name="RequestTimeout">Longest wait for one request.</param>
 /// <param name="Trace">Receives transport-level lines at <c>-v</c>; null otherwise.</param>
-internal sealed record TransportContext(ProvisionSettings Settings, string? SimulatorTarget, TimeSpan RequestTimeout, Action<string>? Trace);
+/// <param name="Terminal">The user, for a transport that lets them pick the device; null = nobody to ask.</param>
+/// <param name="Print">Writes a line of the run's output (a device table).</param>
+/// <param name="BusAddress">The D-Bus bus BlueZ is on, when not the system bus (the simulator's virtual BlueZ, tests).</param>
+internal sealed record TransportContext(ProvisionSettings Settings, string? SimulatorTarget, TimeSpan RequestTimeout, Action<string>? Trace,
+    ITerminal? Terminal = null, Action<string>? Print = null, string? BusAddress = null);
 
 /// <summary>A transport ready for the flow, and how to name its target in messages.</summary>
 internal sealed record TransportSetup(IProvisioningTransport Transport, string Target);
@@ -34,7 +38,7 @@ internal static class TransportFactory
     /// <summary>The transport used when <c>--transport</c> is not given (esp_prov's default).</summary>
     public const string DefaultName = "softap";
 
-    private static readonly ITransportProvider[] Providers = [new SoftApTransportProvider()];
+    private static readonly ITransportProvider[] Providers = [new SoftApTransportProvider(), new BleTransportProvider()];
 
     /// <summary>Every accepted <c>--transport</c> value, for messages.</summary>
     public static string KnownNames => string.Join(", ", Providers.SelectMany(p => p.Names));

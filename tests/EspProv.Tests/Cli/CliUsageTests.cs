@@ -81,15 +81,15 @@ public sealed class CliUsageTests
     }
 
     [Fact]
-    public async Task BleTransport_IsRefused()
+    public async Task BleTransport_WithoutServiceNameOrTerminal_IsUsageError()
     {
         var r = await CliHarness.RunAsync("--ssid", "x", "--transport", "ble");
-        AssertOneLineError(r, 64, "not supported");
+        AssertOneLineError(r, 64, "--service_name is required with --transport ble");
     }
 
     [Theory]
     [InlineData("{not json")]
-    [InlineData("{\"ver\":\"v1\",\"name\":\"PROV_1\",\"transport\":\"ble\"}")]
+    [InlineData("{\"ver\":\"v1\",\"name\":\"PROV_1\",\"transport\":\"thread\"}")]
     public async Task BadQrPayload_IsUsageError(string qr)
     {
         var r = await CliHarness.RunAsync("--ssid", "x", "--qr", qr);
