@@ -30,6 +30,8 @@ internal sealed record ProvisionSettings
     public bool Reprov { get; init; }
     public string? CustomData { get; init; }
     public string? Qr { get; init; }
+    public FileInfo? Transcript { get; init; }
+    public bool RedactNetwork { get; init; }
 
     /// <summary>The soft-AP SSID named by a QR payload (the network to join before provisioning).</summary>
     public string? DeviceName { get; init; }
@@ -120,6 +122,8 @@ internal sealed record ProvisionSettings
         Reprov = result.GetValue(o.Reprov),
         CustomData = result.GetValue(o.CustomData),
         Qr = result.GetValue(o.Qr),
+        Transcript = result.GetValue(o.Transcript),
+        RedactNetwork = result.GetValue(o.RedactNetwork),
     };
 
     /// <summary>True when the user gave the option explicitly (so a QR payload must not override it).</summary>
