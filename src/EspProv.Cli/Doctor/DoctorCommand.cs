@@ -5,7 +5,7 @@ namespace EspProv.Cli.Doctor;
 /// <summary><c>esp-prov doctor</c>: the provisioning command's target and security flags, plus <c>--interface</c> and <c>--json</c>.</summary>
 internal static class DoctorCommand
 {
-    public static Command Create(TextWriter output, Func<string, string?>? environment, Func<INetworkInfo>? network = null)
+    public static Command Create(TextWriter output, TextWriter error, Func<string, string?>? environment, Func<INetworkInfo>? network = null)
     {
         var options = new ProvisionOptions();
         var iface = new Option<string?>("--interface")
@@ -38,7 +38,7 @@ internal static class DoctorCommand
             var settings = ProvisionSettings.From(parseResult, options, environment);
             var doctor = new DoctorSettings(settings with { TimeoutSeconds = ProvisionSettings.Given(parseResult, options.Timeout) ? settings.TimeoutSeconds : 30 },
                 parseResult.GetValue(iface), parseResult.GetValue(json));
-            return DoctorMain.RunAsync(output, doctor, network?.Invoke() ?? new SystemNetworkInfo(NetworkManager.WifiLinksAsync), cancellationToken);
+            return DoctorMain.RunAsync(output, error, doctor, network?.Invoke() ?? new SystemNetworkInfo(NetworkManager.WifiLinksAsync), cancellationToken);
         });
         return command;
     }

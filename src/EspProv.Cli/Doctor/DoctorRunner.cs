@@ -17,7 +17,8 @@ internal sealed record DoctorSettings(ProvisionSettings Provision, string? Inter
 /// Exit 0 when provisioning would work (warnings and skips do not change that), else the provisioning exit code of the
 /// first failing step. Sends no Wi-Fi configuration.
 /// </summary>
-internal sealed class DoctorRunner(DoctorReport report, INetworkInfo network, Func<IProvisioningTransport, IProvisioningTransport>? wrapTransport = null)
+internal sealed class DoctorRunner(DoctorReport report, INetworkInfo network, Func<IProvisioningTransport, IProvisioningTransport>? wrapTransport = null,
+    Action<DeviceVersionInfo>? versionReceived = null)
 {
     private static readonly string[] DeviceCheckNames = ["tcp", "proto_ver", "firmware", "session", "ssid"];
 
@@ -96,6 +97,11 @@ internal sealed class DoctorRunner(DoctorReport report, INetworkInfo network, Fu
         await using var client = new ProvisioningClient(transport);
         var (version, info) = await DeviceChecks.VersionAsync(client, settings.ProtoVer, cancellationToken).ConfigureAwait(false);
         report.Add(version);
+        if (info is not null)
+        {
+            versionReceived?.Invoke(info);
+        }
+
         if (info is null || version.Status == CheckStatus.Failed)
         {
             report.SkipAll("skipped: needs the device's version answer", info is null ? ["firmware", "session", "ssid"] : ["session", "ssid"]);

@@ -12,7 +12,7 @@ namespace EspProv.Transport.Recording;
 /// <param name="RequestBytes">Size of the request body.</param>
 /// <param name="ResponseBytes">Size of the response body; null when none arrived.</param>
 /// <param name="Outcome"><c>ok</c>, a <see cref="Exceptions.TransportFailure"/> name, <c>cancelled</c> or an error type name.</param>
-/// <param name="Fields">Decoded, non-secret fields (<see cref="ExchangeDecoder"/>), in order.</param>
+/// <param name="Fields">Decoded, non-secret fields (<see cref="ExchangeDecoder"/>), in order, named <c>request.*</c> and <c>response.*</c>.</param>
 public sealed record RecordedExchange(
     int Index,
     string Endpoint,

@@ -27,12 +27,12 @@ public sealed class RecordingTransport(IProvisioningTransport inner, TransportRe
         ArgumentNullException.ThrowIfNull(endpoint);
         var startedAt = _recorder.Elapsed;
         var started = Stopwatch.GetTimestamp();
-        var requestFields = ExchangeDecoder.DecodeRequest(endpoint, request.Span);
+        var requestFields = Prefixed("request.", ExchangeDecoder.DecodeRequest(endpoint, request.Span));
         try
         {
             var response = await _inner.SendAsync(endpoint, request, cancellationToken).ConfigureAwait(false);
             _recorder.Add(endpoint, startedAt, Stopwatch.GetElapsedTime(started), request.Length, response.Length, "ok",
-                [.. requestFields, .. ExchangeDecoder.DecodeResponse(endpoint, response)]);
+                [.. requestFields, .. Prefixed("response.", ExchangeDecoder.DecodeResponse(endpoint, response))]);
             return response;
         }
         catch (Exception ex)
@@ -50,6 +50,9 @@ public sealed class RecordingTransport(IProvisioningTransport inner, TransportRe
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => ownsInner ? _inner.DisposeAsync() : ValueTask.CompletedTask;
+
+    private static List<KeyValuePair<string, string>> Prefixed(string prefix, IReadOnlyList<KeyValuePair<string, string>> fields) =>
+        [.. fields.Select(f => KeyValuePair.Create(prefix + f.Key, f.Value))];
 
     /// <summary>The outcome name of a failed exchange: never the exception's message, which is not ours to vet.</summary>
     private static string OutcomeOf(Exception ex) => ex switch
