@@ -45,6 +45,7 @@ internal sealed class CliApp
         root.SetAction((parseResult, cancellationToken) =>
             new Provision.ProvisionRunner(_out, _err, _terminal) { BleBusAddress = BleBusAddress }.RunAsync(ProvisionSettings.From(parseResult, options, _environment), cancellationToken));
         root.Subcommands.Add(SimulateCommand.Create(_out, _err));
+        root.Subcommands.Add(Doctor.DoctorCommand.Create(_out, _err, _environment));
         return root;
     }
 

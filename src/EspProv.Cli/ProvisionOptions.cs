@@ -160,6 +160,17 @@ internal sealed class ProvisionOptions
         HelpName = "json",
     };
 
+    public Option<FileInfo?> Transcript { get; } = new("--transcript")
+    {
+        Description = "write a JSON transcript of the run to this file (also on failure and Ctrl+C) for a bug report: exchanges, sizes, timings, the device's version answer, the outcome; never a passphrase, PoP, password or key",
+        HelpName = "file",
+    };
+
+    public Option<bool> RedactNetwork { get; } = new("--redact-network")
+    {
+        Description = "in the --transcript, replace SSIDs, BSSIDs, IP addresses and scan results with stable placeholders",
+    };
+
     /// <summary>--passphrase-file, --pop-file, --sec2_pwd-file (<see cref="SecretSources"/>).</summary>
     public SecretFileOptions Secrets { get; } = new();
 
@@ -167,6 +178,6 @@ internal sealed class ProvisionOptions
     [
         Ssid, Passphrase, SecVer, Pop, ProtoVer, SoftApEndpoint, CustomConfig, CustomInfo, CustomVer, Verbose,
         Timeout, PollInterval, Simulate, Transport, ServiceName, CaFile, Sec2Username, Sec2Password, Sec2GenCred,
-        Sec2SaltLen, Scan, Reset, Reprov, CustomData, Qr, ScanTimeout, BleAdapter, .. Secrets.All,
+        Sec2SaltLen, Scan, Reset, Reprov, CustomData, Qr, ScanTimeout, BleAdapter, Transcript, RedactNetwork, .. Secrets.All,
     ];
 }

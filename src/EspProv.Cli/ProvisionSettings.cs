@@ -35,6 +35,8 @@ internal sealed record ProvisionSettings
 
     /// <summary>True when the run goes over BLE (<c>--transport ble</c>, or a QR payload saying so).</summary>
     public bool IsBle => string.Equals(Transport, Transports.BleTransportProvider.Name, StringComparison.OrdinalIgnoreCase);
+    public FileInfo? Transcript { get; init; }
+    public bool RedactNetwork { get; init; }
 
     /// <summary>The soft-AP SSID named by a QR payload (the network to join before provisioning).</summary>
     public string? DeviceName { get; init; }
@@ -132,6 +134,8 @@ internal sealed record ProvisionSettings
         Qr = result.GetValue(o.Qr),
         ScanTimeoutSeconds = result.GetValue(o.ScanTimeout),
         BleAdapter = result.GetValue(o.BleAdapter),
+        Transcript = result.GetValue(o.Transcript),
+        RedactNetwork = result.GetValue(o.RedactNetwork),
     };
 
     /// <summary>True when the user gave the option explicitly (so a QR payload must not override it).</summary>

@@ -24,10 +24,44 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
 
     /// <summary>The bus BlueZ is on when it is not the system bus (tests); the simulator's own virtual BlueZ wins.</summary>
     public string? BleBusAddress { get; init; }
+    // --transcript: records the run and is written however it ends (Transcript/TranscriptSession).
+    private Transcript.TranscriptSession? _transcript;
+    private TextWriter _error = error;
 
     public async Task<int> RunAsync(ProvisionSettings settings, CancellationToken cancellationToken)
     {
-        _out = new CliOutput(output, error, settings.Verbose);
+        _transcript = Transcript.TranscriptSession.Start(settings, "provision");
+        if (_transcript is null)
+        {
+            return await RunCoreAsync(settings, cancellationToken).ConfigureAwait(false);
+        }
+
+        var original = _error;
+        var tee = new Transcript.ErrorTee(original);
+        _error = tee;
+        try
+        {
+            var code = await RunCoreAsync(settings, cancellationToken).ConfigureAwait(false);
+            _transcript.Outcome(code, tee.FirstError);
+            return code;
+        }
+        catch (OperationCanceledException)
+        {
+            _transcript.Outcome(ExitCodes.Interrupted, "interrupted");
+            throw;
+        }
+        finally
+        {
+            if (_transcript.Write() is { } problem)
+            {
+                await original.WriteLineAsync($"esp-prov: {CliOutput.OneLine(problem)}").ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<int> RunCoreAsync(ProvisionSettings settings, CancellationToken cancellationToken)
+    {
+        _out = new CliOutput(output, _error, settings.Verbose);
         _reporter = new StepReporter(_out);
         var protoVer = settings.ProtoVer ?? ProvisionOptions.DefaultProtoVer;
         _out.Out($"==== Esp_Prov Version: {protoVer} ====");
@@ -76,13 +110,18 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
             return _out.Fail(setupError.ExitCode, setupError.Message);
         }
 
-        await using var transport = setup!.Transport;
+        if (_transcript is not null)
+        {
+            _transcript.Target = setup!.Target;
+        }
+
+        await using var transport = _transcript?.Wrap(setup!.Transport) ?? setup!.Transport;
         await using var client = new ProvisioningClient(transport, new ProvisioningClientOptions
         {
             Log = settings.Verbose ? _out.Verbose : null,
             Polling = Polling(settings),
         });
-        var flow = new ProvisioningFlow(client, _reporter);
+        var flow = new ProvisioningFlow(client, _transcript?.Observe(_reporter) ?? _reporter);
         try
         {
             _out.Verbose($"connecting to {setup.Target}");
