@@ -118,6 +118,12 @@ public sealed class DeviceVersionInfo
         obj.TryGetProperty("cap", out var v) && v.ValueKind == JsonValueKind.Array
             ? [.. v.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!)]
             : [];
+
+    /// <summary>One line for logs: kind, version, and for JSON answers the security and capabilities.</summary>
+    internal string Describe() => $"{(IsJson ? "JSON" : "plain")} '{Version}'"
+        + (IsJson ? $", sec_ver {Show(SecurityVersion)}, sec_patch_ver {Show(SecurityPatchVersion)}, cap [{string.Join(", ", Capabilities)}]" : string.Empty);
+
+    private static string Show(int? value) => value?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-";
 }
 
 /// <summary>An application entry in the JSON <c>proto-ver</c> answer.</summary>

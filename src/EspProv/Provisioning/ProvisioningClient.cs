@@ -20,7 +20,7 @@ namespace EspProv.Provisioning;
 /// <param name="transport">Moves the bytes.</param>
 /// <param name="options">Settings; null = defaults.</param>
 /// <param name="ownsTransport">Dispose the transport with the client.</param>
-public sealed partial class ProvisioningClient(IProvisioningTransport transport, ProvisioningClientOptions? options = null, bool ownsTransport = false)
+public sealed class ProvisioningClient(IProvisioningTransport transport, ProvisioningClientOptions? options = null, bool ownsTransport = false)
     : IAsyncDisposable
 {
     private readonly IProvisioningTransport _transport = transport ?? throw new ArgumentNullException(nameof(transport));
@@ -30,6 +30,17 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
 
     // The transport link generation the session's handshake ended on (see IProvisioningTransport.PrepareAsync).
     private long _sessionLink;
+
+    // For the step helpers (StatusWaiter, WifiScanReader, WifiControl), which share the client's session and options.
+    internal TimeProvider Clock => _options.TimeProvider;
+
+    internal StatusPolling Polling => _options.Polling;
+
+    internal IProvisioningTransport Transport => _transport;
+
+    internal ISecurity? Security => _security;
+
+    internal int MaxResponseBytes => _transport.MaxResponseBytes;
 
     /// <summary>True while a security session is established and in step with the device.</summary>
     public bool HasSession => _session is { IsEstablished: true };
@@ -58,11 +69,7 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
             {
                 var response = await _transport.SendAsync(Endpoints.ProtoVer, body, cancellationToken).ConfigureAwait(false);
                 var info = DeviceVersionInfo.Parse(response);
-                if (_options.Log is not null)
-                {
-                    Log($"proto-ver -> {(info.IsJson ? "JSON" : "plain")} '{info.Version}'"
-                    + (info.IsJson ? $", sec_ver {Show(info.SecurityVersion)}, sec_patch_ver {Show(info.SecurityPatchVersion)}, cap [{string.Join(", ", info.Capabilities)}]" : string.Empty));
-                }
+                Log($"proto-ver -> {info.Describe()}");
 
                 return info;
             }
@@ -79,8 +86,6 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
             }
         }
     }
-
-    private static string Show(int? value) => value?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-";
 
     private static bool IsTransient(TransportException ex) =>
         ex.Failure is TransportFailure.ClosedWithoutResponse or TransportFailure.LinkLost or TransportFailure.ConnectionRefused;
@@ -127,7 +132,7 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
                 }
                 catch (TransportException ex)
                 {
-                    throw SessionTransportFailure(session, ex);
+                    throw SessionFailures.FromTransport(session, ex);
                 }
 
                 request = session.HandleResponse(response);
@@ -144,22 +149,6 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
         }
     }
 
-    private static SessionFailedException SessionTransportFailure(ISecuritySession session, TransportException ex)
-    {
-        var stage = session.Stage;
-        // Only an exchange ended with no answer at all is firmware's way of rejecting a proof; a cut-off answer is a link fault.
-        if (ex.Failure is TransportFailure.ClosedWithoutResponse && session.CredentialHint is { } hint)
-        {
-            return new SessionFailedException(SessionFailureReason.CredentialsRejected, stage,
-                $"session failed at {stage}: the device ended the exchange without a response ({hint})", ex);
-        }
-
-        var detail = ex.Failure == TransportFailure.ClosedWithoutResponse
-            ? $"the device ended the exchange without a response (it does not accept security {(int)session.Scheme}?)"
-            : ex.Message;
-        return new SessionFailedException(SessionFailureReason.TransportError, stage, $"session failed at {stage}: {detail}", ex);
-    }
-
     /// <summary>
     /// Sends <c>custom-config</c> (the ESP8266 custom_config example: an info string and a version number) and
     /// checks the application's status. Throws <see cref="DeviceStatusException"/> when the application rejects it.
@@ -167,21 +156,12 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
     public async Task SendCustomConfigAsync(string info, int version, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(info);
-        var request = new CustomConfigRequest { Info = info, Version = version }.ToByteArray();
+        var request = CustomConfigMessages.Request(info, version);
         Log($"custom-config: info '{info}', version {version}");
         var reply = await ExchangeAsync(ProvisioningStep.CustomConfig, Endpoints.CustomConfig, request, cancellationToken).ConfigureAwait(false);
-        var response = ParseMessage(ProvisioningStep.CustomConfig, Endpoints.CustomConfig, CustomConfigResponse.Parser, reply);
-        if (!Enum.IsDefined(response.Status))
-        {
-            throw new InvalidResponseException(Endpoints.CustomConfig, $"/{Endpoints.CustomConfig}: the device answered an undefined status {(int)response.Status} (garbled?)") { Step = ProvisioningStep.CustomConfig };
-        }
-
-        Log($"custom-config -> {response.Status}");
-        if (response.Status != CustomConfigStatus.ConfigSuccess)
-        {
-            throw new DeviceStatusException(ProvisioningStep.CustomConfig, Endpoints.CustomConfig, DeviceStatus.InternalError,
-                $"the device's application rejected the custom config (status {response.Status})");
-        }
+        var status = CustomConfigMessages.ParseStatus(reply);
+        Log($"custom-config -> {status}");
+        CustomConfigMessages.CheckAccepted(status);
     }
 
     /// <summary>
@@ -209,20 +189,8 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
     {
         ArgumentNullException.ThrowIfNull(credentials);
         credentials.Validate();
-        var command = new CmdSetConfig
-        {
-            Ssid = ByteString.CopyFromUtf8(credentials.Ssid),
-            Passphrase = ByteString.CopyFromUtf8(credentials.Passphrase),
-            Bssid = credentials.Bssid is { } bssid ? ByteString.CopyFrom(bssid.ToArray()) : ByteString.Empty,
-            Channel = credentials.Channel,
-        };
-        var request = new WiFiConfigPayload { Msg = WiFiConfigMsgType.TypeCmdSetConfig, CmdSetConfig = command }.ToByteArray();
-        if (_options.Log is not null)
-        {
-            Log($"prov-config SetConfig: ssid '{credentials.Ssid}', passphrase (redacted)"
-                + (credentials.Bssid is { } locked ? $", bssid {locked}" : string.Empty)
-                + (credentials.Channel == 0 ? string.Empty : $", channel {credentials.Channel}"));
-        }
+        var request = WifiConfigMessages.SetConfig(credentials);
+        Log($"prov-config SetConfig: ssid '{credentials.Ssid}', passphrase (redacted){(credentials.Bssid is { } locked ? $", bssid {locked}" : string.Empty)}{(credentials.Channel == 0 ? string.Empty : $", channel {credentials.Channel}")}");
 
         byte[] reply;
         try
@@ -234,40 +202,95 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
             CryptographicOperations.ZeroMemory(request);
         }
 
-        var payload = ParseConfigReply(ProvisioningStep.SetConfig, reply, WiFiConfigMsgType.TypeRespSetConfig, WiFiConfigPayload.PayloadOneofCase.RespSetConfig);
-        CheckStatus(ProvisioningStep.SetConfig, payload.RespSetConfig.Status, "the device rejected the Wi-Fi config");
+        var payload = WifiConfigMessages.ParseReply(this, ProvisioningStep.SetConfig, reply, WiFiConfigMsgType.TypeRespSetConfig, WiFiConfigPayload.PayloadOneofCase.RespSetConfig);
+        WifiConfigMessages.CheckStatus(ProvisioningStep.SetConfig, payload.RespSetConfig.Status, "the device rejected the Wi-Fi config");
         Log("prov-config SetConfig -> Success");
     }
 
     /// <summary>Applies the credentials (<c>prov-config</c> ApplyConfig): the device starts joining the network. Never resent.</summary>
     public async Task ApplyWifiConfigAsync(CancellationToken cancellationToken = default)
     {
-        // esp_prov sends only the message type (08 04); devices must not require the empty oneof.
-        var request = new WiFiConfigPayload { Msg = WiFiConfigMsgType.TypeCmdApplyConfig }.ToByteArray();
+        var request = WifiConfigMessages.Apply();
         var reply = await ExchangeAsync(ProvisioningStep.ApplyConfig, Endpoints.Config, request, cancellationToken).ConfigureAwait(false);
-        var payload = ParseConfigReply(ProvisioningStep.ApplyConfig, reply, WiFiConfigMsgType.TypeRespApplyConfig, WiFiConfigPayload.PayloadOneofCase.RespApplyConfig);
-        CheckStatus(ProvisioningStep.ApplyConfig, payload.RespApplyConfig.Status, "the device could not apply the Wi-Fi config (were credentials sent, or already applied?)");
+        var payload = WifiConfigMessages.ParseReply(this, ProvisioningStep.ApplyConfig, reply, WiFiConfigMsgType.TypeRespApplyConfig, WiFiConfigPayload.PayloadOneofCase.RespApplyConfig);
+        WifiConfigMessages.CheckStatus(ProvisioningStep.ApplyConfig, payload.RespApplyConfig.Status, "the device could not apply the Wi-Fi config (were credentials sent, or already applied?)");
         Log("prov-config ApplyConfig -> Success");
     }
 
     /// <summary>Asks the device for its Wi-Fi station state once.</summary>
     public async Task<WifiStatus> GetWifiStatusAsync(CancellationToken cancellationToken = default)
     {
-        var request = new WiFiConfigPayload { Msg = WiFiConfigMsgType.TypeCmdGetStatus, CmdGetStatus = new CmdGetStatus() }.ToByteArray();
+        var request = WifiConfigMessages.GetStatus();
         var reply = await ExchangeAsync(ProvisioningStep.Status, Endpoints.Config, request, cancellationToken).ConfigureAwait(false);
-        var payload = ParseConfigReply(ProvisioningStep.Status, reply, WiFiConfigMsgType.TypeRespGetStatus, WiFiConfigPayload.PayloadOneofCase.RespGetStatus);
+        var payload = WifiConfigMessages.ParseReply(this, ProvisioningStep.Status, reply, WiFiConfigMsgType.TypeRespGetStatus, WiFiConfigPayload.PayloadOneofCase.RespGetStatus);
         var status = ProtocolMapping.ToWifiStatus(payload.RespGetStatus, Endpoints.Config);
-        Log($"prov-config GetStatus -> {Describe(status)}");
+        Log($"prov-config GetStatus -> {WifiConfigMessages.Describe(status)}");
         return status;
     }
 
-    private static string Describe(WifiStatus status) => status.State switch
+    /// <summary>
+    /// Polls the Wi-Fi status after apply until the device reports a verdict, on the schedule of
+    /// <see cref="ProvisioningClientOptions.Polling"/>. Returns the connection details when the device joined; throws
+    /// <see cref="WifiConnectionFailedException"/> with the device's reason when it could not, and
+    /// <see cref="StatusUnknownException"/> when no verdict came before the deadline or the device stopped answering
+    /// (after apply it may switch channel to join the router, so the soft AP drops). A poll lost at the transport level is
+    /// never resent on its session: the client reconnects and runs a new handshake, for up to
+    /// <see cref="StatusPolling.ReconnectWindow"/>.
+    /// </summary>
+    public Task<WifiConnectionInfo> WaitForConnectionAsync(IProgress<WifiStatus>? progress = null, CancellationToken cancellationToken = default) =>
+        new StatusWaiter(this).WaitAsync(_options.Polling.Timeout, progress, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="WaitForConnectionAsync(IProgress{WifiStatus}?, CancellationToken)"/>, with its own limit instead of
+    /// <see cref="StatusPolling.Timeout"/>: a caller with an overall deadline passes what is left of it, so the verdict
+    /// (or "outcome unknown" with its reason) arrives before the caller's token cancels.
+    /// </summary>
+    public Task<WifiConnectionInfo> WaitForConnectionAsync(TimeSpan timeout, IProgress<WifiStatus>? progress = null, CancellationToken cancellationToken = default) =>
+        new StatusWaiter(this).WaitAsync(timeout, progress, cancellationToken);
+
+    /// <summary>
+    /// Asks the device to scan for Wi-Fi networks (<c>prov-scan</c>, needs the <c>wifi_scan</c> capability) and reads
+    /// all results page by page. Returns them in the device's order (firmware sorts by RSSI, strongest first).
+    /// </summary>
+    public Task<IReadOnlyList<WifiNetwork>> ScanAsync(WifiScanOptions? options = null, CancellationToken cancellationToken = default) =>
+        new WifiScanReader(this).ScanAsync(options, cancellationToken);
+
+    /// <summary>
+    /// <c>prov-ctrl</c> reset (ESP-IDF 5.1+): after a failed connection attempt, clears the device's Wi-Fi config so
+    /// new credentials can be sent without a factory reset. Throws <see cref="DeviceStatusException"/> when the device
+    /// refuses (it allows this only in the failed state).
+    /// </summary>
+    public Task ResetWifiAsync(CancellationToken cancellationToken = default) =>
+        WifiControl.SendAsync(this, WiFiCtrlMsgType.TypeCmdCtrlReset, WiFiCtrlMsgType.TypeRespCtrlReset,
+            "the device refused to reset its Wi-Fi config (it allows this only after a failed connection attempt)", cancellationToken);
+
+    /// <summary>
+    /// <c>prov-ctrl</c> reprovision (ESP-IDF 5.1+): clears the credentials and restarts provisioning. Allowed only when
+    /// the application disabled auto-stop of the provisioning service.
+    /// </summary>
+    public Task ReprovisionAsync(CancellationToken cancellationToken = default) =>
+        WifiControl.SendAsync(this, WiFiCtrlMsgType.TypeCmdCtrlReprov, WiFiCtrlMsgType.TypeRespCtrlReprov,
+            "the device refused to reprovision (its application must disable auto-stop for that)", cancellationToken);
+
+    /// <summary>
+    /// The whole flow in one call: version (when <paramref name="expectedVersion"/> is given, it must match) → session →
+    /// set config → apply → wait for the verdict. Reports each step to <paramref name="progress"/> as it starts.
+    /// </summary>
+    public async Task<WifiConnectionInfo> ProvisionAsync(ISecurity security, WifiCredentials credentials, string? expectedVersion = null,
+        IProgress<ProvisioningStep>? progress = null, CancellationToken cancellationToken = default)
     {
-        WifiConnectionState.Connected when status.Connection is { } c => $"Connected, IP {c.IPAddress}, SSID '{c.Ssid}', BSSID {c.Bssid}, channel {c.Channel}, {c.AuthMode}",
-        WifiConnectionState.ConnectionFailed => $"ConnectionFailed ({status.FailureReason})",
-        WifiConnectionState.Connecting when status.AttemptsRemaining is { } n => $"Connecting (attempt failed, {n} attempts remaining)",
-        _ => status.State.ToString(),
-    };
+        ArgumentNullException.ThrowIfNull(security);
+        ArgumentNullException.ThrowIfNull(credentials);
+        credentials.Validate();
+        var outcome = await new ProvisioningFlow(this, progress is null ? null : new ProvisioningFlow.StepProgressRelay(progress)).RunAsync(new ProvisioningPlan
+        {
+            ExpectedVersion = expectedVersion ?? "V0.1",
+            RequireVersionMatch = expectedVersion is not null,
+            ChooseSecurity = (_, _) => ValueTask.FromResult(security),
+            Credentials = ProvisioningPlan.Fixed(credentials),
+        }, cancellationToken).ConfigureAwait(false);
+        return outcome.Connection!;
+    }
 
     /// <summary>Closes the current security session (the next encrypted call needs a new one).</summary>
     public void DropSession()
@@ -290,7 +313,7 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
     /// One encrypted exchange. If anything goes wrong after encryption (transport error, cancellation, a reply that
     /// does not authenticate), the cipher state is unknown, so the session is dropped: never resent on the old one.
     /// </summary>
-    private async Task<byte[]> ExchangeAsync(ProvisioningStep step, string endpoint, ReadOnlyMemory<byte> plaintext, CancellationToken cancellationToken)
+    internal async Task<byte[]> ExchangeAsync(ProvisioningStep step, string endpoint, ReadOnlyMemory<byte> plaintext, CancellationToken cancellationToken)
     {
         var session = _session;
         if (session is not { IsEstablished: true })
@@ -358,61 +381,20 @@ public sealed partial class ProvisioningClient(IProvisioningTransport transport,
         return _session!;
     }
 
-    private static T ParseMessage<T>(ProvisioningStep step, string endpoint, MessageParser<T> parser, byte[] bytes)
+    internal static T ParseMessage<T>(ProvisioningStep step, string endpoint, MessageParser<T> parser, byte[] bytes)
         where T : IMessage<T>, IEquatable<T> =>
         ReplyValidation.Parse(step, endpoint, parser, bytes);
 
-    private WiFiConfigPayload ParseConfigReply(ProvisioningStep step, byte[] reply, WiFiConfigMsgType expectedType, WiFiConfigPayload.PayloadOneofCase expectedCase)
-    {
-        var payload = ParseMessage(step, Endpoints.Config, WiFiConfigPayload.Parser, reply);
-        if (payload.Msg != expectedType || payload.PayloadCase != expectedCase)
-        {
-            // A reply of the wrong kind is never taken for success; the session may be out of step.
-            DropSession();
-            throw new InvalidResponseException(Endpoints.Config,
-                $"/{Endpoints.Config}: expected {expectedType}, the device answered {payload.Msg} with {(payload.PayloadCase == WiFiConfigPayload.PayloadOneofCase.None ? "no payload" : payload.PayloadCase)} (garbled?)") { Step = step };
-        }
+    internal bool IsLogging => _options.Log is not null;
 
-        return payload;
-    }
-
-    private static void CheckStatus(ProvisioningStep step, Status status, string what)
-    {
-        if (status != Status.Success)
-        {
-            throw new DeviceStatusException(step, Endpoints.Config, ProtocolMapping.ToDeviceStatus(status), $"{what} (status {status})");
-        }
-    }
-
-    private void Log(string line) => _options.Log?.Invoke(line);
+    internal void Log(string line) => _options.Log?.Invoke(line);
 
     /// <summary>Logs an interpolated line; with no <see cref="ProvisioningClientOptions.Log"/> its holes are never evaluated or formatted.</summary>
-    private void Log([InterpolatedStringHandlerArgument("")] ref LogLineHandler line)
+    internal void Log([InterpolatedStringHandlerArgument("")] ref LogLineHandler line)
     {
         if (_options.Log is { } log)
         {
             log(line.ToStringAndClear());
         }
-    }
-
-    /// <summary>Builds a log line only when someone listens (hex dumps of handshake messages are not free).</summary>
-    [InterpolatedStringHandler]
-    private ref struct LogLineHandler
-    {
-        private DefaultInterpolatedStringHandler _inner;
-
-        public LogLineHandler(int literalLength, int formattedCount, ProvisioningClient client, out bool enabled)
-        {
-            enabled = client._options.Log is not null;
-            _inner = enabled ? new DefaultInterpolatedStringHandler(literalLength, formattedCount) : default;
-        }
-
-        public void AppendLiteral(string value) => _inner.AppendLiteral(value);
-
-        public void AppendFormatted<T>(T value) => _inner.AppendFormatted(value);
-
-        public void AppendFormatted<T>(T value, string? format) => _inner.AppendFormatted(value, format);
-
-        public string ToStringAndClear() => _inner.ToStringAndClear();
     }
 }

@@ -213,6 +213,30 @@ public sealed class ProvisioningFlow(ProvisioningClient client, IProvisioningObs
         return result;
     }
 
+    /// <summary>Relays step starts to an <see cref="IProgress{T}"/> (<see cref="ProvisioningClient.ProvisionAsync"/>).</summary>
+    internal sealed class StepProgressRelay(IProgress<ProvisioningStep> progress) : IProvisioningObserver
+    {
+        public ValueTask StepStartingAsync(ProvisioningStep provisioningStep, CancellationToken cancellationToken)
+        {
+            progress.Report(provisioningStep);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask StepCompletedAsync(ProvisioningStep provisioningStep, TimeSpan elapsed, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public void VersionReceived(DeviceVersionInfo version)
+        {
+        }
+
+        public void ApplyAnswerLost(ProvisioningException failure)
+        {
+        }
+
+        public void StatusReceived(WifiStatus status)
+        {
+        }
+    }
+
     /// <summary>Reports each poll on the polling thread, in order (Progress&lt;T&gt; would post to a context).</summary>
     private sealed class StatusRelay(IProvisioningObserver observer) : IProgress<WifiStatus>
     {

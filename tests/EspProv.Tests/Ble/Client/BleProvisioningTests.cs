@@ -111,7 +111,7 @@ public sealed class BleProvisioningTests
         var (transport, client) = bench.Connect();
         await using var _ = client;
         Assert.Equal(257, transport.MaxResponseBytes);
-        Assert.Equal(4, ProvisioningClient.ScanPageSize(transport.MaxResponseBytes));
+        Assert.Equal(4, WifiScanReader.ScanPageSize(transport.MaxResponseBytes));
         await client.EstablishSessionAsync(new Security1("abcd1234"));
         var found = await client.ScanAsync();
         Assert.Equal(networks.Select(n => n.Ssid).Order(), found.Select(n => n.Ssid).Order());

@@ -6,7 +6,8 @@ using Google.Protobuf;
 
 namespace EspProv.Provisioning;
 
-public sealed partial class ProvisioningClient
+/// <summary><c>prov-scan</c> (PROTOCOL.md §8.3): start, wait for the end, read the results page by page, check each one.</summary>
+internal sealed class WifiScanReader(ProvisioningClient client)
 {
     /// <summary>Most scan results accepted from a device.</summary>
     private const uint MaxScanResults = 1024;
@@ -22,10 +23,10 @@ public sealed partial class ProvisioningClient
     /// Asks the device to scan for Wi-Fi networks (<c>prov-scan</c>, needs the <c>wifi_scan</c> capability) and reads
     /// all results page by page. Returns them in the device's order (firmware sorts by RSSI, strongest first).
     /// </summary>
-    public async Task<IReadOnlyList<WifiNetwork>> ScanAsync(WifiScanOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<WifiNetwork>> ScanAsync(WifiScanOptions? options, CancellationToken cancellationToken)
     {
         options ??= WifiScanOptions.Default;
-        var pageSize = options.PageSize ?? ScanPageSize(_transport.MaxResponseBytes);
+        var pageSize = options.PageSize ?? ScanPageSize(client.MaxResponseBytes);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1, nameof(options));
         var start = new WiFiScanPayload
         {
@@ -33,9 +34,9 @@ public sealed partial class ProvisioningClient
             CmdScanStart = new CmdScanStart { Blocking = options.Blocking, Passive = options.Passive, GroupChannels = options.GroupChannels, PeriodMs = options.PeriodMs },
         };
         await ScanExchangeAsync(start, WiFiScanMsgType.TypeRespScanStart, WiFiScanPayload.PayloadOneofCase.RespScanStart, cancellationToken).ConfigureAwait(false);
-        Log("prov-scan ScanStart -> Success");
+        client.Log("prov-scan ScanStart -> Success");
 
-        var finishBy = _options.TimeProvider.GetUtcNow() + options.FinishTimeout;
+        var finishBy = client.Clock.GetUtcNow() + options.FinishTimeout;
         RespScanStatus status;
         while (true)
         {
@@ -47,12 +48,12 @@ public sealed partial class ProvisioningClient
                 break;
             }
 
-            if (_options.TimeProvider.GetUtcNow() > finishBy)
+            if (client.Clock.GetUtcNow() > finishBy)
             {
                 throw new ProvisioningException($"the device's scan did not finish within {options.FinishTimeout.TotalSeconds:0.#} s", ProvisioningStep.Scan, Endpoints.Scan);
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(200), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(200), client.Clock, cancellationToken).ConfigureAwait(false);
         }
 
         if (status.ResultCount > MaxScanResults)
@@ -62,7 +63,7 @@ public sealed partial class ProvisioningClient
             throw new InvalidResponseException(Endpoints.Scan, $"/{Endpoints.Scan}: the device claims {status.ResultCount} scan results (at most {MaxScanResults} are plausible)") { Step = ProvisioningStep.Scan };
         }
 
-        Log($"prov-scan ScanStatus -> finished, {status.ResultCount} results");
+        client.Log($"prov-scan ScanStatus -> finished, {status.ResultCount} results");
         var networks = new List<WifiNetwork>((int)Math.Min(status.ResultCount, 256));
         for (uint index = 0; index < status.ResultCount;)
         {
@@ -88,7 +89,7 @@ public sealed partial class ProvisioningClient
                     (int)e.Channel, e.Rssi, Enum.IsDefined((WifiAuthMode)(int)e.Auth) ? (WifiAuthMode)(int)e.Auth : WifiAuthMode.Open));
             }
 
-            Log($"prov-scan ScanResult({index}, {count}) -> {entries.Count} entries");
+            client.Log($"prov-scan ScanResult({index}, {count}) -> {entries.Count} entries");
             index += (uint)entries.Count;
         }
 
@@ -97,8 +98,8 @@ public sealed partial class ProvisioningClient
 
     private async Task<WiFiScanPayload> ScanExchangeAsync(WiFiScanPayload request, WiFiScanMsgType expected, WiFiScanPayload.PayloadOneofCase expectedCase, CancellationToken cancellationToken)
     {
-        var reply = await ExchangeAsync(ProvisioningStep.Scan, Endpoints.Scan, request.ToByteArray(), cancellationToken).ConfigureAwait(false);
-        var payload = ParseMessage(ProvisioningStep.Scan, Endpoints.Scan, WiFiScanPayload.Parser, reply);
+        var reply = await client.ExchangeAsync(ProvisioningStep.Scan, Endpoints.Scan, request.ToByteArray(), cancellationToken).ConfigureAwait(false);
+        var payload = ProvisioningClient.ParseMessage(ProvisioningStep.Scan, Endpoints.Scan, WiFiScanPayload.Parser, reply);
         if (payload.Status != Status.Success)
         {
             throw new DeviceStatusException(ProvisioningStep.Scan, Endpoints.Scan, ProtocolMapping.ToDeviceStatus(payload.Status),
@@ -107,46 +108,10 @@ public sealed partial class ProvisioningClient
 
         if (payload.Msg != expected || payload.PayloadCase != expectedCase)
         {
-            DropSession();
+            client.DropSession();
             throw new InvalidResponseException(Endpoints.Scan, $"/{Endpoints.Scan}: expected {expected}, the device answered {payload.Msg} ({payload.PayloadCase})") { Step = ProvisioningStep.Scan };
         }
 
         return payload;
-    }
-
-    /// <summary>
-    /// <c>prov-ctrl</c> reset (ESP-IDF 5.1+): after a failed connection attempt, clears the device's Wi-Fi config so
-    /// new credentials can be sent without a factory reset. Throws <see cref="DeviceStatusException"/> when the device
-    /// refuses (it allows this only in the failed state).
-    /// </summary>
-    public Task ResetWifiAsync(CancellationToken cancellationToken = default) =>
-        ControlAsync(WiFiCtrlMsgType.TypeCmdCtrlReset, WiFiCtrlMsgType.TypeRespCtrlReset,
-            "the device refused to reset its Wi-Fi config (it allows this only after a failed connection attempt)", cancellationToken);
-
-    /// <summary>
-    /// <c>prov-ctrl</c> reprovision (ESP-IDF 5.1+): clears the credentials and restarts provisioning. Allowed only when
-    /// the application disabled auto-stop of the provisioning service.
-    /// </summary>
-    public Task ReprovisionAsync(CancellationToken cancellationToken = default) =>
-        ControlAsync(WiFiCtrlMsgType.TypeCmdCtrlReprov, WiFiCtrlMsgType.TypeRespCtrlReprov,
-            "the device refused to reprovision (its application must disable auto-stop for that)", cancellationToken);
-
-    private async Task ControlAsync(WiFiCtrlMsgType command, WiFiCtrlMsgType expected, string refusal, CancellationToken cancellationToken)
-    {
-        // esp_prov sends only the message type (e.g. 08 01).
-        var reply = await ExchangeAsync(ProvisioningStep.Control, Endpoints.Control, new WiFiCtrlPayload { Msg = command }.ToByteArray(), cancellationToken).ConfigureAwait(false);
-        var payload = ParseMessage(ProvisioningStep.Control, Endpoints.Control, WiFiCtrlPayload.Parser, reply);
-        if (payload.Msg != expected)
-        {
-            DropSession();
-            throw new InvalidResponseException(Endpoints.Control, $"/{Endpoints.Control}: expected {expected}, the device answered {payload.Msg}") { Step = ProvisioningStep.Control };
-        }
-
-        if (payload.Status != Status.Success)
-        {
-            throw new DeviceStatusException(ProvisioningStep.Control, Endpoints.Control, ProtocolMapping.ToDeviceStatus(payload.Status), $"{refusal} (status {payload.Status})");
-        }
-
-        Log($"prov-ctrl {command} -> Success");
     }
 }

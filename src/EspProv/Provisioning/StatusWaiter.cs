@@ -1,0 +1,106 @@
+using EspProv.Exceptions;
+using EspProv.Security;
+
+namespace EspProv.Provisioning;
+
+/// <summary>
+/// Polls the Wi-Fi status after apply on the <see cref="StatusPolling"/> schedule until the device gives a verdict,
+/// reconnecting with a new session when a poll is lost (the Wi-Fi state lives on the device, not in the session).
+/// </summary>
+internal sealed class StatusWaiter(ProvisioningClient client)
+{
+    /// <summary>How many non-verdict "disconnected" answers are tolerated before giving up (esp_prov polls 3 more times).</summary>
+    private const int DisconnectedTolerance = 3;
+
+    /// <summary>Waits at most <paramref name="timeout"/> for a verdict (see <see cref="ProvisioningClient.WaitForConnectionAsync(TimeSpan, IProgress{WifiStatus}?, CancellationToken)"/>).</summary>
+    public async Task<WifiConnectionInfo> WaitAsync(TimeSpan timeout, IProgress<WifiStatus>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        var polling = client.Polling with { Timeout = timeout };
+        var clock = client.Clock;
+        var started = clock.GetUtcNow();
+        var deadline = started + polling.Timeout;
+        var interval = TimeSpan.Zero;
+        var disconnectedCount = 0;
+        while (true)
+        {
+            var status = await PollWithRecoveryAsync(deadline, cancellationToken).ConfigureAwait(false);
+            progress?.Report(status);
+            switch (status.State)
+            {
+                case WifiConnectionState.Connected when status.Connection is { } connection:
+                    return connection;
+                case WifiConnectionState.ConnectionFailed:
+                    var reason = status.FailureReason ?? WifiFailureReason.Unknown;
+                    throw new WifiConnectionFailedException(reason, reason switch
+                    {
+                        WifiFailureReason.AuthError => "the device could not join the network: authentication failed (wrong passphrase?)",
+                        WifiFailureReason.NetworkNotFound => "the device could not join the network: no network with that SSID was found",
+                        _ => "the device could not join the network (no reason given)",
+                    });
+                case WifiConnectionState.Disconnected when ++disconnectedCount > DisconnectedTolerance:
+                    throw new WifiConnectionFailedException(WifiFailureReason.Unknown, "the device reports it is disconnected from the network");
+            }
+
+            // Connected without details is firmware's "state unreadable" quirk (PROTOCOL.md §8.1): not a verdict.
+            interval = polling.Next(interval, clock.GetUtcNow() - started);
+            if (clock.GetUtcNow() + interval > deadline)
+            {
+                throw new StatusUnknownException(StatusOutcome.TimedOut,
+                    $"no verdict from the device within {polling.Timeout.TotalSeconds:0.#} s: it was still {status.State.ToString().ToLowerInvariant()}");
+            }
+
+            await Task.Delay(interval, clock, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<WifiStatus> PollWithRecoveryAsync(DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.GetWifiStatusAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProvisioningException ex) when (ex is TransportException or InvalidResponseException or SessionNotEstablishedException && client.Security is not null)
+        {
+            client.Log($"status poll failed ({ex.Message}); reconnecting with a new session");
+            return await ReconnectAndPollAsync(ex, deadline, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<WifiStatus> ReconnectAndPollAsync(ProvisioningException firstError, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        var clock = client.Clock;
+        var windowEnd = clock.GetUtcNow() + client.Polling.ReconnectWindow;
+        if (windowEnd > deadline)
+        {
+            windowEnd = deadline;
+        }
+
+        var delay = TimeSpan.FromMilliseconds(200);
+        Exception last = firstError;
+        while (true)
+        {
+            try
+            {
+                await client.Transport.ResetAsync(cancellationToken).ConfigureAwait(false);
+                await client.EstablishSessionAsync(client.Security!, cancellationToken).ConfigureAwait(false);
+                return await client.GetWifiStatusAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (ProvisioningException ex)
+            {
+                last = ex;
+                client.Log($"reconnect failed: {ex.Message}");
+            }
+
+            if (clock.GetUtcNow() + delay > windowEnd)
+            {
+                throw new StatusUnknownException(StatusOutcome.Unknown,
+                    "the device stopped answering after the credentials were applied; it has probably joined the network "
+                    + $"(and switched channel, which drops its soft AP). Check the router or the device's console to confirm (last error: {last.Message})", last);
+            }
+
+            await Task.Delay(delay, clock, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+        }
+    }
+}
