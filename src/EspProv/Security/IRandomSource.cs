@@ -14,9 +14,10 @@ public interface IRandomSource
 }
 
 /// <summary>
-/// The operating system's cryptographically secure generator. On Linux it reads the kernel CSPRNG (<c>/dev/urandom</c>,
-/// the generator behind <c>getrandom(2)</c>) directly; elsewhere, or if that device cannot be read, it uses
-/// <see cref="RandomNumberGenerator"/>.
+/// The operating system's cryptographically secure generator: <see cref="RandomNumberGenerator"/>. With
+/// <see cref="EspProvCrypto.PreferManagedEngines"/> on Linux it reads the kernel CSPRNG (<c>/dev/urandom</c>, the
+/// generator behind <c>getrandom(2)</c>) directly instead, falling back to <see cref="RandomNumberGenerator"/> if that
+/// device cannot be read.
 /// </summary>
 /// <remarks>
 /// On Linux <see cref="RandomNumberGenerator"/> goes through OpenSSL, whose loading costs a one-shot <c>esp-prov</c>
@@ -36,7 +37,7 @@ public sealed class SystemRandomSource : IRandomSource
     /// <inheritdoc />
     public void Fill(Span<byte> destination)
     {
-        if (KernelSource.Value is { } handle && TryRead(handle, destination))
+        if (Primitives.CryptoBackends.AvoidsPlatformLibrary && KernelSource.Value is { } handle && TryRead(handle, destination))
         {
             return;
         }

@@ -1,5 +1,6 @@
 using System.Text;
 using EspProv.Exceptions;
+using EspProv.Tests.Device.Support;
 using EspProv.Tests.Support;
 using EspProv.Transport;
 using EspProv.Transport.Http;
@@ -12,7 +13,7 @@ public sealed class HttpTransportTests
         new(DeviceAddress.Parse(server.Endpoint), new HttpTransportOptions { RequestTimeout = timeout ?? TimeSpan.FromSeconds(5) });
 
     [Fact]
-    public async Task Request_HasEspProvHeadersInOrder_AndExplicitLength()
+    public async Task Request_HasEspProvHeaders_AndExplicitLength_InASmallBlock()
     {
         await using var server = new ScriptedServer(async c =>
         {
@@ -30,11 +31,12 @@ public sealed class HttpTransportTests
                 "POST /proto-ver HTTP/1.1",
                 $"Host: 127.0.0.1:{server.Port}",
                 "Accept-Encoding: identity",
-                "Content-Length: 4",
-                "Content-type: application/x-www-form-urlencoded",
                 "Accept: text/plain",
+                "Content-Type: application/x-www-form-urlencoded",
+                "Content-Length: 4",
             ],
             lines);
+        Assert.True(server.Requests.Single().Length < 512, "firmware's request-header limit is 512 bytes");
     }
 
     [Fact]
@@ -55,8 +57,8 @@ public sealed class HttpTransportTests
         await transport.SendAsync("prov-config", "c"u8.ToArray());
         Assert.Equal(1, server.Connections);
         Assert.DoesNotContain("Cookie:", server.Requests[0], StringComparison.Ordinal);
-        Assert.EndsWith("Cookie: session=2605316046", server.Requests[1], StringComparison.Ordinal);
-        Assert.EndsWith("Cookie: session=2605316046", server.Requests[2], StringComparison.Ordinal);
+        Assert.Contains("Cookie: session=2605316046", server.Requests[1].Split("\r\n"));
+        Assert.Contains("Cookie: session=2605316046", server.Requests[2].Split("\r\n"));
     }
 
     [Fact]
@@ -149,16 +151,69 @@ public sealed class HttpTransportTests
     }
 
     [Fact]
-    public async Task Stall_TimesOut()
+    public async Task Stall_TimesOut_OnTheTransportsClock()
+    {
+        var time = new ManualTimeProvider();
+        await using var server = new ScriptedServer(async c =>
+        {
+            await c.ReadRequestAsync();
+            await c.ReadRequestAsync(); // no answer; returns when the client gives up and closes
+        });
+        await using var transport = new HttpTransport(DeviceAddress.Parse(server.Endpoint),
+            new HttpTransportOptions { RequestTimeout = TimeSpan.FromSeconds(30), TimeProvider = time });
+        var send = transport.SendAsync("prov-config", "x"u8.ToArray());
+        await Eventually.UntilAsync(() => server.Requests.Count == 1, "the request reaches the server");
+        time.Advance(TimeSpan.FromSeconds(29));
+        Assert.False(send.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+        var ex = await Assert.ThrowsAnyAsync<TransportException>(() => send.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(TransportFailure.Timeout, ex.Failure);
+        Assert.Equal("/prov-config: no response within 30 s", ex.Message);
+    }
+
+    [Fact]
+    public async Task DisposeDuringARequest_IsLinkLost_NotObjectDisposedOrCancelled()
     {
         await using var server = new ScriptedServer(async c =>
         {
             await c.ReadRequestAsync();
-            await Task.Delay(TimeSpan.FromSeconds(5));
+            await c.ReadRequestAsync();
         });
-        await using var transport = Create(server, TimeSpan.FromMilliseconds(300));
+        var transport = Create(server);
+        var send = transport.SendAsync("prov-config", "x"u8.ToArray());
+        await Eventually.UntilAsync(() => server.Requests.Count == 1, "the request reaches the server");
+        await transport.DisposeAsync();
+        var ex = await Assert.ThrowsAsync<HttpTransportException>(() => send.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(TransportFailure.LinkLost, ex.Failure);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => transport.SendAsync("proto-ver", "x"u8.ToArray()));
+    }
+
+    [Fact]
+    public async Task ConnectFailure_NamesTheEndpointBeingSent_NotProtoVer()
+    {
+        var server = new ScriptedServer(async c =>
+        {
+            if (await c.ReadRequestAsync() is { } r)
+            {
+                await c.SendOkAsync(r.Body);
+            }
+
+            c.Close();
+        });
+        await using var transport = Create(server);
+        Assert.Equal(new TransportLink(1, false), await transport.PrepareAsync());
+        await transport.SendAsync("proto-ver", "a"u8.ToArray());
+        await Eventually.UntilAsync(() => server.ClosedByScript == 1, "the server closes the idle connection");
+        await server.DisposeAsync(); // nothing listens any more
+        for (var i = 0; (await transport.PrepareAsync()).Generation == 1; i++)
+        {
+            Assert.True(i < 2000, "the transport never saw the server close the link");
+            await Task.Delay(5);
+        }
+
         var ex = await Assert.ThrowsAnyAsync<TransportException>(() => transport.SendAsync("prov-config", "x"u8.ToArray()));
-        Assert.Equal(TransportFailure.Timeout, ex.Failure);
+        Assert.Equal(TransportFailure.ConnectionRefused, ex.Failure);
+        Assert.Equal("prov-config", ex.Endpoint);
     }
 
     [Fact]
@@ -260,27 +315,35 @@ public sealed class HttpTransportTests
 public sealed class HttpTransportDeadlineTests
 {
     [Fact]
-    public async Task OverallTimeout_CutsRequestsShort()
+    public async Task OverallTimeout_CutsRequestsShort_OnTheTransportsClock()
     {
+        var time = new ManualTimeProvider();
+        var answered = 0;
         await using var server = new ScriptedServer(async c =>
         {
             while (await c.ReadRequestAsync() is { } r)
             {
-                await Task.Delay(150);
-                await c.SendOkAsync(r.Body);
+                if (Interlocked.Increment(ref answered) < 3)
+                {
+                    await c.SendOkAsync(r.Body);
+                }
             }
         });
         await using var transport = new HttpTransport(DeviceAddress.Parse(server.Endpoint),
-            new HttpTransportOptions { RequestTimeout = TimeSpan.FromSeconds(30), OverallTimeout = TimeSpan.FromMilliseconds(400) });
-        var ex = await Assert.ThrowsAnyAsync<TransportException>(async () =>
-        {
-            // 150 ms per exchange against a 400 ms budget: a later request must be cut short.
-            for (var i = 0; i < 20; i++)
-            {
-                await transport.SendAsync("proto-ver", "a"u8.ToArray());
-            }
-        });
+            new HttpTransportOptions { RequestTimeout = TimeSpan.FromSeconds(30), OverallTimeout = TimeSpan.FromSeconds(4), TimeProvider = time });
+        await transport.SendAsync("proto-ver", "a"u8.ToArray());
+        time.Advance(TimeSpan.FromSeconds(3));
+        await transport.SendAsync("proto-ver", "b"u8.ToArray());
+
+        // The third request may wait only the second left of the 4 s budget, not its 30 s.
+        var send = transport.SendAsync("proto-ver", "c"u8.ToArray());
+        await Eventually.UntilAsync(() => Volatile.Read(ref answered) == 3, "the third request reaches the server");
+        time.Advance(TimeSpan.FromSeconds(1));
+        var ex = await Assert.ThrowsAnyAsync<TransportException>(() => send.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(TransportFailure.Timeout, ex.Failure);
-        Assert.Contains("deadline", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("overall deadline reached", ex.Message, StringComparison.Ordinal);
+
+        var late = await Assert.ThrowsAnyAsync<TransportException>(() => transport.SendAsync("proto-ver", "d"u8.ToArray()));
+        Assert.Contains("overall deadline of 4 s has passed", late.Message, StringComparison.Ordinal);
     }
 }

@@ -13,9 +13,10 @@ namespace EspProv.Security.Primitives;
 /// the same XOR, and both directions share the stream.
 /// </summary>
 /// <remarks>
-/// The block cipher is BouncyCastle's AES-NI engine where the CPU has AES instructions (x64), else the platform's AES
-/// (OpenSSL, CNG, CommonCrypto): both constant-time. Preferring the managed engine keeps a security 1 run from loading
-/// OpenSSL on Linux at all, which costs ~4 MB of resident memory and start-up time for one key schedule and a few blocks.
+/// The block cipher follows <see cref="CryptoBackends.Current"/>: the platform's AES (OpenSSL, CNG, CommonCrypto) by
+/// default; BouncyCastle's AES-NI engine when <see cref="EspProvCrypto.PreferManagedEngines"/> is set on a CPU with AES
+/// instructions (a security 1 run then never loads OpenSSL on Linux, ~4 MB of resident memory); BouncyCastle's portable
+/// engine only when a test forces it.
 /// </remarks>
 internal sealed class AesCtrStream : IDisposable
 {
@@ -45,9 +46,10 @@ internal sealed class AesCtrStream : IDisposable
         }
 
         // One cipher for the stream's life: the key schedule is set up once, not on every refill.
-        if (AesUtilities.IsHardwareAccelerated)
+        var backend = CryptoBackends.Current;
+        if (backend != CryptoBackend.Platform)
         {
-            _engine = AesUtilities.CreateEngine();
+            _engine = CryptoBackends.CreateAesEngine(backend);
             _engine.Init(forEncryption: true, new KeyParameter(key));
         }
         else

@@ -3,9 +3,10 @@ using Org.BouncyCastle.Crypto.Digests;
 namespace EspProv.Security.Primitives;
 
 /// <summary>
-/// SHA-512 (FIPS 180-4, 64-byte digests) for security 2's SRP-6a (PROTOCOL.md §7.1), on BouncyCastle's managed
-/// implementation: a security 2 run then never loads OpenSSL on Linux (milliseconds and ~4 MB of resident memory for a
-/// handful of small hashes). SHA-512 has no data-dependent branches or table lookups, so it is constant-time anyway.
+/// SHA-512 (FIPS 180-4, 64-byte digests) for security 2's SRP-6a (PROTOCOL.md §7.1): the platform's by default,
+/// BouncyCastle's managed one when <see cref="EspProvCrypto.PreferManagedEngines"/> is set, so a security 2 run never
+/// loads OpenSSL on Linux (~4 MB of resident memory for a handful of small hashes). SHA-512 has no data-dependent
+/// branches or table lookups, so the managed one is constant-time too.
 /// </summary>
 internal static class Sha512
 {
@@ -13,6 +14,12 @@ internal static class Sha512
 
     public static void Hash(ReadOnlySpan<byte> data, Span<byte> destination)
     {
+        if (!CryptoBackends.AvoidsPlatformLibrary)
+        {
+            System.Security.Cryptography.SHA512.HashData(data, destination);
+            return;
+        }
+
         var digest = new Sha512Digest();
         digest.BlockUpdate(data);
         digest.DoFinal(destination);

@@ -29,6 +29,12 @@ public sealed class HttpTransportOptions
     /// </summary>
     public X509Certificate2Collection? TrustedRootCertificates { get; init; }
 
+    /// <summary>
+    /// The clock for <see cref="RequestTimeout"/> and <see cref="OverallTimeout"/>. Default <see cref="TimeProvider.System"/>;
+    /// tests pass a fake one so timeouts take no real time.
+    /// </summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>Receives one line per exchange (method, endpoint, sizes, status). Never receives bodies.</summary>
     public Action<string>? Trace { get; init; }
 
@@ -44,6 +50,7 @@ public sealed class HttpTransportOptions
             throw new ArgumentOutOfRangeException(nameof(OverallTimeout), "must be positive");
         }
 
+        ArgumentNullException.ThrowIfNull(TimeProvider);
         if (MaxResponseBytes < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxResponseBytes), "must be positive");
