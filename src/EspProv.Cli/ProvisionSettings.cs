@@ -31,6 +31,9 @@ internal sealed record ProvisionSettings
     public string? CustomData { get; init; }
     public string? Qr { get; init; }
 
+    /// <summary>Network interface to bind the device connection to (<c>--interface</c>), or null.</summary>
+    public string? Interface { get; init; }
+
     /// <summary>The soft-AP SSID named by a QR payload (the network to join before provisioning).</summary>
     public string? DeviceName { get; init; }
 
