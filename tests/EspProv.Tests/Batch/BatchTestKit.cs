@@ -51,8 +51,10 @@ internal sealed class BatchTestKit : IAsyncDisposable
         File.WriteAllText(ManifestPath, string.Join('\n', lines) + "\n");
     }
 
+    /// <summary>The batch command line; a 20 s device deadline unless <paramref name="extra"/> gives <c>--timeout</c>.</summary>
     public string[] Args(params string[] extra) =>
-        ["batch", "--manifest", ManifestPath, "--journal", JournalPath, "--ssid", Ssid, "--passphrase", Passphrase, "--timeout", "20", .. extra];
+        ["batch", "--manifest", ManifestPath, "--journal", JournalPath, "--ssid", Ssid, "--passphrase", Passphrase,
+            .. extra.Contains("--timeout") ? Array.Empty<string>() : ["--timeout", "20"], .. extra];
 
     public Task<CliResult> RunAsync(params string[] extra) => CliHarness.RunAsync(Args(extra));
 
