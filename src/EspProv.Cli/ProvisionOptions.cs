@@ -148,6 +148,17 @@ internal sealed class ProvisionOptions
         HelpName = "json",
     };
 
+    public Option<bool> Json { get; } = new("--json")
+    {
+        Description = "JSON Lines on stdout (a step event per step, then a result event; scan events with --scan), nothing else (docs/fleet.md)",
+    };
+
+    public Option<string?> Interface { get; } = new("--interface")
+    {
+        Description = "network interface to bind the connection to the device to (e.g. the Wi-Fi adapter that joined its soft AP)",
+        HelpName = "name",
+    };
+
     /// <summary>--passphrase-file, --pop-file, --sec2_pwd-file (<see cref="SecretSources"/>).</summary>
     public SecretFileOptions Secrets { get; } = new();
 
@@ -155,6 +166,6 @@ internal sealed class ProvisionOptions
     [
         Ssid, Passphrase, SecVer, Pop, ProtoVer, SoftApEndpoint, CustomConfig, CustomInfo, CustomVer, Verbose,
         Timeout, PollInterval, Simulate, Transport, ServiceName, CaFile, Sec2Username, Sec2Password, Sec2GenCred,
-        Sec2SaltLen, Scan, Reset, Reprov, CustomData, Qr, .. Secrets.All,
+        Sec2SaltLen, Scan, Reset, Reprov, CustomData, Qr, Json, Interface, .. Secrets.All,
     ];
 }

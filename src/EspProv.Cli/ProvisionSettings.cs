@@ -34,6 +34,9 @@ internal sealed record ProvisionSettings
     /// <summary>Network interface to bind the device connection to (<c>--interface</c>), or null.</summary>
     public string? Interface { get; init; }
 
+    /// <summary>JSON Lines on stdout (<c>--json</c>), nothing else.</summary>
+    public bool Json { get; init; }
+
     /// <summary>The soft-AP SSID named by a QR payload (the network to join before provisioning).</summary>
     public string? DeviceName { get; init; }
 
@@ -123,6 +126,8 @@ internal sealed record ProvisionSettings
         Reprov = result.GetValue(o.Reprov),
         CustomData = result.GetValue(o.CustomData),
         Qr = result.GetValue(o.Qr),
+        Interface = result.GetValue(o.Interface),
+        Json = result.GetValue(o.Json),
     };
 
     /// <summary>True when the user gave the option explicitly (so a QR payload must not override it).</summary>

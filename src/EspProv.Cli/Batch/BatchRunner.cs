@@ -139,6 +139,18 @@ internal sealed class BatchRunner(TextWriter output, TextWriter error, ITerminal
                 problem = $"line {entry.Line}: device '{entry.Name}': {ex.Message.Split(" (Parameter", 2)[0]}";
             }
 
+            if (problem is null && device.Interface is { } name)
+            {
+                try
+                {
+                    EspProv.Transport.InterfaceBinding.Find(name);
+                }
+                catch (EspProv.Transport.UnknownNetworkInterfaceException ex)
+                {
+                    problem = $"line {entry.Line}: device '{entry.Name}': {ex.Message}";
+                }
+            }
+
             if (problem is not null)
             {
                 yield return problem;

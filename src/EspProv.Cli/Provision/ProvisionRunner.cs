@@ -21,11 +21,21 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
 
     // The CLI's own step between session and config (control, custom data, scan), for "timed out during …".
     private ProvisioningStep? _ownStep;
+    private JsonRunReport? _json;
 
     public async Task<int> RunAsync(ProvisionSettings settings, CancellationToken cancellationToken)
     {
-        _out = new CliOutput(output, error, settings.Verbose);
+        var json = settings.Json ? new Output.JsonLinesWriter(output) : null;
+        _out = new CliOutput(output, error, settings.Verbose, json);
         _reporter = new StepReporter(_out);
+        _json = json is null ? null : new JsonRunReport(json, _reporter);
+        var code = await RunCoreAsync(settings, cancellationToken).ConfigureAwait(false);
+        _json?.WriteResult(code, _out.LastError, stoppedBeforeConfig: _json.Connection is null && _stopExit is not null);
+        return code;
+    }
+
+    private async Task<int> RunCoreAsync(ProvisionSettings settings, CancellationToken cancellationToken)
+    {
         var protoVer = settings.ProtoVer ?? ProvisionOptions.DefaultProtoVer;
         _out.Out($"==== Esp_Prov Version: {protoVer} ====");
 
@@ -78,16 +88,19 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
             Log = settings.Verbose ? _out.Verbose : null,
             Polling = Polling(settings),
         });
-        var flow = new ProvisioningFlow(client, _reporter);
+        var flow = new ProvisioningFlow(client, (IProvisioningObserver?)_json ?? _reporter);
         try
         {
             _out.Verbose($"connecting to {setup.Target}");
+            _json?.Steps.Starting(ProvisioningStep.Connect);
             try
             {
                 await transport.PrepareAsync(deadline.Token).ConfigureAwait(false);
+                _json?.Steps.Completed(ProvisioningStep.Connect);
             }
             catch (TransportException ex)
             {
+                _json?.Steps.StepFailed(ProvisioningStep.Connect);
                 _out.Out("---- Failed to establish connection ----");
                 return _out.Fail(ExitCodes.NoConnection, $"connect failed: {ex.Message}", ex);
             }
@@ -96,6 +109,11 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
             if (outcome.Connection is not { } connection)
             {
                 return _stopExit ?? ExitCodes.Success;
+            }
+
+            if (_json is not null)
+            {
+                _json.Connection = connection;
             }
 
             _out.Out("==== Provisioning was successful ====");
@@ -118,6 +136,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
         }
         catch (WifiConnectionFailedException ex)
         {
+            _json?.Steps.StepFailed(ProvisioningStep.Status);
             _out.Out("++++ WiFi state: connection failed ++++");
             _out.Out($"++++ Failure reason: {(ex.Reason switch { WifiFailureReason.AuthError => "Incorrect Password", WifiFailureReason.NetworkNotFound => "Incorrect SSID", _ => "Unknown" })} ++++");
             _out.Out("---- Provisioning failed ----");
@@ -147,8 +166,11 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
         }
     }
 
-    private int Report(ProvisioningStep step, string message, Exception? ex = null) =>
-        StepFailures.Report(_out, step, message, ex, _reporter.ApplyAnswerLostReason);
+    private int Report(ProvisioningStep step, string message, Exception? ex = null)
+    {
+        _json?.Steps.StepFailed(step);
+        return StepFailures.Report(_out, step, message, ex, _reporter.ApplyAnswerLostReason);
+    }
 
     private ProvisioningPlan Plan(ProvisionSettings settings, string protoVer, SecurityChooser security, TimeSpan statusLimit) => new()
     {

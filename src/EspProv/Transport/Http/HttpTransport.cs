@@ -267,6 +267,11 @@ public sealed class HttpTransport : IProvisioningTransport
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
+            if (_options.Interface is { } name)
+            {
+                InterfaceBinding.Bind(socket, name);
+            }
+
             await socket.ConnectAsync(_address.Host, _address.Port, cancellationToken).ConfigureAwait(false);
             Stream stream = new NetworkStream(socket, ownsSocket: false);
             if (_address.UseTls)
