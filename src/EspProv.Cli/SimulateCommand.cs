@@ -37,10 +37,11 @@ internal static class SimulateCommand
         var rearm = new Option<bool>("--rearm") { Description = "return to a fresh provisioning state after each completed flow (for load tests)" };
         var noAutoStop = new Option<bool>("--no-auto-stop") { Description = "keep the provisioning service running after success, as firmware whose app disabled auto-stop (allows --reprov)" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "do not log each request" };
+        var faultsFile = new Option<FileInfo?>("--faults-file") { Description = "per-device faults, a JSON array: [{\"device\":2,\"fault\":\"wrong_pop|network_absent|link_drop|slow_join\",\"endpoint\":\"prov-config\",\"delay_ms\":5000}] (docs/fleet.md)" };
 
         var command = new Command("simulate", "run a simulated ESP provisioning device (wire-compatible with firmware) for testing clients")
         {
-            listen, secVer, pop, flavor, network, networksFile, connectDelay, user, pwd, patch, salt, verifier, devices, rearm, noAutoStop, quiet,
+            listen, secVer, pop, flavor, network, networksFile, connectDelay, user, pwd, patch, salt, verifier, devices, rearm, noAutoStop, quiet, faultsFile,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -70,26 +71,30 @@ internal static class SimulateCommand
                 }
 
                 var log = !result.GetValue(quiet);
+                var faults = result.GetValue(faultsFile) is { } file ? FleetFaultsFile.Load(file.FullName, count) : [];
                 var started = new List<SimulatedDevice>();
                 try
                 {
                     for (var i = 0; i < count; i++)
                     {
                         var prefix = count == 1 ? string.Empty : $"[device {i + 1}] ";
+                        var fault = faults.FirstOrDefault(f => f.Device == i + 1);
                         var device = await SimulatedDevice.StartAsync(new SimulatedDeviceOptions
                         {
                             ListenAddress = address,
                             Port = port == 0 ? 0 : port + i,
                             Flavor = deviceFlavor,
-                            Security = security,
-                            Networks = networks,
-                            ConnectDelay = TimeSpan.FromMilliseconds(delay),
+                            Security = fault?.SecurityFor(security, result.GetValue(secVer)) ?? security,
+                            Networks = fault?.NetworksFor(networks) ?? networks,
+                            ConnectDelay = fault?.ConnectDelayFor(TimeSpan.FromMilliseconds(delay)) ?? TimeSpan.FromMilliseconds(delay),
                             Rearm = result.GetValue(rearm),
                             AutoStop = !result.GetValue(noAutoStop),
                             Log = log ? line => output.WriteLine(prefix + line) : null,
                         }, cancellationToken).ConfigureAwait(false);
                         started.Add(device);
-                        output.WriteLine($"{prefix}listening on {device.Url.ToString().TrimEnd('/')}");
+                        fault?.Arm(device);
+                        // Each device of a fleet has its own soft-AP name, as real devices do (from the MAC, here the port).
+                        output.WriteLine($"{prefix}listening on {device.Url.ToString().TrimEnd('/')}" + (count == 1 ? string.Empty : $" as {DeviceName(device)}"));
                     }
 
                     if (count == 1)
@@ -198,7 +203,7 @@ internal static class SimulateCommand
     /// </summary>
     private static void PrintQr(TextWriter output, SimulatedDevice device, int scheme, string pop, string user, string pwd)
     {
-        var name = $"PROV_{device.EndPoint.Port:X6}";
+        var name = DeviceName(device);
         var payload = scheme switch
         {
             0 => $"{{\"ver\":\"v1\",\"name\":\"{name}\",\"transport\":\"softap\"}}",
@@ -211,6 +216,9 @@ internal static class SimulateCommand
         output.WriteLine(new AsciiQRCode(data).GetGraphicSmall());
         output.WriteLine($"QR payload: {payload}");
     }
+
+    /// <summary>The device's soft-AP name, <c>PROV_</c> and 6 hex digits (distinct: one port per device).</summary>
+    internal static string DeviceName(SimulatedDevice device) => $"PROV_{device.EndPoint.Port:X6}";
 
     private static string Json(string s) => System.Text.Json.JsonEncodedText.Encode(s).ToString();
 }
