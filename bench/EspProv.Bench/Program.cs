@@ -14,6 +14,8 @@ internal static class Program
                                            wall time and peak RSS of whole esp-prov provisioning runs
           load [--devices 16] [--seconds 10] [--sec 0|1|2] [--warmup 5]
                                            complete flows against a re-arming simulated fleet on loopback
+          batch --exe out/esp-prov [--devices 100] [--concurrency 16] [--connect-delay 1000] [--runs 3]
+                                           whole esp-prov batch runs, SQLite journal vs in-memory, against the floor
         """;
 
     private static async Task<int> Main(string[] args)
@@ -31,6 +33,8 @@ internal static class Program
                 return await EndToEndCommand.RunAsync(new BenchArgs(rest));
             case "load":
                 return await LoadCommand.RunAsync(new BenchArgs(rest));
+            case "batch":
+                return await BatchBenchCommand.RunAsync(new BenchArgs(rest));
             default:
                 await Console.Error.WriteLineAsync(Usage);
                 return 64;
