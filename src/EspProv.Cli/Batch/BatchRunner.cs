@@ -77,7 +77,7 @@ internal sealed class BatchRunner(TextWriter output, TextWriter error, ITerminal
             var provisioner = new DeviceProvisioner(journal, settings, view);
             try
             {
-                var results = await view.RunAsync(() => RunDevicesAsync(manifest, byName, provisioner, settings.Concurrency, cancellationToken)).ConfigureAwait(false);
+                var results = await view.RunAsync(() => RunDevicesAsync(manifest, byName, provisioner, settings.Concurrency, cancellationToken), cancellationToken).ConfigureAwait(false);
                 var summary = new BatchSummary(results, Stopwatch.GetElapsedTime(started));
                 view.Summary(summary);
                 return summary.ExitCode;

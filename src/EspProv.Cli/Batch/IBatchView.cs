@@ -22,7 +22,7 @@ internal interface IBatchView
     void Finished(DeviceResult result);
 
     /// <summary>Runs the whole batch inside the view (the live table refreshes meanwhile).</summary>
-    Task<T> RunAsync<T>(Func<Task<T>> work) => work();
+    Task<T> RunAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken) => work();
 
     /// <summary>The run's summary, last.</summary>
     void Summary(BatchSummary summary);

@@ -47,14 +47,14 @@ internal sealed class LiveBatchView(TextWriter output) : IBatchView
         _progress.Finish(result.Device, result.FromJournal ? "connected (journal)" : result.Status);
     }
 
-    public async Task<T> RunAsync<T>(Func<Task<T>> work)
+    public async Task<T> RunAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
         T result = default!;
         await _console.Live(Render()).AutoClear(false).StartAsync(async context =>
         {
             var running = work();
-            while (await Task.WhenAny(running, Task.Delay(Refresh)).ConfigureAwait(false) != running)
+            while (await Task.WhenAny(running, Task.Delay(Refresh, cancellationToken)).ConfigureAwait(false) != running && !cancellationToken.IsCancellationRequested)
             {
                 context.UpdateTarget(Render());
             }
