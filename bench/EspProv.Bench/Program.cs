@@ -18,6 +18,8 @@ internal static class Program
                                            complete flows against a re-arming simulated fleet
           detect [--runs 10] [--delays 0,1000,3000] [--flavor idf|esp8266]
                                            latency from the device's Wi-Fi verdict to the client seeing it
+          batch --exe out/esp-prov [--devices 100] [--concurrency 16] [--connect-delay 1000] [--runs 3]
+                                           whole esp-prov batch runs, SQLite journal vs in-memory, against the floor
         """;
 
     private static async Task<int> Main(string[] args)
@@ -39,6 +41,8 @@ internal static class Program
                 return await LoadCommand.RunAsync(new BenchArgs(rest));
             case "detect":
                 return await DetectCommand.RunAsync(new BenchArgs(rest));
+            case "batch":
+                return await BatchBenchCommand.RunAsync(new BenchArgs(rest));
             default:
                 await Console.Error.WriteLineAsync(Usage);
                 return 64;

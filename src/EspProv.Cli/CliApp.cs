@@ -36,7 +36,7 @@ internal sealed class CliApp
             + "Exit codes: 0 connected; 1 bad security version; 2 bad endpoint / no connection; 3 version check failed; 4 session failed;\n"
             + "5 custom config failed; 6 set config failed; 7 apply failed; 8 device could not join the network; 9 timed out or\n"
             + "outcome unknown while waiting for status; 10 custom data failed; 11 scan failed or found nothing; 12 the device refused\n"
-            + "or does not support a prov-ctrl command; 64 usage error; 70 internal error; 130 interrupted.");
+            + "or does not support a prov-ctrl command; 13 (batch) a device failed or is unknown; 64 usage error; 70 internal error; 130 interrupted.");
         foreach (var option in options.All)
         {
             root.Options.Add(option);
@@ -46,6 +46,7 @@ internal sealed class CliApp
             new Provision.ProvisionRunner(_out, _err, _terminal) { BleBusAddress = BleBusAddress }.RunAsync(ProvisionSettings.From(parseResult, options, _environment), cancellationToken));
         root.Subcommands.Add(SimulateCommand.Create(_out, _err));
         root.Subcommands.Add(Doctor.DoctorCommand.Create(_out, _err, _environment));
+        root.Subcommands.Add(Batch.BatchCommand.Create(_out, _err, _terminal, _environment));
         return root;
     }
 

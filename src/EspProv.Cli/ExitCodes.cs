@@ -18,6 +18,9 @@ internal static class ExitCodes
     public const int CustomDataFailed = 10;
     public const int ScanFailed = 11;
     public const int ControlFailed = 12;
+
+    /// <summary><c>batch</c>: at least one device failed or its outcome is unknown.</summary>
+    public const int BatchIncomplete = 13;
     public const int Usage = 64;
 
     /// <summary>An internal error (a bug): one line, never a stack trace (sysexits' EX_SOFTWARE).</summary>

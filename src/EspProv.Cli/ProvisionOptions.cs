@@ -171,6 +171,17 @@ internal sealed class ProvisionOptions
         Description = "in the --transcript, replace SSIDs, BSSIDs, IP addresses and scan results with stable placeholders",
     };
 
+    public Option<bool> Json { get; } = new("--json")
+    {
+        Description = "JSON Lines on stdout (a step event per step, then a result event; scan events with --scan), nothing else (docs/fleet.md)",
+    };
+
+    public Option<string?> Interface { get; } = new("--interface")
+    {
+        Description = "network interface to bind the connection to the device to (e.g. the Wi-Fi adapter that joined its soft AP)",
+        HelpName = "name",
+    };
+
     /// <summary>--passphrase-file, --pop-file, --sec2_pwd-file (<see cref="SecretSources"/>).</summary>
     public SecretFileOptions Secrets { get; } = new();
 
@@ -178,6 +189,6 @@ internal sealed class ProvisionOptions
     [
         Ssid, Passphrase, SecVer, Pop, ProtoVer, SoftApEndpoint, CustomConfig, CustomInfo, CustomVer, Verbose,
         Timeout, PollInterval, Simulate, Transport, ServiceName, CaFile, Sec2Username, Sec2Password, Sec2GenCred,
-        Sec2SaltLen, Scan, Reset, Reprov, CustomData, Qr, ScanTimeout, BleAdapter, Transcript, RedactNetwork, .. Secrets.All,
+        Sec2SaltLen, Scan, Reset, Reprov, CustomData, Qr, ScanTimeout, BleAdapter, Transcript, RedactNetwork, Json, Interface, .. Secrets.All,
     ];
 }

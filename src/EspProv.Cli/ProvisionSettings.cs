@@ -38,6 +38,12 @@ internal sealed record ProvisionSettings
     public FileInfo? Transcript { get; init; }
     public bool RedactNetwork { get; init; }
 
+    /// <summary>Network interface to bind the device connection to (<c>--interface</c>), or null.</summary>
+    public string? Interface { get; init; }
+
+    /// <summary>JSON Lines on stdout (<c>--json</c>), nothing else.</summary>
+    public bool Json { get; init; }
+
     /// <summary>The soft-AP SSID named by a QR payload (the network to join before provisioning).</summary>
     public string? DeviceName { get; init; }
 
@@ -136,6 +142,8 @@ internal sealed record ProvisionSettings
         BleAdapter = result.GetValue(o.BleAdapter),
         Transcript = result.GetValue(o.Transcript),
         RedactNetwork = result.GetValue(o.RedactNetwork),
+        Interface = result.GetValue(o.Interface),
+        Json = result.GetValue(o.Json),
     };
 
     /// <summary>True when the user gave the option explicitly (so a QR payload must not override it).</summary>

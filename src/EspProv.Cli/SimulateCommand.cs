@@ -38,6 +38,7 @@ internal static class SimulateCommand
         var rearm = new Option<bool>("--rearm") { Description = "return to a fresh provisioning state after each completed flow (for load tests)" };
         var noAutoStop = new Option<bool>("--no-auto-stop") { Description = "keep the provisioning service running after success, as firmware whose app disabled auto-stop (allows --reprov)" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "do not log each request" };
+        var faultsFile = new Option<FileInfo?>("--faults-file") { Description = "per-device faults, a JSON array: [{\"device\":2,\"fault\":\"wrong_pop|network_absent|link_drop|slow_join\",\"endpoint\":\"prov-config\",\"delay_ms\":5000}] (docs/fleet.md)" };
         var transport = new Option<string>("--transport") { Description = "softap: HTTP on --listen; ble: a BLE peripheral through BlueZ (see docs/ble-simulator.md)", DefaultValueFactory = _ => "softap", HelpName = "softap|ble" };
         var bleName = new Option<string?>("--ble_name", "--ble-name") { Description = "advertised BLE name, at most 29 bytes (default PROV_ + 6 random hex digits; with --devices N: name_1…name_N)" };
         var serviceUuid = new Option<string>("--service_uuid", "--service-uuid") { Description = "the provisioning service's 128-bit UUID", DefaultValueFactory = _ => BleDeviceOptions.ExampleServiceUuid };
@@ -48,7 +49,7 @@ internal static class SimulateCommand
         var command = new Command("simulate", "run a simulated ESP provisioning device (wire-compatible with firmware) for testing clients")
         {
             listen, secVer, pop, flavor, network, networksFile, connectDelay, user, pwd, patch, salt, verifier, devices, rearm, noAutoStop, quiet,
-            transport, bleName, serviceUuid, bleAdapter, bleStack, virtualBluez,
+            transport, bleName, serviceUuid, bleAdapter, bleStack, virtualBluez, faultsFile,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -94,18 +95,21 @@ internal static class SimulateCommand
                 }
 
                 var log = !result.GetValue(quiet);
+                var faults = result.GetValue(faultsFile) is { } file ? FleetFaultsFile.Load(file.FullName, count) : [];
                 SimulatedDeviceOptions Options(int i) => new()
                 {
                     ListenAddress = address,
                     Port = port == 0 ? 0 : port + i,
                     Flavor = deviceFlavor,
-                    Security = security,
-                    Networks = networks,
-                    ConnectDelay = TimeSpan.FromMilliseconds(delay),
+                    Security = Fault(i)?.SecurityFor(security, result.GetValue(secVer)) ?? security,
+                    Networks = Fault(i)?.NetworksFor(networks) ?? networks,
+                    ConnectDelay = Fault(i)?.ConnectDelayFor(TimeSpan.FromMilliseconds(delay)) ?? TimeSpan.FromMilliseconds(delay),
                     Rearm = result.GetValue(rearm),
                     AutoStop = !result.GetValue(noAutoStop),
                     Log = log ? line => output.WriteLine((count == 1 ? string.Empty : $"[device {i + 1}] ") + line) : null,
                 };
+
+                FleetFault? Fault(int i) => faults.FirstOrDefault(f => f.Device == i + 1);
 
                 var qr = new QrSecrets(result.GetValue(secVer), result.GetValue(pop) ?? string.Empty, result.GetValue(user)!, result.GetValue(pwd)!);
                 if (isBle)
@@ -120,14 +124,17 @@ internal static class SimulateCommand
                 {
                     for (var i = 0; i < count; i++)
                     {
+                        var prefix = count == 1 ? string.Empty : $"[device {i + 1}] ";
                         var device = await SimulatedDevice.StartAsync(Options(i), cancellationToken).ConfigureAwait(false);
                         started.Add(device);
-                        output.WriteLine($"{(count == 1 ? string.Empty : $"[device {i + 1}] ")}listening on {device.Url.ToString().TrimEnd('/')}");
+                        Fault(i)?.Arm(device);
+                        // Each device of a fleet has its own soft-AP name, as real devices do (from the MAC, here the port).
+                        output.WriteLine($"{prefix}listening on {device.Url.ToString().TrimEnd('/')}" + (count == 1 ? string.Empty : $" as {DeviceName(device)}"));
                     }
 
                     if (count == 1)
                     {
-                        PrintQr(output, $"PROV_{started[0].EndPoint.Port:X6}", "softap", qr);
+                        PrintQr(output, DeviceName(started[0]), "softap", qr);
                     }
 
                     output.WriteLine("press Ctrl+C to stop");
@@ -281,6 +288,9 @@ internal static class SimulateCommand
         output.WriteLine(new AsciiQRCode(data).GetGraphicSmall());
         output.WriteLine($"QR payload: {payload}");
     }
+
+    /// <summary>The device's soft-AP name, <c>PROV_</c> and 6 hex digits (distinct: one port per device).</summary>
+    internal static string DeviceName(SimulatedDevice device) => $"PROV_{device.EndPoint.Port:X6}";
 
     private static string Json(string s) => System.Text.Json.JsonEncodedText.Encode(s).ToString();
 

@@ -79,6 +79,12 @@ public sealed class SimulatedDevice : IAsyncDisposable
     /// <summary>The station configuration: credentials applied and kept (null if none, or cleared by reset/reprov/rearm).</summary>
     public DeviceCredentials? AppliedCredentials => _core.Manager.AppliedCredentials;
 
+    /// <summary>
+    /// How many apply requests the device acted on (started joining a network), over its whole life: tests assert
+    /// "applied exactly once". A refused apply (no credentials, or a second one on ESP-IDF) does not count.
+    /// </summary>
+    public int AppliesReceived => _core.Manager.AppliesReceived;
+
     /// <summary>Every <c>custom-config</c> request received.</summary>
     public IReadOnlyList<CustomConfigRecord> CustomConfigs => _core.Manager.CustomConfigs;
 

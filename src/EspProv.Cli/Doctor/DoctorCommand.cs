@@ -8,12 +8,6 @@ internal static class DoctorCommand
     public static Command Create(TextWriter output, TextWriter error, Func<string, string?>? environment, Func<INetworkInfo>? network = null)
     {
         var options = new ProvisionOptions();
-        var iface = new Option<string?>("--interface")
-        {
-            Description = "the network interface that reaches the device (checked against the device's subnet; the connection test is bound to it)",
-            HelpName = "name",
-        };
-        var json = new Option<bool>("--json") { Description = "JSON Lines on stdout: one check event per check, then a verdict event" };
         var command = new Command("doctor",
             "check why provisioning does not work, without changing the device: local interfaces and route (soft AP), the connection, the version answer, "
             + "the session with the given PoP or credentials, and with --ssid whether the device sees the network. Exit 0 when provisioning would work, "
@@ -22,6 +16,7 @@ internal static class DoctorCommand
         [
             options.Ssid, options.SecVer, options.Pop, options.ProtoVer, options.SoftApEndpoint, options.Timeout, options.Transport,
             options.ServiceName, options.CaFile, options.Sec2Username, options.Sec2Password, options.Qr, options.Transcript, options.RedactNetwork,
+            options.Interface, options.Json,
             .. options.Secrets.All,
         ];
         foreach (var option in options.All)
@@ -31,13 +26,11 @@ internal static class DoctorCommand
             command.Options.Add(option);
         }
 
-        command.Options.Add(iface);
-        command.Options.Add(json);
         command.SetAction((parseResult, cancellationToken) =>
         {
             var settings = ProvisionSettings.From(parseResult, options, environment);
             var doctor = new DoctorSettings(settings with { TimeoutSeconds = ProvisionSettings.Given(parseResult, options.Timeout) ? settings.TimeoutSeconds : 30 },
-                parseResult.GetValue(iface), parseResult.GetValue(json));
+                settings.Interface, settings.Json);
             return DoctorMain.RunAsync(output, error, doctor, network?.Invoke() ?? new SystemNetworkInfo(NetworkManager.WifiLinksAsync), cancellationToken);
         });
         return command;

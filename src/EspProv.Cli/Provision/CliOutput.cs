@@ -1,23 +1,38 @@
 using System.Text;
+using EspProv.Cli.Output;
 using EspProv.Provisioning;
 
 namespace EspProv.Cli.Provision;
 
 /// <summary>
 /// Where a provisioning run writes: progress on stdout (esp_prov's <c>====</c>/<c>----</c> lines, <c>-v</c> detail), one
-/// error line on stderr. Device-supplied text never reaches the terminal raw.
+/// error line on stderr. Device-supplied text never reaches the terminal raw. With <see cref="Json"/> (<c>--json</c>)
+/// stdout carries JSON Lines only: progress lines are dropped, and an error becomes the result event's reason
+/// (<see cref="LastError"/>); only a usage error, which ends the run before any event, still goes to stderr.
 /// </summary>
-internal sealed class CliOutput(TextWriter output, TextWriter error, bool verbose)
+internal sealed class CliOutput(TextWriter output, TextWriter error, bool verbose, JsonLinesWriter? json = null)
 {
-    public bool IsVerbose => verbose;
+    public bool IsVerbose => verbose && json is null;
 
-    public TextWriter Writer => output;
+    /// <summary>The JSON Lines writer under <c>--json</c>, else null.</summary>
+    public JsonLinesWriter? Json => json;
 
-    public void Out(string line) => output.WriteLine(line);
+    /// <summary>The last error reported through <see cref="Fail"/>, for the JSON result event.</summary>
+    public string? LastError { get; private set; }
+
+    public TextWriter Writer => json is null ? output : TextWriter.Null;
+
+    public void Out(string line)
+    {
+        if (json is null)
+        {
+            output.WriteLine(line);
+        }
+    }
 
     public void Verbose(string line)
     {
-        if (verbose)
+        if (IsVerbose)
         {
             output.WriteLine("  " + ReplyValidation.Printable(line, 4096));
         }
@@ -26,6 +41,12 @@ internal sealed class CliOutput(TextWriter output, TextWriter error, bool verbos
     /// <summary>Writes the one error line (with <c>-v</c>, its chain of causes, never a stack trace) and returns <paramref name="code"/>.</summary>
     public int Fail(int code, string message, Exception? ex = null)
     {
+        LastError = OneLine(message);
+        if (json is not null && code != ExitCodes.Usage)
+        {
+            return code;
+        }
+
         error.WriteLine($"esp-prov: {OneLine(message)}");
         if (verbose && ex is not null)
         {
@@ -39,7 +60,13 @@ internal sealed class CliOutput(TextWriter output, TextWriter error, bool verbos
     }
 
     /// <summary>A second line of advice on stderr.</summary>
-    public void Advise(string line) => error.WriteLine($"esp-prov: {OneLine(line)}");
+    public void Advise(string line)
+    {
+        if (json is null)
+        {
+            error.WriteLine($"esp-prov: {OneLine(line)}");
+        }
+    }
 
     /// <summary>Device-supplied text: control characters and escape sequences never reach the terminal.</summary>
     public static string Shown(string text) => ReplyValidation.Printable(text, 200);

@@ -21,48 +21,35 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
 
     // The CLI's own step between session and config (control, custom data, scan), for "timed out during …".
     private ProvisioningStep? _ownStep;
+    private JsonRunReport? _json;
 
     /// <summary>The bus BlueZ is on when it is not the system bus (tests); the simulator's own virtual BlueZ wins.</summary>
     public string? BleBusAddress { get; init; }
+
     // --transcript: records the run and is written however it ends (Transcript/TranscriptSession).
     private Transcript.TranscriptSession? _transcript;
-    private TextWriter _error = error;
 
     public async Task<int> RunAsync(ProvisionSettings settings, CancellationToken cancellationToken)
     {
         _transcript = Transcript.TranscriptSession.Start(settings, "provision");
-        if (_transcript is null)
-        {
-            return await RunCoreAsync(settings, cancellationToken).ConfigureAwait(false);
-        }
+        return _transcript is null
+            ? await RunWithOutputAsync(settings, error, cancellationToken).ConfigureAwait(false)
+            : await _transcript.RunAsync(error, tee => RunWithOutputAsync(settings, tee, cancellationToken)).ConfigureAwait(false);
+    }
 
-        var original = _error;
-        var tee = new Transcript.ErrorTee(original);
-        _error = tee;
-        try
-        {
-            var code = await RunCoreAsync(settings, cancellationToken).ConfigureAwait(false);
-            _transcript.Outcome(code, tee.FirstError);
-            return code;
-        }
-        catch (OperationCanceledException)
-        {
-            _transcript.Outcome(ExitCodes.Interrupted, "interrupted");
-            throw;
-        }
-        finally
-        {
-            if (_transcript.Write() is { } problem)
-            {
-                await original.WriteLineAsync($"esp-prov: {CliOutput.OneLine(problem)}").ConfigureAwait(false);
-            }
-        }
+    private async Task<int> RunWithOutputAsync(ProvisionSettings settings, TextWriter errorWriter, CancellationToken cancellationToken)
+    {
+        var json = settings.Json ? new Output.JsonLinesWriter(output) : null;
+        _out = new CliOutput(output, errorWriter, settings.Verbose, json);
+        _reporter = new StepReporter(_out);
+        _json = json is null ? null : new JsonRunReport(json, _reporter);
+        var code = await RunCoreAsync(settings, cancellationToken).ConfigureAwait(false);
+        _json?.WriteResult(code, _out.LastError, stoppedBeforeConfig: _json.Connection is null && _stopExit is not null);
+        return code;
     }
 
     private async Task<int> RunCoreAsync(ProvisionSettings settings, CancellationToken cancellationToken)
     {
-        _out = new CliOutput(output, _error, settings.Verbose);
-        _reporter = new StepReporter(_out);
         var protoVer = settings.ProtoVer ?? ProvisionOptions.DefaultProtoVer;
         _out.Out($"==== Esp_Prov Version: {protoVer} ====");
 
@@ -121,16 +108,20 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
             Log = settings.Verbose ? _out.Verbose : null,
             Polling = Polling(settings),
         });
-        var flow = new ProvisioningFlow(client, _transcript?.Observe(_reporter) ?? _reporter);
+        var observer = (IProvisioningObserver?)_json ?? _reporter;
+        var flow = new ProvisioningFlow(client, _transcript?.Observe(observer) ?? observer);
         try
         {
             _out.Verbose($"connecting to {setup.Target}");
+            _json?.Steps.Starting(ProvisioningStep.Connect);
             try
             {
                 await transport.PrepareAsync(deadline.Token).ConfigureAwait(false);
+                _json?.Steps.Completed(ProvisioningStep.Connect);
             }
             catch (TransportException ex)
             {
+                _json?.Steps.StepFailed(ProvisioningStep.Connect);
                 _out.Out("---- Failed to establish connection ----");
                 return _out.Fail(ExitCodes.NoConnection, $"connect failed: {ex.Message}", ex);
             }
@@ -139,6 +130,11 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
             if (outcome.Connection is not { } connection)
             {
                 return _stopExit ?? ExitCodes.Success;
+            }
+
+            if (_json is not null)
+            {
+                _json.Connection = connection;
             }
 
             _out.Out("==== Provisioning was successful ====");
@@ -161,6 +157,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
         }
         catch (WifiConnectionFailedException ex)
         {
+            _json?.Steps.StepFailed(ProvisioningStep.Status);
             _out.Out("++++ WiFi state: connection failed ++++");
             _out.Out($"++++ Failure reason: {(ex.Reason switch { WifiFailureReason.AuthError => "Incorrect Password", WifiFailureReason.NetworkNotFound => "Incorrect SSID", _ => "Unknown" })} ++++");
             _out.Out("---- Provisioning failed ----");
@@ -190,8 +187,11 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
         }
     }
 
-    private int Report(ProvisioningStep step, string message, Exception? ex = null) =>
-        StepFailures.Report(_out, step, message, ex, _reporter.ApplyAnswerLostReason);
+    private int Report(ProvisioningStep step, string message, Exception? ex = null)
+    {
+        _json?.Steps.StepFailed(step);
+        return StepFailures.Report(_out, step, message, ex, _reporter.ApplyAnswerLostReason);
+    }
 
     private ProvisioningPlan Plan(ProvisionSettings settings, string protoVer, SecurityChooser security, TimeSpan statusLimit) => new()
     {
@@ -214,7 +214,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
         return left - margin > TimeSpan.FromMilliseconds(1) ? left - margin : TimeSpan.FromMilliseconds(1);
     }
 
-    private static StatusPolling Polling(ProvisionSettings settings)
+    internal static StatusPolling Polling(ProvisionSettings settings)
     {
         var polling = StatusPolling.Default with { Timeout = TimeSpan.FromSeconds(settings.TimeoutSeconds) };
         if (settings.PollIntervalMs is { } cap)

@@ -25,7 +25,18 @@ internal sealed class ScanPicker(CliOutput output, ITerminal terminal)
                 return null;
             }
 
-            ScanTable.Write(output.Writer, networks, ansi: terminal.IsInteractive);
+            if (output.Json is { } json)
+            {
+                foreach (var network in networks)
+                {
+                    json.Write(new Output.ScanEvent(network));
+                }
+            }
+            else
+            {
+                ScanTable.Write(output.Writer, networks, ansi: terminal.IsInteractive);
+            }
+
             if (!pick)
             {
                 ExitCode = ExitCodes.Success;

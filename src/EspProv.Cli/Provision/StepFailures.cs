@@ -20,22 +20,38 @@ internal static class StepFailures
                 : $"{name} failed: {message}";
         }
 
-        var (code, line) = step switch
-        {
-            ProvisioningStep.Connect => (ExitCodes.NoConnection, "---- Failed to establish connection ----"),
-            ProvisioningStep.ProtocolVersion => (ExitCodes.VersionMismatch, "---- Error in protocol version matching ----"),
-            ProvisioningStep.Session => (ExitCodes.SessionFailed, "---- Error in establishing session ----"),
-            ProvisioningStep.CustomConfig => (ExitCodes.CustomConfigFailed, "---- Error in custom config ----"),
-            ProvisioningStep.CustomData => (ExitCodes.CustomDataFailed, "---- Error in custom data ----"),
-            ProvisioningStep.Scan => (ExitCodes.ScanFailed, "---- Error in scan ----"),
-            ProvisioningStep.Control => (ExitCodes.ControlFailed, "---- Error in control command ----"),
-            ProvisioningStep.SetConfig => (ExitCodes.SetConfigFailed, "---- Error in send Wi-Fi config ----"),
-            ProvisioningStep.ApplyConfig => (ExitCodes.ApplyFailed, "---- Error in apply Wi-Fi config ----"),
-            _ => (ExitCodes.StatusUnknown, "---- Provisioning outcome unknown ----"),
-        };
-        output.Out(line);
-        return output.Fail(code, message, ex);
+        output.Out(EspProvLine(step));
+        return output.Fail(ExitCode(step), message, ex);
     }
+
+    /// <summary>The exit code of a failure during <paramref name="step"/>.</summary>
+    public static int ExitCode(ProvisioningStep step) => step switch
+    {
+        ProvisioningStep.Connect => ExitCodes.NoConnection,
+        ProvisioningStep.ProtocolVersion => ExitCodes.VersionMismatch,
+        ProvisioningStep.Session => ExitCodes.SessionFailed,
+        ProvisioningStep.CustomConfig => ExitCodes.CustomConfigFailed,
+        ProvisioningStep.CustomData => ExitCodes.CustomDataFailed,
+        ProvisioningStep.Scan => ExitCodes.ScanFailed,
+        ProvisioningStep.Control => ExitCodes.ControlFailed,
+        ProvisioningStep.SetConfig => ExitCodes.SetConfigFailed,
+        ProvisioningStep.ApplyConfig => ExitCodes.ApplyFailed,
+        _ => ExitCodes.StatusUnknown,
+    };
+
+    private static string EspProvLine(ProvisioningStep step) => step switch
+    {
+        ProvisioningStep.Connect => "---- Failed to establish connection ----",
+        ProvisioningStep.ProtocolVersion => "---- Error in protocol version matching ----",
+        ProvisioningStep.Session => "---- Error in establishing session ----",
+        ProvisioningStep.CustomConfig => "---- Error in custom config ----",
+        ProvisioningStep.CustomData => "---- Error in custom data ----",
+        ProvisioningStep.Scan => "---- Error in scan ----",
+        ProvisioningStep.Control => "---- Error in control command ----",
+        ProvisioningStep.SetConfig => "---- Error in send Wi-Fi config ----",
+        ProvisioningStep.ApplyConfig => "---- Error in apply Wi-Fi config ----",
+        _ => "---- Provisioning outcome unknown ----",
+    };
 
     /// <summary>What the run was doing, for "timed out during …".</summary>
     public static string Describe(ProvisioningStep step) => step switch

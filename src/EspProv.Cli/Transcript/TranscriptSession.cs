@@ -66,6 +66,33 @@ internal sealed class TranscriptSession
     public static TranscriptSession? Start(ProvisionSettings settings, string command) =>
         settings.Transcript is { } file ? new TranscriptSession(file, command, settings) : null;
 
+    /// <summary>
+    /// Runs <paramref name="run"/> with an error writer that also keeps the first error line, records the outcome (also
+    /// on Ctrl+C) and writes the transcript however the run ends; a transcript that cannot be written is one more line.
+    /// </summary>
+    public async Task<int> RunAsync(TextWriter error, Func<TextWriter, Task<int>> run)
+    {
+        var tee = new ErrorTee(error);
+        try
+        {
+            var code = await run(tee).ConfigureAwait(false);
+            Outcome(code, tee.FirstError);
+            return code;
+        }
+        catch (OperationCanceledException)
+        {
+            Outcome(ExitCodes.Interrupted, "interrupted");
+            throw;
+        }
+        finally
+        {
+            if (Write() is { } problem)
+            {
+                await error.WriteLineAsync($"esp-prov: {Provision.CliOutput.OneLine(problem)}").ConfigureAwait(false);
+            }
+        }
+    }
+
     public IProvisioningTransport Wrap(IProvisioningTransport transport) => new RecordingTransport(transport, Recorder);
 
     public IProvisioningObserver Observe(IProvisioningObserver inner) => new Observer(this, inner);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using EspProv.Transport;
 using EspProv.Transport.Http;
 
 namespace EspProv.Cli.Transports;
@@ -32,8 +33,21 @@ internal sealed class SoftApTransportProvider : ITransportProvider
             }
         }
 
+        if (settings.Interface is { } name)
+        {
+            try
+            {
+                InterfaceBinding.Find(name);
+            }
+            catch (UnknownNetworkInterfaceException ex)
+            {
+                return Failed(new TransportSetupError(ExitCodes.Usage, ex.Message));
+            }
+        }
+
         var transport = new HttpTransport(address, new HttpTransportOptions
         {
+            Interface = settings.Interface,
             RequestTimeout = context.RequestTimeout,
             TrustedRootCertificates = roots,
             Trace = context.Trace is { } trace ? line => trace("http: " + line) : null,

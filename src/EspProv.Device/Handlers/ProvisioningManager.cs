@@ -32,6 +32,7 @@ internal sealed class ProvisioningManager : IDisposable
     private readonly List<byte[]> _customData = [];
     private DeviceCredentials? _pending;
     private DeviceCredentials? _applied;
+    private int _appliesReceived;
     private bool _credentialsReceived;
     private bool _stopped;
     private bool _rearmPending;
@@ -77,6 +78,18 @@ internal sealed class ProvisioningManager : IDisposable
             lock (_lock)
             {
                 return _applied;
+            }
+        }
+    }
+
+    /// <summary>Applies acted on (the station started joining), over the device's life, rearms included.</summary>
+    public int AppliesReceived
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _appliesReceived;
             }
         }
     }
@@ -169,6 +182,7 @@ internal sealed class ProvisioningManager : IDisposable
             }
 
             _applied = pending;
+            _appliesReceived++;
             _credentialsReceived = true;
             credentials = pending;
         }

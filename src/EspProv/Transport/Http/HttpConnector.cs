@@ -84,6 +84,12 @@ internal sealed class HttpConnector(DeviceAddress address, HttpTransportOptions 
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
+            if (options.Interface is { } name)
+            {
+                // Several Wi-Fi adapters, each joined to one device's soft AP, all reach 192.168.4.1: the interface picks the device.
+                InterfaceBinding.Bind(socket, name);
+            }
+
             await socket.ConnectAsync(address.Host, address.Port, cancellationToken).ConfigureAwait(false);
         }
         catch

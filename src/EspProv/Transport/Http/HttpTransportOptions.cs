@@ -38,6 +38,9 @@ public sealed class HttpTransportOptions
     /// <summary>Receives one line per exchange (method, endpoint, sizes, status). Never receives bodies.</summary>
     public Action<string>? Trace { get; init; }
 
+    /// <summary>Network interface to bind each connection to (<see cref="InterfaceBinding.Bind"/>); null = the OS's routing.</summary>
+    public string? Interface { get; init; }
+
     internal void Validate()
     {
         if (RequestTimeout <= TimeSpan.Zero && RequestTimeout != Timeout.InfiniteTimeSpan)

@@ -1,0 +1,87 @@
+namespace EspProv.Cli.Batch;
+
+/// <summary>
+/// The parsed flags of <c>esp-prov batch</c>. The provisioning values are defaults that a manifest row overrides
+/// field by field (<see cref="ForDevice"/>). Holds secrets, so <see cref="ToString"/> never shows them.
+/// </summary>
+internal sealed record BatchSettings
+{
+    public const int DefaultConcurrency = 4;
+
+    public required string ManifestPath { get; init; }
+    public required string JournalPath { get; init; }
+    public string? Ssid { get; init; }
+    public string? Passphrase { get; init; }
+    public int? SecVer { get; init; }
+    public string Pop { get; init; } = string.Empty;
+    public string? Sec2Username { get; init; }
+    public string? Sec2Password { get; init; }
+    public string? Transport { get; init; }
+    public string? Interface { get; init; }
+    public int Concurrency { get; init; } = DefaultConcurrency;
+    public bool Json { get; init; }
+    public double TimeoutSeconds { get; init; } = 120;
+    public int? PollIntervalMs { get; init; }
+    public bool RetryUnknown { get; init; }
+    public bool ManifestChangedOk { get; init; }
+
+    /// <summary>A usage error found while reading the flags (an unreadable secret file), reported with exit 64.</summary>
+    public string? UsageError { get; init; }
+
+    /// <summary>Never shows the passphrase, PoP or password.</summary>
+    public override string ToString() =>
+        $"BatchSettings {{ Manifest = {ManifestPath}, Journal = {JournalPath}, Ssid = {Ssid}, Concurrency = {Concurrency}, Json = {Json} }}";
+
+    /// <summary>The flags' problems (each a usage error, exit 64), or null.</summary>
+    public string? Validate()
+    {
+        if (UsageError is not null)
+        {
+            return UsageError;
+        }
+
+        if (Concurrency is < 1 or > 256)
+        {
+            return "--concurrency must be between 1 and 256";
+        }
+
+        if (TimeoutSeconds is <= 0 or > 86400 || double.IsNaN(TimeoutSeconds))
+        {
+            return "--timeout must be between 0 and 86400 seconds";
+        }
+
+        if (PollIntervalMs is < 1 or > 60000)
+        {
+            return "--poll_interval must be between 1 and 60000 ms";
+        }
+
+        if (SecVer is < 0 or > 2)
+        {
+            return "--sec_ver must be 0, 1 or 2";
+        }
+
+        return Transports.TransportFactory.Find(Transport) is null
+            ? $"--transport {Transport} is not supported: use one of {Transports.TransportFactory.KnownNames}"
+            : null;
+    }
+
+    /// <summary>One device's run: the row's values where it has them, else the flags'.</summary>
+    public ProvisionSettings ForDevice(ManifestEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return new ProvisionSettings
+        {
+            Ssid = entry.Ssid ?? Ssid,
+            Passphrase = entry.Passphrase ?? Passphrase,
+            SecVer = entry.SecVer ?? SecVer,
+            Pop = entry.Pop ?? Pop,
+            Sec2Username = entry.Sec2Username ?? Sec2Username,
+            Sec2Password = entry.Sec2Password ?? Sec2Password,
+            Endpoint = entry.Address,
+            Transport = entry.Transport ?? Transport,
+            Interface = entry.Interface ?? Interface,
+            TimeoutSeconds = TimeoutSeconds,
+            PollIntervalMs = PollIntervalMs,
+        };
+    }
+}

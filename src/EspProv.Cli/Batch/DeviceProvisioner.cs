@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Globalization;
+using EspProv.Cli.Output;
+using EspProv.Cli.Provision;
+using EspProv.Cli.Transports;
+using EspProv.Exceptions;
+using EspProv.Provisioning;
+using EspProv.Transport;
+
+namespace EspProv.Cli.Batch;
+
+/// <summary>
+/// One device of a batch: the same flow as a single run (<see cref="ProvisioningFlow"/> over the transport factory),
+/// with its journal states committed before each step's request and its own deadline. Resume rules: connected is
+/// skipped; a device that reached <c>applying</c> (or is <c>unknown</c>, without <c>--retry-unknown</c>) is never sent
+/// apply again, only asked for its status; anything else is provisioned (again).
+/// </summary>
+internal sealed class DeviceProvisioner(IJournal journal, BatchSettings batch, IBatchView view)
+{
+    public async Task<DeviceResult> RunAsync(ManifestEntry entry, DeviceRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(record);
+        if (record.State == DeviceState.Connected)
+        {
+            var known = DeviceResult.FromRecord(record);
+            view.Finished(known);
+            return known;
+        }
+
+        var resumeAfterApply = record.State == DeviceState.Applying || (record.State == DeviceState.Unknown && !batch.RetryUnknown);
+        var settings = batch.ForDevice(entry);
+        var started = Stopwatch.GetTimestamp();
+        var steps = view.StepObserver(entry.Name) as JsonStepObserver;
+        var observer = new JournalObserver(journal, entry.Name, view, record.State, steps);
+        view.DeviceStarted(entry.Name);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(settings.TimeoutSeconds));
+        ProvisioningFlow? flow = null;
+        var step = ProvisioningStep.Connect;
+        try
+        {
+            if (!resumeAfterApply)
+            {
+                // Committed before the first byte goes to the device; counts one attempt.
+                await observer.RecordAsync(DeviceState.Session, DeviceOutcome.None, cancellationToken).ConfigureAwait(false);
+            }
+
+            var requestTimeout = TimeSpan.FromSeconds(Math.Min(30, Math.Max(0.5, settings.TimeoutSeconds / 2)));
+            var (setup, setupError) = await TransportFactory.CreateAsync(new TransportContext(settings, null, requestTimeout, null), deadline.Token).ConfigureAwait(false);
+            if (setupError is not null)
+            {
+                return await SettleAsync(observer, entry, started, DeviceVerdict.Failed, setupError.ExitCode, setupError.Message, cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var transport = setup!.Transport;
+            await using var client = new ProvisioningClient(transport, new ProvisioningClientOptions { Polling = Provision.ProvisionRunner.Polling(settings) });
+            flow = new ProvisioningFlow(client, observer);
+            steps?.Starting(ProvisioningStep.Connect);
+            await transport.PrepareAsync(deadline.Token).ConfigureAwait(false);
+            steps?.Completed(ProvisioningStep.Connect);
+            var outcome = await flow.RunAsync(Plan(settings, resumeAfterApply, started), deadline.Token).ConfigureAwait(false);
+            var connection = outcome.Connection!;
+            var outcomeFields = new DeviceOutcome
+            {
+                Ip = connection.IPAddress.ToString(),
+                Bssid = connection.Bssid?.ToString(),
+                Channel = connection.Bssid is null ? null : connection.Channel,
+                AuthMode = connection.Bssid is null ? null : JsonNames.AuthMode(connection.AuthMode),
+                ExitCode = ExitCodes.Success,
+            };
+            await observer.RecordAsync(DeviceState.Connected, outcomeFields, cancellationToken).ConfigureAwait(false);
+            return Finish(entry, started, DeviceVerdict.Connected, ExitCodes.Success, null, outcomeFields);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            step = flow?.CurrentStep ?? step;
+            var message = $"timed out after {settings.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s during {StepFailures.Describe(step)}";
+            return await FailAsync(observer, steps, entry, started, step, message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WifiConnectionFailedException ex)
+        {
+            // The device's own verdict: it applied and could not join. Trying it again later is safe.
+            steps?.StepFailed(ProvisioningStep.Status);
+            return await SettleAsync(observer, entry, started, DeviceVerdict.Failed, ExitCodes.WifiConnectionFailed, ex.Message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UsageExitException ex)
+        {
+            return await SettleAsync(observer, entry, started, DeviceVerdict.Failed, ExitCodes.Usage, ex.Message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TransportException ex) when (flow is null || ex.Step is null && flow.CurrentStep == ProvisioningStep.Connect)
+        {
+            return await FailAsync(observer, steps, entry, started, ProvisioningStep.Connect, $"connect failed: {ex.Message}", cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProvisioningException ex)
+        {
+            return await FailAsync(observer, steps, entry, started, ex.Step ?? flow?.CurrentStep ?? step, ex.Message, cancellationToken, ex).ConfigureAwait(false);
+        }
+        catch (ArgumentException ex)
+        {
+            // Credentials the flow refuses to send (SSID or passphrase too long): nothing was sent.
+            return await SettleAsync(observer, entry, started, DeviceVerdict.Failed, ExitCodes.Usage, ex.Message.Split(" (Parameter", 2)[0], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A failure in <paramref name="step"/>. Once apply may have reached the device (this run or an earlier one), only
+    /// the device's refusal of apply itself is "failed"; anything else is "unknown", so it is never applied again blindly.
+    /// </summary>
+    private async Task<DeviceResult> FailAsync(JournalObserver observer, JsonStepObserver? steps, ManifestEntry entry, long started,
+        ProvisioningStep step, string message, CancellationToken cancellationToken, ProvisioningException? ex = null)
+    {
+        steps?.StepFailed(step);
+        var refusedApply = ex is DeviceStatusException && step == ProvisioningStep.ApplyConfig;
+        if (observer.ApplyMayHaveBeenSent && !refusedApply)
+        {
+            return await SettleAsync(observer, entry, started, DeviceVerdict.Unknown, ExitCodes.StatusUnknown,
+                $"outcome unknown: {message}", cancellationToken).ConfigureAwait(false);
+        }
+
+        return await SettleAsync(observer, entry, started, DeviceVerdict.Failed, StepFailures.ExitCode(step), message, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<DeviceResult> SettleAsync(JournalObserver observer, ManifestEntry entry, long started, DeviceVerdict verdict, int exitCode,
+        string reason, CancellationToken cancellationToken)
+    {
+        reason = CliOutput.OneLine(reason);
+        var state = verdict == DeviceVerdict.Unknown ? DeviceState.Unknown : DeviceState.Failed;
+        var fields = new DeviceOutcome { Reason = reason, ExitCode = exitCode };
+        await observer.RecordAsync(state, fields, cancellationToken).ConfigureAwait(false);
+        return Finish(entry, started, verdict, exitCode, reason, fields);
+    }
+
+    private DeviceResult Finish(ManifestEntry entry, long started, DeviceVerdict verdict, int exitCode, string? reason, DeviceOutcome fields)
+    {
+        var result = new DeviceResult
+        {
+            Device = entry.Name,
+            Verdict = verdict,
+            ExitCode = exitCode,
+            Ip = fields.Ip,
+            Bssid = fields.Bssid,
+            Channel = fields.Channel,
+            AuthMode = fields.AuthMode,
+            Reason = reason,
+            ElapsedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+        };
+        view.Finished(result);
+        return result;
+    }
+
+    private static ProvisioningPlan Plan(ProvisionSettings settings, bool resumeAfterApply, long started)
+    {
+        var credentials = new WifiCredentials(settings.Ssid ?? string.Empty, settings.Passphrase ?? string.Empty);
+        return new ProvisioningPlan
+        {
+            ChooseSecurity = (info, _) => ValueTask.FromResult(ChooseSecurity(settings, info)),
+            Credentials = ProvisioningPlan.Fixed(credentials),
+            ResumeAfterApply = resumeAfterApply,
+            StatusTimeout = StatusLimit(settings, started),
+        };
+    }
+
+    /// <summary>The single run's choice (flags, then the device's proto-ver), with no one to prompt: a missing secret fails the device.</summary>
+    private static EspProv.Security.ISecurity ChooseSecurity(ProvisionSettings settings, DeviceVersionInfo info)
+    {
+        var errors = new StringWriter();
+        var chooser = new SecurityChooser(new CliOutput(TextWriter.Null, errors, verbose: false), NoTerminal.Instance);
+        try
+        {
+            return chooser.Choose(settings, info);
+        }
+        catch (UsageExitException)
+        {
+            throw new UsageExitException(errors.ToString().Trim().Replace("esp-prov: ", string.Empty, StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>The wait for a verdict ends a little before the device's deadline, so it reports its own "unknown" and why.</summary>
+    private static TimeSpan StatusLimit(ProvisionSettings settings, long started)
+    {
+        var left = TimeSpan.FromSeconds(settings.TimeoutSeconds) - Stopwatch.GetElapsedTime(started);
+        var margin = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1).Ticks, left.Ticks / 10));
+        return left - margin > TimeSpan.FromMilliseconds(1) ? left - margin : TimeSpan.FromMilliseconds(1);
+    }
+
+
+    /// <summary>A batch never prompts: a device that needs an answer fails with a usage reason.</summary>
+    private sealed class NoTerminal : ITerminal
+    {
+        public static readonly NoTerminal Instance = new();
+
+        public bool IsInteractive => false;
+
+        public string? ReadLine(string prompt) => null;
+
+        public string ReadSecret(string prompt) => string.Empty;
+    }
+}
