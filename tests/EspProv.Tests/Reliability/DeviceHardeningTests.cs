@@ -81,9 +81,11 @@ public sealed partial class DeviceHardeningTests
     {
         await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, IdleTimeout = TimeSpan.FromMilliseconds(300) });
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
+        // Started before the request: the device's idle timer starts after it, so a slow read on a busy machine cannot
+        // make the close look early (the old order failed about 2 runs in 12 with both cores busy).
+        var clock = Stopwatch.StartNew();
         await raw.SendAsync(RawHttpConnection.Post("/proto-ver", "---"u8.ToArray()));
         Assert.NotNull(await raw.ReadResponseAsync());
-        var clock = Stopwatch.StartNew();
         Assert.True(await raw.IsClosedByDeviceAsync(TimeSpan.FromSeconds(3)));
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(250), $"closed after {clock.Elapsed}, before the idle timeout");
         await Eventually.UntilAsync(() => device.OpenConnections == 0, "the connection is gone");
