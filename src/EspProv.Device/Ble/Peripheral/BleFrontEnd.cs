@@ -1,3 +1,4 @@
+using EspProv.Device.Ble.VirtualBluez;
 using EspProv.Device.Ble.DBus;
 using EspProv.Device.Core;
 using Tmds.DBus.Protocol;
@@ -77,12 +78,12 @@ internal sealed class BleFrontEnd : IDeviceFrontEnd
         _previousAlias = await GetAliasAsync(cancellationToken).ConfigureAwait(false);
         await SetAliasAsync(_options.Name, cancellationToken).ConfigureAwait(false);
         // Both replies are deferred until BlueZ has read our objects; Tmds keeps dispatching its calls meanwhile.
-        await CallAsync(AdapterPath, PeripheralNames.GattManager, "RegisterApplication", "oa{sv}", (ref MessageWriter w) =>
+        await CallAsync(AdapterPath, BluezNames.GattManager, "RegisterApplication", "oa{sv}", (ref MessageWriter w) =>
         {
             w.WriteObjectPath(PeripheralNames.ApplicationPath);
             w.WriteDictionary(new Dictionary<string, VariantValue>());
         }, cancellationToken).ConfigureAwait(false);
-        await CallAsync(AdapterPath, PeripheralNames.AdvertisingManager, "RegisterAdvertisement", "oa{sv}", (ref MessageWriter w) =>
+        await CallAsync(AdapterPath, BluezNames.AdvertisingManager, "RegisterAdvertisement", "oa{sv}", (ref MessageWriter w) =>
         {
             w.WriteObjectPath(PeripheralNames.AdvertisementPath);
             w.WriteDictionary(new Dictionary<string, VariantValue>());
@@ -93,12 +94,12 @@ internal sealed class BleFrontEnd : IDeviceFrontEnd
     /// <summary>The first powered adapter with GattManager1 and LEAdvertisingManager1.</summary>
     private static async Task<string> FindAdapterAsync(DBusConnection connection, BleDeviceOptions options, CancellationToken cancellationToken)
     {
-        var objects = await BusCalls.CallAsync(connection, PeripheralNames.Bluez, "/", DBusNames.ObjectManager, "GetManagedObjects", null, null,
+        var objects = await BusCalls.CallAsync(connection, BluezNames.Service, "/", DBusNames.ObjectManager, "GetManagedObjects", null, null,
             BusCalls.ReadManagedObjects, options.CallTimeout, cancellationToken).ConfigureAwait(false);
         foreach (var o in objects.OrderBy(o => o.Path, StringComparer.Ordinal))
         {
-            if (o.Interfaces.TryGetValue(PeripheralNames.Adapter, out var adapter) && o.Interfaces.ContainsKey(PeripheralNames.GattManager)
-                && o.Interfaces.ContainsKey(PeripheralNames.AdvertisingManager)
+            if (o.Interfaces.TryGetValue(BluezNames.Adapter, out var adapter) && o.Interfaces.ContainsKey(BluezNames.GattManager)
+                && o.Interfaces.ContainsKey(BluezNames.AdvertisingManager)
                 && adapter.TryGet("Powered", VariantValueType.Bool, out var powered) && powered.GetBool())
             {
                 return o.Path;
@@ -112,13 +113,13 @@ internal sealed class BleFrontEnd : IDeviceFrontEnd
     private async Task WatchCentralsAsync()
     {
         await _connection.AddMatchAsync(
-            new MatchRule { Type = MessageType.Signal, Sender = PeripheralNames.Bluez, Interface = DBusNames.Properties, Member = "PropertiesChanged", PathNamespace = AdapterPath },
+            new MatchRule { Type = MessageType.Signal, Sender = BluezNames.Service, Interface = DBusNames.Properties, Member = "PropertiesChanged", PathNamespace = AdapterPath },
             static (Message m, object? _) =>
             {
                 var r = m.GetBodyReader();
                 var iface = r.ReadString();
                 var changed = r.ReadDictionaryOfStringToVariantValue();
-                var down = iface == PeripheralNames.Device && changed.TryGet("Connected", VariantValueType.Bool, out var c) && !c.GetBool();
+                var down = iface == BluezNames.Device && changed.TryGet("Connected", VariantValueType.Bool, out var c) && !c.GetBool();
                 return (m.PathAsString ?? string.Empty, down);
             },
             (Notification<(string Path, bool Down)> n) =>
@@ -129,12 +130,12 @@ internal sealed class BleFrontEnd : IDeviceFrontEnd
                 }
             }, false, ObserverFlags.None, null).ConfigureAwait(false);
         await _connection.AddMatchAsync(
-            new MatchRule { Type = MessageType.Signal, Sender = PeripheralNames.Bluez, Interface = DBusNames.ObjectManager, Member = "InterfacesRemoved" },
+            new MatchRule { Type = MessageType.Signal, Sender = BluezNames.Service, Interface = DBusNames.ObjectManager, Member = "InterfacesRemoved" },
             static (Message m, object? _) =>
             {
                 var r = m.GetBodyReader();
                 var path = r.ReadObjectPathAsString();
-                return (path, r.ReadArrayOfString().Contains(PeripheralNames.Device));
+                return (path, r.ReadArrayOfString().Contains(BluezNames.Device));
             },
             (Notification<(string Path, bool Device)> n) =>
             {
@@ -150,7 +151,7 @@ internal sealed class BleFrontEnd : IDeviceFrontEnd
     {
         try
         {
-            await CallAsync(central, PeripheralNames.Device, "Disconnect", null, null, CancellationToken.None).ConfigureAwait(false);
+            await CallAsync(central, BluezNames.Device, "Disconnect", null, null, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is DBusExceptionBase or TimeoutException or ObjectDisposedException)
         {
@@ -184,9 +185,9 @@ internal sealed class BleFrontEnd : IDeviceFrontEnd
     private async Task StopCoreAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await TryAsync(() => CallAsync(AdapterPath, PeripheralNames.AdvertisingManager, "UnregisterAdvertisement", "o",
+        await TryAsync(() => CallAsync(AdapterPath, BluezNames.AdvertisingManager, "UnregisterAdvertisement", "o",
             (ref MessageWriter w) => w.WriteObjectPath(PeripheralNames.AdvertisementPath), CancellationToken.None)).ConfigureAwait(false);
-        await TryAsync(() => CallAsync(AdapterPath, PeripheralNames.GattManager, "UnregisterApplication", "o",
+        await TryAsync(() => CallAsync(AdapterPath, BluezNames.GattManager, "UnregisterApplication", "o",
             (ref MessageWriter w) => w.WriteObjectPath(PeripheralNames.ApplicationPath), CancellationToken.None)).ConfigureAwait(false);
         foreach (var central in Server.Centrals)
         {
@@ -212,9 +213,9 @@ internal sealed class BleFrontEnd : IDeviceFrontEnd
     {
         try
         {
-            return await BusCalls.CallAsync(_connection, PeripheralNames.Bluez, AdapterPath, DBusNames.Properties, "Get", "ss", (ref MessageWriter w) =>
+            return await BusCalls.CallAsync(_connection, BluezNames.Service, AdapterPath, DBusNames.Properties, "Get", "ss", (ref MessageWriter w) =>
             {
-                w.WriteString(PeripheralNames.Adapter);
+                w.WriteString(BluezNames.Adapter);
                 w.WriteString("Alias");
             }, static (m, _) => m.GetBodyReader().ReadVariantValue().GetString(), _options.CallTimeout, cancellationToken).ConfigureAwait(false);
         }
@@ -227,13 +228,13 @@ internal sealed class BleFrontEnd : IDeviceFrontEnd
     private Task SetAliasAsync(string alias, CancellationToken cancellationToken) =>
         CallAsync(AdapterPath, DBusNames.Properties, "Set", "ssv", (ref MessageWriter w) =>
         {
-            w.WriteString(PeripheralNames.Adapter);
+            w.WriteString(BluezNames.Adapter);
             w.WriteString("Alias");
             w.WriteVariant(alias);
         }, cancellationToken);
 
     private Task CallAsync(string path, string iface, string member, string? signature, BodyWriter? args, CancellationToken cancellationToken) =>
-        BusCalls.CallAsync(_connection, PeripheralNames.Bluez, path, iface, member, signature, args, _options.CallTimeout, cancellationToken);
+        BusCalls.CallAsync(_connection, BluezNames.Service, path, iface, member, signature, args, _options.CallTimeout, cancellationToken);
 
     private async Task TryAsync(Func<Task> call)
     {

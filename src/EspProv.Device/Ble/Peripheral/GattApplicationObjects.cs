@@ -1,3 +1,4 @@
+using EspProv.Device.Ble.VirtualBluez;
 using EspProv.Device.Ble.DBus;
 using Tmds.DBus.Protocol;
 
@@ -35,7 +36,7 @@ internal sealed class GattApplicationObjects
     public void Export(DBusConnection connection, string serviceUuid, string name)
     {
         var app = new ObjectServer(connection, PeripheralNames.ApplicationPath);
-        app.Export(new ExportedObject(PeripheralNames.ServicePath).With(PeripheralNames.GattService, new()
+        app.Export(new ExportedObject(PeripheralNames.ServicePath).With(BluezNames.GattService, new()
         {
             ["UUID"] = serviceUuid.ToLowerInvariant(),
             ["Primary"] = true,
@@ -44,13 +45,13 @@ internal sealed class GattApplicationObjects
         {
             var index = i;
             var chr = CharacteristicPath(i);
-            app.Export(new ExportedObject(chr) { Methods = call => HandleCharacteristic(call, index) }.With(PeripheralNames.GattCharacteristic, new()
+            app.Export(new ExportedObject(chr) { Methods = call => HandleCharacteristic(call, index) }.With(BluezNames.GattCharacteristic, new()
             {
                 ["UUID"] = _server.Endpoints[i].Uuid,
                 ["Service"] = VariantValue.ObjectPath(PeripheralNames.ServicePath),
                 ["Flags"] = VariantValue.Array(ReadWrite),
             }));
-            app.Export(new ExportedObject(chr + "/desc0") { Methods = call => HandleDescriptor(call, index) }.With(PeripheralNames.GattDescriptor, new()
+            app.Export(new ExportedObject(chr + "/desc0") { Methods = call => HandleDescriptor(call, index) }.With(BluezNames.GattDescriptor, new()
             {
                 ["UUID"] = GattLayout.DescriptionUuid,
                 ["Characteristic"] = VariantValue.ObjectPath(chr),
@@ -59,7 +60,7 @@ internal sealed class GattApplicationObjects
         }
 
         var adv = new ObjectServer(connection, PeripheralNames.AdvertisementPath);
-        adv.Export(new ExportedObject(PeripheralNames.AdvertisementPath) { Methods = HandleAdvertisement }.With(PeripheralNames.Advertisement, new()
+        adv.Export(new ExportedObject(PeripheralNames.AdvertisementPath) { Methods = HandleAdvertisement }.With(BluezNames.Advertisement, new()
         {
             // Exactly one 128-bit UUID: the phone apps and esp_prov take the first (only) one as the service (BLE.md §3.1, §4).
             ["Type"] = "peripheral",
