@@ -168,7 +168,7 @@ internal static class SimulateCommand
             }
             catch (IOException ex)
             {
-                // Kestrel reports an address in use this way.
+                // The HTTP front-end reports an address it cannot bind (in use, not local) this way.
                 await error.WriteLineAsync($"esp-prov simulate: cannot listen: {ex.Message}").ConfigureAwait(false);
                 return ExitCodes.NoConnection;
             }

@@ -96,7 +96,7 @@ internal static class LoadCommand
             var cpu = process.TotalProcessorTime;
             var span = now - lastTime;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"t={now.TotalSeconds:0}s flows/s={(count - lastCount) / span.TotalSeconds:0} cpu%={100 * (cpu - lastCpu) / span:0} gc_pause%={100 * (pause - lastPause) / span:0.0} ws_mb={process.WorkingSet64 / 1048576.0:0.0} gc_heap_mb={GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:0.0} gen0/1/2={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}"));
+                $"t={now.TotalSeconds:0}s flows/s={(count - lastCount) / span.TotalSeconds:0} cpu%={100 * (cpu - lastCpu) / span:0} gc_pause%={100 * (pause - lastPause) / span:0.0} ws_mb={process.WorkingSet64 / 1048576.0:0.0} gc_heap_mb={GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:0.0} gen0/1/2={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} jitted={System.Runtime.JitInfo.GetCompiledMethodCount()}"));
             lastCount = count;
             lastTime = now;
             lastPause = pause;

@@ -8,7 +8,6 @@ using EspProv.Device.Hosting;
 using EspProv.Device.Protocomm;
 using EspProv.Device.Security;
 using EspProv.Security;
-using Microsoft.AspNetCore.Connections;
 
 namespace EspProv.Fuzz.Device.Targets;
 
@@ -375,17 +374,16 @@ public static class DeviceTargets
         {
             var toServer = new Pipe();
             var fromServer = new Pipe(new PipeOptions(pauseWriterThreshold: 0, resumeWriterThreshold: 0)); // never blocks the server
-            var context = new DefaultConnectionContext("fuzz", new DuplexPipe(toServer.Reader, fromServer.Writer), new DuplexPipe(fromServer.Reader, toServer.Writer));
+            var connection = new DeviceConnection(toServer.Reader, fromServer.Writer);
             toServer.Writer.Write(bytes);
             toServer.Writer.Complete();
-            var handled = server.HandleConnectionAsync(context);
+            var handled = server.HandleConnectionAsync(connection);
             if (!handled.Wait(TimeSpan.FromSeconds(3)))
             {
                 throw Finding("the HTTP server did not finish a connection whose input had ended (hang)");
             }
 
             handled.GetAwaiter().GetResult();
-            fromServer.Writer.Complete();
             var read = fromServer.Reader.ReadAsync().AsTask().GetAwaiter().GetResult();
             var output = read.Buffer.ToArray();
             fromServer.Reader.AdvanceTo(read.Buffer.End);
@@ -423,13 +421,6 @@ public static class DeviceTargets
                 rest = rest[(end + 4 + length)..];
             }
         }
-    }
-
-    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input { get; } = input;
-
-        public PipeWriter Output { get; } = output;
     }
 
     /// <summary>Deterministic "random" bytes, so a finding replays exactly.</summary>

@@ -1,14 +1,11 @@
 using System.Globalization;
-using System.IO.Pipelines;
-using Microsoft.AspNetCore.Connections;
 using EspProv.Device.Core;
 using EspProv.Device.Protocomm;
-using Microsoft.AspNetCore.Connections.Features;
 
 namespace EspProv.Device.Hosting;
 
 /// <summary>
-/// The device's HTTP server, run as a Kestrel connection handler so every byte on the wire is under control, like
+/// The device's HTTP server: it handles each accepted connection itself, so every byte on the wire is under control, like
 /// esp_http_server (PROTOCOL.md §3.1): POST-only URIs matched exactly, Content-Length bodies of 1–4096 bytes, protocol
 /// failures close the connection without a response, <c>max_open_sockets = 1</c> with LRU purge, and one request handled
 /// at a time (firmware's single server task).
@@ -22,7 +19,7 @@ internal sealed class DeviceHttpServer
     private readonly Action<string> _log;
     private readonly SessionKeying _keying;
     private readonly Lock _lock = new();
-    private readonly Dictionary<long, ConnectionContext> _open = [];
+    private readonly Dictionary<long, DeviceConnection> _open = [];
     private long _connectionsAccepted;
     private int _handlersRunning;
 
@@ -52,24 +49,23 @@ internal sealed class DeviceHttpServer
         }
     }
 
-    public async Task HandleConnectionAsync(ConnectionContext connection)
+    /// <summary>Serves one accepted connection until either side closes it; the socket is shut when this ends.</summary>
+    public async Task HandleConnectionAsync(DeviceConnection connection)
     {
         Interlocked.Increment(ref _handlersRunning);
         var id = PurgeOthersAndAdd(connection);
-        var closeRequested = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
-        using var closed = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, closeRequested);
-        var reader = new HttpRequestReader(connection.Transport.Input, _device.Flavor == DeviceFlavor.Idf ? 1024 : 512,
+        var closed = connection.Closed;
+        var reader = new HttpRequestReader(connection.Input, _device.Flavor == DeviceFlavor.Idf ? 1024 : 512,
             _options.ReceiveTimeout, _options.IdleTimeout);
         try
         {
             while (!closed.IsCancellationRequested)
             {
-                var next = await reader.ReadHeadAsync(closed.Token).ConfigureAwait(false);
+                var next = await reader.ReadHeadAsync(closed).ConfigureAwait(false);
                 if (next.IdleTimedOut)
                 {
-                    // Shut the socket now, before the connection stops counting as open: Kestrel would otherwise send
-                    // the FIN a moment after this handler returns, and a client that saw OpenConnections == 0 could
-                    // still find the old socket alive. Nothing is pending on an idle connection, so nothing is cut off.
+                    // Shut the socket before the connection stops counting as open: a client that saw
+                    // OpenConnections == 0 must not still find the old socket alive.
                     Close(id, connection, "idle");
                     break;
                 }
@@ -82,17 +78,17 @@ internal sealed class DeviceHttpServer
                 if (next.Head is not { } head)
                 {
                     // Parse-level errors: answer and close on every flavor.
-                    await SendErrorAsync(connection.Transport.Output, id, "?", "?", 0, next.ErrorStatus).ConfigureAwait(false);
+                    await SendErrorAsync(connection, id, "?", "?", 0, next.ErrorStatus).ConfigureAwait(false);
                     break;
                 }
 
-                if (!await HandleRequestAsync(id, head, reader, connection.Transport.Output, closed.Token).ConfigureAwait(false))
+                if (!await HandleRequestAsync(id, head, reader, connection, closed).ConfigureAwait(false))
                 {
                     break;
                 }
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or ConnectionAbortedException or ConnectionResetException or IOException or ObjectDisposedException)
+        catch (Exception ex) when (ex is OperationCanceledException or System.Net.Sockets.SocketException or IOException or ObjectDisposedException)
         {
             // The client went away, LRU purge, or shutdown: nothing to answer.
         }
@@ -103,6 +99,8 @@ internal sealed class DeviceHttpServer
                 _open.Remove(id);
             }
 
+            // Like esp_http_server closing the socket: the FIN is out before the link counts as closed.
+            connection.Dispose();
             try
             {
                 await _device.CloseLinkAsync(id, _keying).ConfigureAwait(false);
@@ -117,7 +115,7 @@ internal sealed class DeviceHttpServer
     /// <summary>Aborts every open connection now (the socket is shut before this returns); returns how many.</summary>
     public int DropConnections()
     {
-        List<KeyValuePair<long, ConnectionContext>> open;
+        List<KeyValuePair<long, DeviceConnection>> open;
         lock (_lock)
         {
             open = [.. _open];
@@ -131,17 +129,17 @@ internal sealed class DeviceHttpServer
         return open.Count;
     }
 
-    /// <summary>Kestrel's Abort shuts and disposes the socket before it returns: the FIN is out when this ends.</summary>
-    private void Close(long id, ConnectionContext connection, string reason)
+    /// <summary>Shuts and closes the socket before it returns: the FIN is out when this ends.</summary>
+    private void Close(long id, DeviceConnection connection, string reason)
     {
         _log($"connection {id.ToString(CultureInfo.InvariantCulture)} closed ({reason})");
-        connection.Abort(new ConnectionAbortedException(reason));
+        connection.Abort();
     }
 
     /// <summary>Closes the other connections (max_open_sockets = 1) and opens this one; returns its id.</summary>
-    private long PurgeOthersAndAdd(ConnectionContext connection)
+    private long PurgeOthersAndAdd(DeviceConnection connection)
     {
-        List<KeyValuePair<long, ConnectionContext>> purged;
+        List<KeyValuePair<long, DeviceConnection>> purged;
         long id;
         lock (_lock)
         {
@@ -162,7 +160,7 @@ internal sealed class DeviceHttpServer
     }
 
     /// <summary>Handles one request; false = close the connection.</summary>
-    private async Task<bool> HandleRequestAsync(long id, RequestHead head, HttpRequestReader reader, PipeWriter output, CancellationToken closed)
+    private async Task<bool> HandleRequestAsync(long id, RequestHead head, HttpRequestReader reader, DeviceConnection output, CancellationToken closed)
     {
         var query = head.Target.IndexOf('?', StringComparison.Ordinal);
         var path = query >= 0 ? head.Target[..query] : head.Target;
@@ -203,12 +201,12 @@ internal sealed class DeviceHttpServer
         }
 
         var cookie = exchange.Session.Created && _keying == SessionKeying.ByTokenThenLink ? SessionCookie.Format(exchange.Session.SessionId) : null;
-        await output.WriteAsync(ErrorResponses.Success(response, cookie), closed).ConfigureAwait(false);
+        await output.SendAsync(ErrorResponses.Success(response, cookie), closed).ConfigureAwait(false);
         Record(id, head, declared, DeviceRequestOutcome.Answered, 200, response.Length);
         return true;
     }
 
-    private async Task<bool> SendErrorAndMaybeKeepAsync(PipeWriter output, long id, RequestHead head, long declared, int status,
+    private async Task<bool> SendErrorAndMaybeKeepAsync(DeviceConnection output, long id, RequestHead head, long declared, int status,
         HttpRequestReader reader, CancellationToken closed)
     {
         await SendErrorAsync(output, id, head.Method, head.Target, declared, status).ConfigureAwait(false);
@@ -222,11 +220,11 @@ internal sealed class DeviceHttpServer
         return declared == 0 || await reader.ReadBodyAsync((int)declared, closed).ConfigureAwait(false) is not null;
     }
 
-    private async Task SendErrorAsync(PipeWriter output, long id, string method, string target, long declared, int status)
+    private async Task SendErrorAsync(DeviceConnection output, long id, string method, string target, long declared, int status)
     {
         var bytes = ErrorResponses.Error(status, out var bodyLength);
         Record(id, method, target, declared, DeviceRequestOutcome.Rejected, status, bodyLength);
-        await output.WriteAsync(bytes).ConfigureAwait(false);
+        await output.SendAsync(bytes, output.Closed).ConfigureAwait(false);
     }
 
     private bool Closed(long id, RequestHead head, long declared)

@@ -2,35 +2,34 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using EspProv.Device.Core;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace EspProv.Device.Hosting;
 
 /// <summary>
-/// The HTTP front-end: Kestrel only accepts TCP connections (backlog 5, as esp_http_server), and
-/// <see cref="DeviceHttpServer"/> speaks HTTP on them byte for byte as firmware does.
+/// The HTTP front-end: a TCP listener (backlog 5, as esp_http_server) whose connections <see cref="DeviceHttpServer"/>
+/// serves byte for byte as firmware does. A plain socket listener rather than a web server: the device parses HTTP
+/// itself, and the CLI's binary stays free of ASP.NET (docs/design.md, "The HTTP front-end").
 /// </summary>
 internal sealed class HttpFrontEnd : IDeviceFrontEnd
 {
     /// <summary>esp_http_server's <c>backlog_conn</c> default.</summary>
     internal const int ListenBacklog = 5;
 
-    private readonly WebApplication _app;
+    /// <summary>How long a stop waits for connection handlers to wind down after their sockets are closed.</summary>
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(2);
+
+    private readonly Socket _listener;
     private readonly DeviceHttpServer _server;
+    private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _stopLock = new();
+    private readonly Lock _handlersLock = new();
+    private readonly HashSet<Task> _handlers = [];
+    private Task _acceptLoop = Task.CompletedTask;
     private Task? _stopTask;
 
-    private HttpFrontEnd(WebApplication app, DeviceHttpServer server, IPEndPoint endPoint)
+    private HttpFrontEnd(Socket listener, DeviceHttpServer server, IPEndPoint endPoint)
     {
-        _app = app;
+        _listener = listener;
         _server = server;
         EndPoint = endPoint;
         var host = endPoint.Address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]" : endPoint.Address.ToString();
@@ -48,36 +47,35 @@ internal sealed class HttpFrontEnd : IDeviceFrontEnd
     public int OpenLinks => _server.OpenConnections;
 
     /// <summary>Binds the port of <paramref name="options"/> and starts serving <paramref name="device"/>.</summary>
-    public static async Task<HttpFrontEnd> StartAsync(DeviceService device, SimulatedDeviceOptions options, Action<string> log, CancellationToken cancellationToken)
+    /// <exception cref="IOException">The address cannot be bound (in use, or not local).</exception>
+    public static Task<HttpFrontEnd> StartAsync(DeviceService device, SimulatedDeviceOptions options, Action<string> log, CancellationToken cancellationToken)
     {
-        var server = new DeviceHttpServer(device, options, log);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "EspProv.Device" });
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<IHostLifetime, NoConsoleLifetime>();
-        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        builder.WebHost.UseSockets(sockets => sockets.Backlog = ListenBacklog);
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(options.ListenAddress, options.Port, listen => listen.Run(server.HandleConnectionAsync));
-        });
-        var app = builder.Build();
+        cancellationToken.ThrowIfCancellationRequested();
+        var listener = new Socket(options.ListenAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            if (options.ListenAddress.Equals(IPAddress.IPv6Any))
+            {
+                listener.DualMode = true;
+            }
+
+            listener.Bind(new IPEndPoint(options.ListenAddress, options.Port));
+            listener.Listen(ListenBacklog);
         }
-        catch
+        catch (SocketException ex)
         {
-            await app.DisposeAsync().ConfigureAwait(false);
-            throw;
+            listener.Dispose();
+            throw new IOException(string.Create(CultureInfo.InvariantCulture,
+                $"cannot listen on {options.ListenAddress}:{options.Port}: {ex.Message}"), ex);
         }
 
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        var port = new Uri(address).Port;
+        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
         var shown = options.ListenAddress.Equals(IPAddress.Any) ? IPAddress.Loopback
             : options.ListenAddress.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback
             : options.ListenAddress;
-        return new HttpFrontEnd(app, server, new IPEndPoint(shown, port));
+        var frontEnd = new HttpFrontEnd(listener, new DeviceHttpServer(device, options, log), new IPEndPoint(shown, port));
+        frontEnd._acceptLoop = frontEnd.AcceptLoopAsync();
+        return Task.FromResult(frontEnd);
     }
 
     public int DropLinks() => _server.DropConnections();
@@ -86,13 +84,84 @@ internal sealed class HttpFrontEnd : IDeviceFrontEnd
     {
         lock (_stopLock)
         {
-            return _stopTask ??= _app.StopAsync(CancellationToken.None);
+            return _stopTask ??= StopCoreAsync();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        // Off the caller's thread: StartAsync returns once the socket listens.
+        await Task.Yield();
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                // A connection reset while still in the backlog: the next one is unaffected.
+                continue;
+            }
+
+            socket.NoDelay = true;
+            var handler = ServeAsync(new DeviceConnection(socket, _stopping.Token));
+            lock (_handlersLock)
+            {
+                _handlers.Add(handler);
+            }
+
+            _ = handler.ContinueWith(static (done, state) => ((HttpFrontEnd)state!).Forget(done), this,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private async Task ServeAsync(DeviceConnection connection)
+    {
+        // Each connection on its own continuation, so a slow one never holds the accept loop.
+        await Task.Yield();
+        await _server.HandleConnectionAsync(connection).ConfigureAwait(false);
+    }
+
+    private void Forget(Task handler)
+    {
+        lock (_handlersLock)
+        {
+            _handlers.Remove(handler);
+        }
+    }
+
+    private async Task StopCoreAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener.Dispose();
+        await _acceptLoop.ConfigureAwait(false);
+        _server.DropConnections();
+        Task[] running;
+        lock (_handlersLock)
+        {
+            running = [.. _handlers];
+        }
+
+        try
+        {
+            await Task.WhenAll(running).WaitAsync(StopGrace).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Every socket is closed already; a handler still winding down holds nothing a client can see.
+        }
     }
 }
