@@ -12,7 +12,7 @@ using EspProv.Transport.Http;
 namespace EspProv.Bench.Timing;
 
 /// <summary>
-/// <c>load --devices 16 --seconds 10 [--sec 1] [--warmup 5] [--transport http|memory]</c>: a re-arming simulated fleet
+/// <c>load --devices 16 --seconds 10 [--sec 1] [--warmup 5] [--transport http|memory] [--alloc-types N]</c>: a re-arming simulated fleet
 /// (connect delay 0) on loopback HTTP or in-memory links, and one client per device running complete provisioning flows back to back, each on a new connection like
 /// a new esp-prov run: proto-ver, session handshake, set config, apply, status until Connected. Client and devices share
 /// this process (and the machine's cores). Prints a progress line every 5 s (throughput, CPU use in % of one core, GC pause share, working set, GC heap, collections) and ends
@@ -74,11 +74,16 @@ internal static class LoadCommand
             .ToArray();
 
         await Task.Delay(TimeSpan.FromSeconds(warmup)).ConfigureAwait(false);
+        var warmedUp = await WaitForSteadyJitAsync().ConfigureAwait(false);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warm-up: {warmup + warmedUp.TotalSeconds:0.#} s, {System.Runtime.JitInfo.GetCompiledMethodCount()} methods compiled"));
+        var topTypes = args.Int("alloc-types", 0);
+        using var sampler = topTypes > 0 ? new AllocationSampler() : null;
         GC.Collect();
         var process = Process.GetCurrentProcess();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
         Volatile.Write(ref measuring, 1);
+        sampler?.Recording = true;
 
         var lastCount = 0L;
         var lastTime = TimeSpan.Zero;
@@ -107,6 +112,7 @@ internal static class LoadCommand
         var elapsed = clock.Elapsed;
         var flows = histogram.Count;
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        sampler?.Recording = false;
         await stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(clients).ConfigureAwait(false);
         if (memory)
@@ -126,7 +132,32 @@ internal static class LoadCommand
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"flows/s={flows / elapsed.TotalSeconds:0} p50_ms={histogram.Percentile(50):0.00} p99_ms={histogram.Percentile(99):0.00} alloc_kb_per_flow={allocated / 1024.0 / Math.Max(flows, 1):0.0} peak_mb={process.PeakWorkingSet64 / 1048576.0:0.0}"));
+        sampler?.Print(topTypes, flows);
         return errors > 0 ? 1 : 0;
+    }
+
+    /// <summary>
+    /// Extends the warm-up until tiered compilation has settled (fewer than 20 methods compiled in a second, at most 60 s
+    /// more): on a busy 2-core machine the background tier-1 compiler is starved for a while, and a measurement taken
+    /// before it finishes times tier-0 code, not the steady state of a long-running fleet app.
+    /// </summary>
+    private static async Task<TimeSpan> WaitForSteadyJitAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        var last = System.Runtime.JitInfo.GetCompiledMethodCount();
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now - last < 20)
+            {
+                break;
+            }
+
+            last = now;
+        }
+
+        return clock.Elapsed;
     }
 
     private static Func<IProvisioningTransport> Http(int port)

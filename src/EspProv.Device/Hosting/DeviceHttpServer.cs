@@ -55,13 +55,13 @@ internal sealed class DeviceHttpServer
         Interlocked.Increment(ref _handlersRunning);
         var id = PurgeOthersAndAdd(connection);
         var closed = connection.Closed;
-        var reader = new HttpRequestReader(connection.Input, _device.Flavor == DeviceFlavor.Idf ? 1024 : 512,
-            _options.ReceiveTimeout, _options.IdleTimeout);
+        using var reader = new HttpRequestReader(connection.Input, _device.Flavor == DeviceFlavor.Idf ? 1024 : 512,
+            _options.ReceiveTimeout, _options.IdleTimeout, closed);
         try
         {
             while (!closed.IsCancellationRequested)
             {
-                var next = await reader.ReadHeadAsync(closed).ConfigureAwait(false);
+                var next = await reader.ReadHeadAsync().ConfigureAwait(false);
                 if (next.IdleTimedOut)
                 {
                     // Shut the socket before the connection stops counting as open: a client that saw
@@ -191,7 +191,7 @@ internal sealed class DeviceHttpServer
         byte[]? body = null;
         if (!head.IsChunked && head.ContentLength is { } length && length is > 0 and <= MaxBodyLength)
         {
-            body = await reader.ReadBodyAsync((int)length, closed).ConfigureAwait(false);
+            body = await reader.ReadBodyAsync((int)length).ConfigureAwait(false);
         }
 
         var response = body is null ? null : exchange.Complete(endpoint, body);
@@ -217,7 +217,7 @@ internal sealed class DeviceHttpServer
             return false;
         }
 
-        return declared == 0 || await reader.ReadBodyAsync((int)declared, closed).ConfigureAwait(false) is not null;
+        return declared == 0 || await reader.ReadBodyAsync((int)declared).ConfigureAwait(false) is not null;
     }
 
     private async Task SendErrorAsync(DeviceConnection output, long id, string method, string target, long declared, int status)

@@ -9,90 +9,97 @@ namespace EspProv.Device.Hosting;
 /// limits (URI ≤ 512 bytes → 414; header block over the limit → 431; malformed → 400; not HTTP/1.x → 505; head not
 /// complete in time → 408), and bodies by Content-Length only.
 /// </summary>
-internal sealed class HttpRequestReader(PipeReader input, int maxHeaderBlock, TimeSpan receiveTimeout, TimeSpan idleTimeout)
+internal sealed class HttpRequestReader(PipeReader input, int maxHeaderBlock, TimeSpan receiveTimeout, TimeSpan idleTimeout,
+    CancellationToken connectionClosed) : IDisposable
 {
     public const int MaxUriLength = 512;
     private static readonly byte[] HeadEnd = "\r\n\r\n"u8.ToArray();
 
-    public async Task<HeadResult> ReadHeadAsync(CancellationToken connectionClosed)
+    // One deadline source per connection, re-armed for each wait: a timer and a linked source per wait cost more than
+    // the rest of a request's handling.
+    private CancellationTokenSource _deadline = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed);
+
+    public async Task<HeadResult> ReadHeadAsync()
     {
         // Idle keep-alive: wait for the first byte of the next request without the receive timeout.
-        using (var idle = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed))
+        try
         {
-            idle.CancelAfter(idleTimeout);
-            try
+            var first = await input.ReadAsync(Arm(idleTimeout)).ConfigureAwait(false);
+            Disarm();
+            input.AdvanceTo(first.Buffer.Start); // nothing consumed: the loop below sees these bytes again
+            if (first.Buffer.IsEmpty && first.IsCompleted)
             {
-                var first = await input.ReadAsync(idle.Token).ConfigureAwait(false);
-                input.AdvanceTo(first.Buffer.Start); // nothing consumed: the loop below sees these bytes again
-                if (first.Buffer.IsEmpty && first.IsCompleted)
-                {
-                    return HeadResult.End;
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                return connectionClosed.IsCancellationRequested ? HeadResult.End : HeadResult.Idle;
-            }
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed);
-        timeout.CancelAfter(receiveTimeout);
-        while (true)
-        {
-            ReadResult read;
-            try
-            {
-                read = await input.ReadAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!connectionClosed.IsCancellationRequested)
-            {
-                return HeadResult.Error(408);
-            }
-
-            var buffer = read.Buffer;
-            var reader = new SequenceReader<byte>(buffer);
-            if (reader.TryReadTo(out ReadOnlySequence<byte> head, HeadEnd, advancePastDelimiter: true))
-            {
-                var result = Parse(head.ToArray());
-                input.AdvanceTo(reader.Position);
-                return result;
-            }
-
-            var lineEnd = new SequenceReader<byte>(buffer).TryAdvanceTo((byte)'\n', advancePastDelimiter: false);
-            if (!lineEnd && buffer.Length > MaxUriLength + 32)
-            {
-                input.AdvanceTo(buffer.End);
-                return HeadResult.Error(414);
-            }
-
-            if (buffer.Length > MaxUriLength + 32 + maxHeaderBlock)
-            {
-                input.AdvanceTo(buffer.End);
-                return HeadResult.Error(431); // the request line fits (else 414 above): the headers overflow
-            }
-
-            if (read.IsCompleted)
-            {
-                input.AdvanceTo(buffer.End);
                 return HeadResult.End;
             }
+        }
+        catch (OperationCanceledException)
+        {
+            return connectionClosed.IsCancellationRequested ? HeadResult.End : HeadResult.Idle;
+        }
 
-            input.AdvanceTo(buffer.Start, buffer.End);
+        var deadline = Arm(receiveTimeout);
+        try
+        {
+            while (true)
+            {
+                ReadResult read;
+                try
+                {
+                    read = await input.ReadAsync(deadline).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!connectionClosed.IsCancellationRequested)
+                {
+                    return HeadResult.Error(408);
+                }
+
+                var buffer = read.Buffer;
+                var reader = new SequenceReader<byte>(buffer);
+                if (reader.TryReadTo(out ReadOnlySequence<byte> head, HeadEnd, advancePastDelimiter: true))
+                {
+                    var result = Parse(head.ToArray());
+                    input.AdvanceTo(reader.Position);
+                    return result;
+                }
+
+                var lineEnd = new SequenceReader<byte>(buffer).TryAdvanceTo((byte)'\n', advancePastDelimiter: false);
+                if (!lineEnd && buffer.Length > MaxUriLength + 32)
+                {
+                    input.AdvanceTo(buffer.End);
+                    return HeadResult.Error(414);
+                }
+
+                if (buffer.Length > MaxUriLength + 32 + maxHeaderBlock)
+                {
+                    input.AdvanceTo(buffer.End);
+                    return HeadResult.Error(431); // the request line fits (else 414 above): the headers overflow
+                }
+
+                if (read.IsCompleted)
+                {
+                    input.AdvanceTo(buffer.End);
+                    return HeadResult.End;
+                }
+
+                input.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+        finally
+        {
+            Disarm();
         }
     }
 
     /// <summary>Reads exactly <paramref name="length"/> body bytes; null if the peer closed or the timeout passed first.</summary>
-    public async Task<byte[]?> ReadBodyAsync(int length, CancellationToken connectionClosed)
+    public async Task<byte[]?> ReadBodyAsync(int length)
     {
         var body = new byte[length];
         var filled = 0;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed);
-        timeout.CancelAfter(receiveTimeout);
+        var deadline = Arm(receiveTimeout);
         try
         {
             while (filled < length)
             {
-                var read = await input.ReadAsync(timeout.Token).ConfigureAwait(false);
+                var read = await input.ReadAsync(deadline).ConfigureAwait(false);
                 var take = (int)Math.Min(read.Buffer.Length, length - filled);
                 read.Buffer.Slice(0, take).CopyTo(body.AsSpan(filled));
                 filled += take;
@@ -107,8 +114,31 @@ internal sealed class HttpRequestReader(PipeReader input, int maxHeaderBlock, Ti
         {
             return null;
         }
+        finally
+        {
+            Disarm();
+        }
 
         return body;
+    }
+
+    public void Dispose() => _deadline.Dispose();
+
+    /// <summary>A token cancelled when the connection closes or <paramref name="after"/> has passed from now.</summary>
+    private CancellationToken Arm(TimeSpan after)
+    {
+        _deadline.CancelAfter(after);
+        return _deadline.Token;
+    }
+
+    /// <summary>Stops the running deadline; a source whose deadline fired meanwhile is replaced.</summary>
+    private void Disarm()
+    {
+        if (!_deadline.TryReset())
+        {
+            _deadline.Dispose();
+            _deadline = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed);
+        }
     }
 
     private RequestHead? ParseHead(byte[] bytes, out int error)
