@@ -8,16 +8,22 @@ internal static class ErrorResponses
 {
     public static byte[] Success(byte[] body, string? setCookie)
     {
-        var head = new StringBuilder(96)
-            .Append("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: ")
-            .Append(body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
+        Span<byte> head = stackalloc byte[160];
+        var written = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: "u8.Length;
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: "u8.CopyTo(head);
+        body.Length.TryFormat(head[written..], out var digits, provider: CultureInfo.InvariantCulture);
+        written += digits;
         if (setCookie is not null)
         {
-            head.Append("Set-Cookie: ").Append(setCookie).Append("\r\n");
+            // The cookie is the device's own "session=<number>": short ASCII.
+            "\r\nSet-Cookie: "u8.CopyTo(head[written..]);
+            written += "\r\nSet-Cookie: "u8.Length;
+            written += Encoding.ASCII.GetBytes(setCookie, head[written..]);
         }
 
-        head.Append("\r\n");
-        return Concat(head.ToString(), body);
+        "\r\n\r\n"u8.CopyTo(head[written..]);
+        written += 4;
+        return [.. head[..written], .. body];
     }
 
     /// <summary><c>httpd_resp_send_err</c>: status line, text/html, the server's short message.</summary>

@@ -56,7 +56,7 @@ internal sealed class HttpRequestReader(PipeReader input, int maxHeaderBlock, Ti
                 var reader = new SequenceReader<byte>(buffer);
                 if (reader.TryReadTo(out ReadOnlySequence<byte> head, HeadEnd, advancePastDelimiter: true))
                 {
-                    var result = Parse(head.ToArray());
+                    var result = Parse(head.IsSingleSegment ? head.FirstSpan : head.ToArray());
                     input.AdvanceTo(reader.Position);
                     return result;
                 }
@@ -141,43 +141,59 @@ internal sealed class HttpRequestReader(PipeReader input, int maxHeaderBlock, Ti
         }
     }
 
-    private RequestHead? ParseHead(byte[] bytes, out int error)
+    /// <summary>Headers the server acts on; the others are checked for form and counted, not kept.</summary>
+    private static readonly string[] KeptHeaders = ["Content-Length", "Transfer-Encoding", "Cookie"];
+
+    private RequestHead? ParseHead(ReadOnlySpan<byte> bytes, out int error)
     {
         error = 0;
-        var text = Encoding.Latin1.GetString(bytes);
-        var lines = text.Split("\r\n");
-        var parts = lines[0].Split(' ');
-        if (parts.Length != 3 || parts[0].Length == 0 || parts[1].Length == 0)
+        var lineEnd = bytes.IndexOf("\r\n"u8);
+        var requestLine = lineEnd < 0 ? bytes : bytes[..lineEnd];
+        var rest = lineEnd < 0 ? [] : bytes[(lineEnd + 2)..];
+        // "METHOD SP TARGET SP VERSION": exactly two spaces, as string.Split(' ') giving three parts.
+        var first = requestLine.IndexOf((byte)' ');
+        var second = first < 0 ? -1 : requestLine[(first + 1)..].IndexOf((byte)' ');
+        var method = first < 0 ? requestLine : requestLine[..first];
+        var target = first < 0 ? [] : second < 0 ? requestLine[(first + 1)..] : requestLine.Slice(first + 1, second);
+        var version = second < 0 ? [] : requestLine[(first + second + 2)..];
+        if (first < 0 || second < 0 || version.Contains((byte)' ') || method.IsEmpty || target.IsEmpty)
         {
-            error = parts.Length >= 2 && parts[1].Length > MaxUriLength ? 414 : 400;
+            error = first >= 0 && target.Length > MaxUriLength ? 414 : 400;
             return null;
         }
 
-        if (parts[1].Length > MaxUriLength)
+        if (target.Length > MaxUriLength)
         {
             error = 414;
             return null;
         }
 
-        if (parts[2] is not ("HTTP/1.1" or "HTTP/1.0"))
+        if (!version.SequenceEqual("HTTP/1.1"u8) && !version.SequenceEqual("HTTP/1.0"u8))
         {
-            error = parts[2].StartsWith("HTTP/", StringComparison.Ordinal) ? 505 : 400;
+            error = version.StartsWith("HTTP/"u8) ? 505 : 400;
             return null;
         }
 
         var headerBytes = 0;
-        var headers = new List<KeyValuePair<string, string>>(lines.Length - 1);
-        for (var i = 1; i < lines.Length; i++)
+        var headers = new List<KeyValuePair<string, string>>(KeptHeaders.Length);
+        while (lineEnd >= 0)
         {
-            headerBytes += lines[i].Length + 2;
-            var colon = lines[i].IndexOf(':', StringComparison.Ordinal);
+            lineEnd = rest.IndexOf("\r\n"u8);
+            var line = lineEnd < 0 ? rest : rest[..lineEnd];
+            rest = lineEnd < 0 ? [] : rest[(lineEnd + 2)..];
+            headerBytes += line.Length + 2;
+            var colon = line.IndexOf((byte)':');
             if (colon <= 0)
             {
                 error = 400;
                 return null;
             }
 
-            headers.Add(new(lines[i][..colon].Trim(), lines[i][(colon + 1)..].Trim()));
+            var name = Encoding.Latin1.GetString(line[..colon].Trim(" \t"u8));
+            if (Array.FindIndex(KeptHeaders, kept => string.Equals(kept, name, StringComparison.OrdinalIgnoreCase)) >= 0)
+            {
+                headers.Add(new(name, Encoding.Latin1.GetString(line[(colon + 1)..].Trim(" \t"u8))));
+            }
         }
 
         if (headerBytes > maxHeaderBlock)
@@ -186,10 +202,10 @@ internal sealed class HttpRequestReader(PipeReader input, int maxHeaderBlock, Ti
             return null;
         }
 
-        return new RequestHead(parts[0], parts[1], headers);
+        return new RequestHead(Encoding.Latin1.GetString(method), Encoding.Latin1.GetString(target), headers);
     }
 
-    private HeadResult Parse(byte[] bytes)
+    private HeadResult Parse(ReadOnlySpan<byte> bytes)
     {
         var head = ParseHead(bytes, out var error);
         return head is null ? HeadResult.Error(error) : new HeadResult(head, 0, false);
