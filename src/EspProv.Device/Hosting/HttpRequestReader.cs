@@ -190,7 +190,7 @@ internal sealed class HttpRequestReader(PipeReader input, int maxHeaderBlock, Ti
             }
 
             var name = Encoding.Latin1.GetString(line[..colon].Trim(" \t"u8));
-            if (Array.FindIndex(KeptHeaders, kept => string.Equals(kept, name, StringComparison.OrdinalIgnoreCase)) >= 0)
+            if (IsKept(name))
             {
                 headers.Add(new(name, Encoding.Latin1.GetString(line[(colon + 1)..].Trim(" \t"u8))));
             }
@@ -203,6 +203,19 @@ internal sealed class HttpRequestReader(PipeReader input, int maxHeaderBlock, Ti
         }
 
         return new RequestHead(Encoding.Latin1.GetString(method), Encoding.Latin1.GetString(target), headers);
+    }
+
+    private static bool IsKept(string name)
+    {
+        foreach (var kept in KeptHeaders)
+        {
+            if (string.Equals(kept, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private HeadResult Parse(ReadOnlySpan<byte> bytes)
