@@ -48,9 +48,9 @@ internal sealed class HttpFrontEnd : IDeviceFrontEnd
     public int OpenLinks => _server.OpenConnections;
 
     /// <summary>Binds the port of <paramref name="options"/> and starts serving <paramref name="device"/>.</summary>
-    public static async Task<HttpFrontEnd> StartAsync(DeviceService device, SimulatedDeviceOptions options, Action<string> log, CancellationToken cancellationToken)
+    public static async Task<HttpFrontEnd> StartAsync(DeviceService device, SimulatedDeviceOptions options, ILogger logger, CancellationToken cancellationToken)
     {
-        var server = new DeviceHttpServer(device, options, log);
+        var server = new DeviceHttpServer(device, options, logger);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "EspProv.Device" });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IHostLifetime, NoConsoleLifetime>();
