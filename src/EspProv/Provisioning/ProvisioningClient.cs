@@ -130,17 +130,9 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
                 try
                 {
                     _sessionLink = (await _transport.PrepareAsync(cancellationToken).ConfigureAwait(false)).Generation;
-                    var trace = Logger.IsEnabled(LogLevel.Trace);
-                    if (trace)
-                    {
-                        Logger.HandshakeSending(session.Stage, request.Length, Convert.ToHexStringLower(request));
-                    }
-
+                    Logger.Handshake(sent: true, session.Stage, request);
                     response = await _transport.SendAsync(Endpoints.Session, request, cancellationToken).ConfigureAwait(false);
-                    if (trace)
-                    {
-                        Logger.HandshakeReceived(session.Stage, response.Length, Convert.ToHexStringLower(response));
-                    }
+                    Logger.Handshake(sent: false, session.Stage, response);
                 }
                 catch (TransportException ex)
                 {
@@ -202,11 +194,7 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
         ArgumentNullException.ThrowIfNull(credentials);
         credentials.Validate();
         var request = WifiConfigMessages.SetConfig(credentials);
-        if (Logger.IsEnabled(LogLevel.Debug))
-        {
-            Logger.SetConfigSending(credentials.Ssid,
-                $"{(credentials.Bssid is { } locked ? $", bssid {locked}" : string.Empty)}{(credentials.Channel == 0 ? string.Empty : $", channel {credentials.Channel}")}");
-        }
+        Logger.SetConfigSending(credentials);
 
         byte[] reply;
         try
@@ -240,11 +228,7 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
         var reply = await ExchangeAsync(ProvisioningStep.Status, Endpoints.Config, request, cancellationToken).ConfigureAwait(false);
         var payload = WifiConfigMessages.ParseReply(this, ProvisioningStep.Status, reply, WiFiConfigMsgType.TypeRespGetStatus, WiFiConfigPayload.PayloadOneofCase.RespGetStatus);
         var status = ProtocolMapping.ToWifiStatus(payload.RespGetStatus, Endpoints.Config);
-        if (Logger.IsEnabled(LogLevel.Debug))
-        {
-            Logger.StatusReceived(WifiConfigMessages.Describe(status));
-        }
-
+        Logger.StatusReceived(status);
         return status;
     }
 

@@ -25,6 +25,24 @@ internal static partial class ProvisioningClientLog
     [LoggerMessage(103, LogLevel.Trace, "prov-session {Stage}: received {Length} B {Hex}")]
     public static partial void HandshakeReceived(this ILogger logger, HandshakeStage stage, int length, string hex);
 
+    /// <summary>A handshake message as hex, formatted only when <see cref="LogLevel.Trace"/> is on.</summary>
+    public static void Handshake(this ILogger logger, bool sent, HandshakeStage stage, byte[] message)
+    {
+        if (!logger.IsEnabled(LogLevel.Trace))
+        {
+            return;
+        }
+
+        if (sent)
+        {
+            logger.HandshakeSending(stage, message.Length, Convert.ToHexStringLower(message));
+        }
+        else
+        {
+            logger.HandshakeReceived(stage, message.Length, Convert.ToHexStringLower(message));
+        }
+    }
+
     [LoggerMessage(104, LogLevel.Information, "session established (security {Security})")]
     public static partial void SessionEstablished(this ILogger logger, int security);
 
@@ -44,6 +62,16 @@ internal static partial class ProvisioningClientLog
     [LoggerMessage(120, LogLevel.Debug, "prov-config SetConfig: ssid '{Ssid}', passphrase (redacted){Lock}")]
     public static partial void SetConfigSending(this ILogger logger, string ssid, string @lock);
 
+    /// <summary>What SetConfig sends, without the passphrase: the SSID, and the BSSID lock and channel when set.</summary>
+    public static void SetConfigSending(this ILogger logger, WifiCredentials credentials)
+    {
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            logger.SetConfigSending(credentials.Ssid, (credentials.Bssid is { } locked ? $", bssid {locked}" : string.Empty)
+                + (credentials.Channel == 0 ? string.Empty : $", channel {credentials.Channel}"));
+        }
+    }
+
     [LoggerMessage(121, LogLevel.Information, "prov-config SetConfig -> Success")]
     public static partial void SetConfigAccepted(this ILogger logger);
 
@@ -52,6 +80,14 @@ internal static partial class ProvisioningClientLog
 
     [LoggerMessage(123, LogLevel.Debug, "prov-config GetStatus -> {Status}")]
     public static partial void StatusReceived(this ILogger logger, string status);
+
+    public static void StatusReceived(this ILogger logger, WifiStatus status)
+    {
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            logger.StatusReceived(WifiConfigMessages.Describe(status));
+        }
+    }
 
     [LoggerMessage(124, LogLevel.Warning, "status poll failed ({Reason}); reconnecting with a new session")]
     public static partial void StatusPollFailed(this ILogger logger, string reason);

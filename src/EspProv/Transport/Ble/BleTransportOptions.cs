@@ -40,7 +40,9 @@ public sealed class BleTransportOptions
     public TimeProvider? TimeProvider { get; init; }
 
     /// <summary>
-    /// Where the transport logs, under the category <c>EspProv.Transport.Ble.BleTransport</c>: scan, connect and disconnect at <see cref="LogLevel.Debug"/>, a reconnect at <see cref="LogLevel.Information"/>, a lost link at <see cref="LogLevel.Warning"/>. Never request or response contents.
+    /// Where the transport logs, under the category <c>EspProv.Transport.Ble.BleTransport</c>: scan, connect and
+    /// disconnect at <see cref="LogLevel.Debug"/>, a reconnect at <see cref="LogLevel.Information"/>, a lost link at
+    /// <see cref="LogLevel.Warning"/>. Never request or response contents.
     /// Default <see cref="NullLoggerFactory.Instance"/> (silent).
     /// </summary>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;

@@ -38,7 +38,9 @@ public sealed class HttpTransportOptions
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>
-    /// Where the transport logs, under the category <c>EspProv.Transport.Http.HttpTransport</c>: each connection at <see cref="LogLevel.Debug"/>, each exchange (method, endpoint, sizes, status) at <see cref="LogLevel.Trace"/>. Never request or response contents.
+    /// Where the transport logs, under the category <c>EspProv.Transport.Http.HttpTransport</c>: each connection at
+    /// <see cref="LogLevel.Debug"/>, each exchange (method, endpoint, sizes, status) at <see cref="LogLevel.Trace"/>.
+    /// Never request or response contents.
     /// Default <see cref="NullLoggerFactory.Instance"/> (silent).
     /// </summary>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
