@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using EspProv.Device.Core;

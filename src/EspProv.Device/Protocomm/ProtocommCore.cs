@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using EspProv.Device.Security;
 using Microsoft.Extensions.Logging;

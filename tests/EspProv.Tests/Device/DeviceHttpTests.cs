@@ -6,11 +6,11 @@ using EspProv.Exceptions;
 using EspProv.Protocol;
 using EspProv.Security;
 using EspProv.Tests.Device.Support;
+using EspProv.Tests.Logging;
 using EspProv.Tests.Support;
 using EspProv.Transport;
-using EspProv.Transport.Http;
 using static EspProv.Tests.Device.Support.DeviceTestKit;
-using EspProv.Tests.Logging;
+using EspProv.Transport.Http;
 
 namespace EspProv.Tests.Device;
 

@@ -6,8 +6,8 @@ using EspProv.Device;
 using EspProv.Device.Security;
 using EspProv.Device.Wifi;
 using EspProv.Tests.Cli;
-using EspProv.Transport;
 using EspProv.Tests.Logging;
+using EspProv.Transport;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EspProv.Tests.Doctor;

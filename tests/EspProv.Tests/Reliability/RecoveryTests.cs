@@ -3,11 +3,11 @@ using EspProv.Device.Security;
 using EspProv.Exceptions;
 using EspProv.Provisioning;
 using EspProv.Security;
+using EspProv.Tests.Logging;
 using EspProv.Tests.Support;
 using EspProv.Transport;
 using EspProv.Transport.Http;
 using Google.Protobuf;
-using EspProv.Tests.Logging;
 
 namespace EspProv.Tests.Reliability;
 

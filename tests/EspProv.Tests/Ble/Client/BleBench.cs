@@ -4,8 +4,8 @@ using EspProv.Device.Ble.VirtualBluez;
 using EspProv.Device.Security;
 using EspProv.Device.Wifi;
 using EspProv.Provisioning;
-using EspProv.Transport.Ble;
 using EspProv.Tests.Logging;
+using EspProv.Transport.Ble;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EspProv.Tests.Ble.Client;
