@@ -44,7 +44,7 @@ internal sealed class EmbeddedSimulator : IAsyncDisposable
             Security = security,
             ConnectDelay = TimeSpan.FromMilliseconds(500),
             Networks = [new SimulatedNetwork(settings.Ssid ?? "myssid", settings.Passphrase ?? string.Empty)],
-            Log = line => print("[device] " + line),
+            LoggerFactory = Output.LineLoggerProvider.WithPrefix(print, "[device] "),
         };
         if (!settings.IsBle)
         {

@@ -6,6 +6,7 @@ using EspProv.Device.Ble.Peripheral;
 using EspProv.Device.Security;
 using EspProv.Device.Wifi;
 using EspProv.Provisioning;
+using Microsoft.Extensions.Logging.Abstractions;
 using QRCoder;
 
 namespace EspProv.Cli;
@@ -106,7 +107,7 @@ internal static class SimulateCommand
                     ConnectDelay = Fault(i)?.ConnectDelayFor(TimeSpan.FromMilliseconds(delay)) ?? TimeSpan.FromMilliseconds(delay),
                     Rearm = result.GetValue(rearm),
                     AutoStop = !result.GetValue(noAutoStop),
-                    Log = log ? line => output.WriteLine((count == 1 ? string.Empty : $"[device {i + 1}] ") + line) : null,
+                    LoggerFactory = log ? Output.LineLoggerProvider.WithPrefix(output.WriteLine, count == 1 ? string.Empty : $"[device {i + 1}] ") : NullLoggerFactory.Instance,
                 };
 
                 FleetFault? Fault(int i) => faults.FirstOrDefault(f => f.Device == i + 1);

@@ -2,6 +2,7 @@ using EspProv.Device.Handlers;
 using EspProv.Device.Protocomm;
 using EspProv.Device.Security;
 using EspProv.Device.Wifi;
+using Microsoft.Extensions.Logging;
 
 namespace EspProv.Device;
 
@@ -11,13 +12,13 @@ namespace EspProv.Device;
 /// </summary>
 internal sealed class DeviceCore : IDisposable
 {
-    public DeviceCore(SimulatedDeviceOptions options, Action<string> log)
+    public DeviceCore(SimulatedDeviceOptions options, ILoggerFactory loggers)
     {
         Flavor = options.Flavor;
         var time = options.TimeProvider ?? TimeProvider.System;
         var networks = options.Networks.ToArray();
-        var station = new SimulatedStation(networks, options.ConnectDelay, time, log);
-        Manager = new ProvisioningManager(options.Flavor, options.AutoStop, options.Rearm, time, networks, station, log);
+        var station = new SimulatedStation(networks, options.ConnectDelay, time, loggers.CreateLogger<SimulatedStation>());
+        Manager = new ProvisioningManager(options.Flavor, options.AutoStop, options.Rearm, time, networks, station, loggers.CreateLogger<ProvisioningManager>());
         Endpoints = new EndpointRegistry();
         var security = options.Security ?? new DeviceSecurity1(SimulatedDeviceOptions.DefaultPop, options.Random);
         var version = VersionDocument.For(options.Flavor, security);
@@ -34,7 +35,7 @@ internal sealed class DeviceCore : IDisposable
             Endpoints.Add(EspProv.Transport.Endpoints.CustomData, EndpointKind.Encrypted, custom.HandleCustomData);
         }
 
-        Protocomm = new ProtocommCore(options.Flavor, security, Endpoints, log) { AfterResponse = Manager.AfterResponse };
+        Protocomm = new ProtocommCore(options.Flavor, security, Endpoints, loggers.CreateLogger<ProtocommCore>()) { AfterResponse = Manager.AfterResponse };
         Manager.SessionDiscardRequested = Protocomm.DiscardSession;
     }
 

@@ -5,6 +5,7 @@ using EspProv.Device.Hosting;
 using EspProv.Device.InMemory;
 using EspProv.Device.Wifi;
 using EspProv.Transport.InMemory;
+using Microsoft.Extensions.Logging;
 
 namespace EspProv.Device;
 
@@ -16,7 +17,7 @@ namespace EspProv.Device;
 /// </summary>
 /// <example>
 /// <code>
-/// await using var device = await SimulatedDevice.StartAsync(new SimulatedDeviceOptions { Port = 0, ConnectDelay = TimeSpan.Zero, Log = Console.WriteLine });
+/// await using var device = await SimulatedDevice.StartAsync(new SimulatedDeviceOptions { Port = 0, ConnectDelay = TimeSpan.Zero, LoggerFactory = loggerFactory });
 /// // provision http://127.0.0.1:{device.EndPoint.Port} with PoP "abcd1234", ssid "myssid", passphrase "mypassword"
 /// </code>
 /// </example>
@@ -35,8 +36,7 @@ public sealed class SimulatedDevice : IAsyncDisposable
     private SimulatedDevice(SimulatedDeviceOptions options)
     {
         Options = options;
-        var log = options.Log ?? (_ => { });
-        _core = new DeviceCore(options, log);
+        _core = new DeviceCore(options, options.LoggerFactory);
         Faults = new DeviceFaults();
         _service = new DeviceService(_core, options, Faults);
         _memory = new InMemoryFrontEnd(_service);
@@ -141,10 +141,10 @@ public sealed class SimulatedDevice : IAsyncDisposable
         var device = CreateInMemory(options);
         try
         {
-            var http = await HttpFrontEnd.StartAsync(device._service, options, options.Log ?? (_ => { }), cancellationToken).ConfigureAwait(false);
+            var http = await HttpFrontEnd.StartAsync(device._service, options, options.LoggerFactory.CreateLogger<DeviceHttpServer>(), cancellationToken).ConfigureAwait(false);
             device.Attach(http);
             device._http = http;
-            options.Log?.Invoke($"device ({options.Flavor}, security {(int)(options.Security?.Scheme ?? EspProv.Security.SecurityScheme.Sec1)}) started on {http.Url}");
+            options.LoggerFactory.CreateLogger<SimulatedDevice>().Started(options.Flavor, (int)(options.Security?.Scheme ?? EspProv.Security.SecurityScheme.Sec1), http.Url);
             return device;
         }
         catch
@@ -182,7 +182,7 @@ public sealed class SimulatedDevice : IAsyncDisposable
         var device = CreateInMemory(options);
         try
         {
-            var frontEnd = await BleFrontEnd.StartAsync(device._service, ble, options.Log ?? (_ => { }), cancellationToken).ConfigureAwait(false);
+            var frontEnd = await BleFrontEnd.StartAsync(device._service, ble, options.LoggerFactory, cancellationToken).ConfigureAwait(false);
             device.Attach(frontEnd);
             device._ble = frontEnd;
             return device;

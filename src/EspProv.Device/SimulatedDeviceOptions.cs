@@ -2,6 +2,8 @@ using System.Net;
 using EspProv.Device.Security;
 using EspProv.Device.Wifi;
 using EspProv.Security;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EspProv.Device;
 
@@ -49,10 +51,14 @@ public sealed class SimulatedDeviceOptions
     public bool Rearm { get; init; }
 
     /// <summary>
-    /// Receives one line per request (<c>POST /prov-session 43 B -> 200 43 B</c>) and device events. Never receives
-    /// passphrases, PoPs, keys or decrypted payloads.
+    /// Where the device logs, under the category of the class that logs (<c>EspProv.Device.SimulatedDevice</c>,
+    /// <c>EspProv.Device.Core.DeviceService</c>, <c>EspProv.Device.Wifi.SimulatedStation</c>, …): one
+    /// <see cref="LogLevel.Debug"/> message per request (<c>POST /prov-session 43 B -> 200 43 B</c>), device events
+    /// (start, Wi-Fi, provisioning state) at <see cref="LogLevel.Information"/>, failures at <see cref="LogLevel.Warning"/>.
+    /// Passphrases, PoPs, keys and decrypted payloads are never passed to a logger. Default
+    /// <see cref="NullLoggerFactory.Instance"/> (silent).
     /// </summary>
-    public Action<string>? Log { get; init; }
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
     /// <summary>Per-read network timeout while a request is arriving (firmware: 5 s). Default 5 s.</summary>
     public TimeSpan ReceiveTimeout { get; init; } = TimeSpan.FromSeconds(5);
@@ -67,6 +73,7 @@ public sealed class SimulatedDeviceOptions
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(ListenAddress);
+        ArgumentNullException.ThrowIfNull(LoggerFactory);
         if (Port is < 0 or > 65535)
         {
             throw new ArgumentOutOfRangeException(nameof(Port), Port, "must be 0 (any free port) to 65535");
@@ -126,7 +133,7 @@ public sealed class SimulatedDeviceOptions
         TimeProvider = TimeProvider,
         AutoStop = AutoStop,
         Rearm = Rearm,
-        Log = Log,
+        LoggerFactory = LoggerFactory,
         ReceiveTimeout = ReceiveTimeout,
         IdleTimeout = IdleTimeout,
         MaxRecordedRequests = MaxRecordedRequests,

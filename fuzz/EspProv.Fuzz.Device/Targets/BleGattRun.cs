@@ -2,6 +2,7 @@ using EspProv.Device;
 using EspProv.Device.Ble.Peripheral;
 using EspProv.Device.Core;
 using EspProv.Device.Security;
+using Microsoft.Extensions.Logging;
 
 namespace EspProv.Fuzz.Device.Targets;
 
@@ -32,12 +33,12 @@ internal sealed class BleGattRun
     public static void Run(BleStack stack, IDeviceSecurity security, string[] secrets, ReadOnlySpan<byte> rest)
     {
         var log = new List<string>();
-        var options = new SimulatedDeviceOptions { Security = security, ConnectDelay = TimeSpan.Zero, AutoStop = false, Log = line => { lock (log) { log.Add(line); } } };
+        var options = new SimulatedDeviceOptions { Security = security, ConnectDelay = TimeSpan.Zero, AutoStop = false, LoggerFactory = new LogLines(log) };
         var device = SimulatedDevice.CreateInMemory(options);
         try
         {
             var layout = GattLayout.For([.. device.Service.EndpointNames], BleDeviceOptions.ExampleServiceUuid);
-            var server = new GattProvisioningServer(device.Service, layout, stack, options.Log!);
+            var server = new GattProvisioningServer(device.Service, layout, stack, options.LoggerFactory.CreateLogger("EspProv.Device.Ble.Peripheral.GattProvisioningServer"));
             new BleGattRun(server, log, secrets).Operations(rest);
         }
         finally

@@ -8,6 +8,7 @@ using EspProv.Device.Hosting;
 using EspProv.Device.Protocomm;
 using EspProv.Device.Security;
 using EspProv.Security;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EspProv.Fuzz.Device.Targets;
 
@@ -97,7 +98,7 @@ public static class DeviceTargets
             Rearm = (input[0] & 0x80) != 0,
             Port = 0,
         };
-        using var core = new DeviceCore(options, static _ => { });
+        using var core = new DeviceCore(options, NullLoggerFactory.Instance);
         var run = new DeviceRun(core, clock, security);
         if (handshake)
         {
@@ -326,7 +327,7 @@ public static class DeviceTargets
         {
             var faults = new DeviceFaults();
             using var device = new DeviceService(core, options, faults);
-            var server = new DeviceHttpServer(device, options, static _ => { });
+            var server = new DeviceHttpServer(device, options, NullLogger.Instance);
             for (var connection = 0; connection < 4 && rest.Length > 0; connection++)
             {
                 var fault = rest[0];

@@ -6,6 +6,7 @@ using EspProv.Provisioning;
 using EspProv.Security;
 using EspProv.Transport;
 using EspProv.Transport.Http;
+using Microsoft.Extensions.Logging;
 
 namespace EspProv.Fuzz.Targets;
 
@@ -107,7 +108,7 @@ public static class ClientTargets
     private static void Flow(string name, List<byte[]> answers)
     {
         var transport = new ScriptTransport([Sec0Response, .. answers]);
-        var client = new ProvisioningClient(transport, new ProvisioningClientOptions { Log = static _ => { }, VersionRetries = 0 });
+        var client = new ProvisioningClient(transport, new ProvisioningClientOptions { LoggerFactory = FormattingLogger.Factory, VersionRetries = 0 });
         client.EstablishSessionAsync(Security0.Instance).GetAwaiter().GetResult();
         switch (name)
         {
@@ -216,5 +217,27 @@ public static class ClientTargets
         public ValueTask ResetAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    /// <summary>Enabled at every level and formats every message (so fuzzed replies reach the log's formatting), then drops it.</summary>
+    private sealed class FormattingLogger : ILogger, ILoggerFactory
+    {
+        public static readonly FormattingLogger Factory = new();
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            _ = formatter(state, exception);
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public void AddProvider(ILoggerProvider provider) => throw new NotSupportedException();
+
+        public void Dispose()
+        {
+        }
     }
 }

@@ -5,6 +5,7 @@ using EspProv.Cli.Transports;
 using EspProv.Exceptions;
 using EspProv.Provisioning;
 using EspProv.Transport;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EspProv.Cli.Provision;
 
@@ -84,8 +85,9 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
         // One request waits at most 30 s, and at most half the overall deadline, so a stalled request leaves time to
         // recover (proto-ver retry, a new session for status polling) and to report the step that failed.
         var requestTimeout = TimeSpan.FromSeconds(Math.Min(30, Math.Max(0.5, settings.TimeoutSeconds / 2)));
+        var logging = _out.IsVerbose ? Output.LineLoggerProvider.ForRun(_out.Verbose) : NullLoggerFactory.Instance;
         var (setup, setupError) = await TransportFactory.CreateAsync(
-            new TransportContext(settings, simulator?.Endpoint, requestTimeout, settings.Verbose ? _out.Verbose : null, terminal, _out.Out,
+            new TransportContext(settings, simulator?.Endpoint, requestTimeout, logging, terminal, _out.Out,
                 simulator?.BusAddress ?? BleBusAddress), deadline.Token).ConfigureAwait(false);
         if (setupError is not null)
         {
@@ -105,7 +107,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
         await using var transport = _transcript?.Wrap(setup!.Transport) ?? setup!.Transport;
         await using var client = new ProvisioningClient(transport, new ProvisioningClientOptions
         {
-            Log = settings.Verbose ? _out.Verbose : null,
+            LoggerFactory = logging,
             Polling = Polling(settings),
         });
         var observer = (IProvisioningObserver?)_json ?? _reporter;

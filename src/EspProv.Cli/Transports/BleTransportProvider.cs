@@ -1,4 +1,5 @@
 using EspProv.Transport.Ble;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EspProv.Cli.Transports;
 
@@ -49,7 +50,7 @@ internal sealed class BleTransportProvider : ITransportProvider
             ScanTimeout = scanTimeout,
             RequestTimeout = context.RequestTimeout,
             BusAddress = context.BusAddress,
-            Trace = context.Trace is { } trace ? line => trace("ble: " + line) : null,
+            LoggerFactory = context.LoggerFactory ?? NullLoggerFactory.Instance,
         });
         return (new TransportSetup(transport, $"BLE device {name ?? address}"), null);
     }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using EspProv.Transport;
 using EspProv.Transport.Http;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EspProv.Cli.Transports;
 
@@ -50,7 +51,7 @@ internal sealed class SoftApTransportProvider : ITransportProvider
             Interface = settings.Interface,
             RequestTimeout = context.RequestTimeout,
             TrustedRootCertificates = roots,
-            Trace = context.Trace is { } trace ? line => trace("http: " + line) : null,
+            LoggerFactory = context.LoggerFactory ?? NullLoggerFactory.Instance,
         });
         return ValueTask.FromResult<(TransportSetup?, TransportSetupError?)>((new TransportSetup(transport, address.ToString()), null));
     }

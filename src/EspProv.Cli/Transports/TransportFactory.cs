@@ -1,4 +1,5 @@
 using EspProv.Transport;
+using Microsoft.Extensions.Logging;
 
 namespace EspProv.Cli.Transports;
 
@@ -6,11 +7,11 @@ namespace EspProv.Cli.Transports;
 /// <param name="Settings">The parsed flags.</param>
 /// <param name="SimulatorTarget">Where the embedded simulated device is, when <c>--simulate</c> started one (its address).</param>
 /// <param name="RequestTimeout">Longest wait for one request.</param>
-/// <param name="Trace">Receives transport-level lines at <c>-v</c>; null otherwise.</param>
+/// <param name="LoggerFactory">Where the transport logs (the <c>-v</c> detail); null = nowhere.</param>
 /// <param name="Terminal">The user, for a transport that lets them pick the device; null = nobody to ask.</param>
 /// <param name="Print">Writes a line of the run's output (a device table).</param>
 /// <param name="BusAddress">The D-Bus bus BlueZ is on, when not the system bus (the simulator's virtual BlueZ, tests).</param>
-internal sealed record TransportContext(ProvisionSettings Settings, string? SimulatorTarget, TimeSpan RequestTimeout, Action<string>? Trace,
+internal sealed record TransportContext(ProvisionSettings Settings, string? SimulatorTarget, TimeSpan RequestTimeout, ILoggerFactory? LoggerFactory,
     ITerminal? Terminal = null, Action<string>? Print = null, string? BusAddress = null);
 
 /// <summary>A transport ready for the flow, and how to name its target in messages.</summary>

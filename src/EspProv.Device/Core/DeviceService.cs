@@ -1,4 +1,5 @@
 using EspProv.Device.Protocomm;
+using Microsoft.Extensions.Logging;
 
 namespace EspProv.Device.Core;
 
@@ -21,7 +22,7 @@ internal sealed class DeviceService : IDisposable
     private readonly DeviceFaults _faults;
     private readonly TimeProvider _time;
     private readonly int _maxRecorded;
-    private readonly Action<string>? _log;
+    private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Lock _lock = new();
     private readonly Queue<DeviceRequest> _requests = new();
@@ -34,7 +35,7 @@ internal sealed class DeviceService : IDisposable
         _faults = faults;
         _time = options.TimeProvider ?? TimeProvider.System;
         _maxRecorded = options.MaxRecordedRequests;
-        _log = options.Log;
+        _logger = options.LoggerFactory.CreateLogger<DeviceService>();
     }
 
     public DeviceCore Core => _core;
@@ -141,7 +142,7 @@ internal sealed class DeviceService : IDisposable
             _requestTotal++;
         }
 
-        _log?.Invoke(request.ToString());
+        _logger.Request(request);
     }
 
     internal byte[]? Handle(string endpoint, byte[]? body, bool closeAfter)

@@ -1,6 +1,7 @@
 using EspProv.Device.Wifi;
 using EspProv.Protocol;
 using EspProv.Provisioning;
+using Microsoft.Extensions.Logging;
 
 namespace EspProv.Device.Handlers;
 
@@ -27,7 +28,7 @@ internal sealed class ProvisioningManager : IDisposable
     private readonly bool _rearm;
     private readonly TimeProvider _time;
     private readonly IReadOnlyList<SimulatedNetwork> _networks;
-    private readonly Action<string> _log;
+    private readonly ILogger _logger;
     private readonly List<CustomConfigRecord> _customConfigs = [];
     private readonly List<byte[]> _customData = [];
     private DeviceCredentials? _pending;
@@ -40,7 +41,7 @@ internal sealed class ProvisioningManager : IDisposable
     private ITimer? _stopTimer;
 
     public ProvisioningManager(DeviceFlavor flavor, bool autoStop, bool rearm, TimeProvider time, IReadOnlyList<SimulatedNetwork> networks,
-        SimulatedStation station, Action<string> log)
+        SimulatedStation station, ILogger logger)
     {
         _flavor = flavor;
         _autoStop = autoStop;
@@ -48,7 +49,7 @@ internal sealed class ProvisioningManager : IDisposable
         _time = time;
         _networks = networks;
         Station = station;
-        _log = log;
+        _logger = logger;
         station.Connected = OnStationConnected;
     }
 
@@ -157,7 +158,7 @@ internal sealed class ProvisioningManager : IDisposable
             // handlers.c: strncpy into a 32-byte SSID field, strlcpy into a 64-byte password field (63 chars + NUL).
             _pending = new DeviceCredentials(CString(ssid, 32), CString(passphrase, 63));
 
-            _log("Wi-Fi: credentials received");
+            _logger.CredentialsReceived();
             return Status.Success;
         }
     }
@@ -234,7 +235,7 @@ internal sealed class ProvisioningManager : IDisposable
         {
             Station.Reset();
             SessionDiscardRequested?.Invoke();
-            _log("rearmed: ready for the next provisioning");
+            _logger.Rearmed();
         }
     }
 
@@ -251,7 +252,7 @@ internal sealed class ProvisioningManager : IDisposable
             // Firmware leaves the reported station state alone until the next apply.
             _applied = null;
             _credentialsReceived = false;
-            _log("prov-ctrl: reset after failure, waiting for new credentials");
+            _logger.ResetAfterFailure();
             return Status.Success;
         }
     }
@@ -271,7 +272,7 @@ internal sealed class ProvisioningManager : IDisposable
         }
 
         Station.Reset();
-        _log("prov-ctrl: reprovisioning");
+        _logger.Reprovisioning();
         return Status.Success;
     }
 
@@ -309,7 +310,7 @@ internal sealed class ProvisioningManager : IDisposable
             _customConfigs.Add(new CustomConfigRecord(System.Text.Encoding.UTF8.GetString(kept), version));
         }
 
-        _log($"custom-config: {kept.Length} B info, version {version}");
+        _logger.CustomConfig(kept.Length, version);
     }
 
     public void RecordCustomData(byte[] data)
@@ -324,7 +325,7 @@ internal sealed class ProvisioningManager : IDisposable
             _customData.Add(data);
         }
 
-        _log($"custom-data: {data.Length} B");
+        _logger.CustomData(data.Length);
     }
 
     public void MarkStopped()
@@ -367,7 +368,7 @@ internal sealed class ProvisioningManager : IDisposable
         }
 
         _stopTimer?.Dispose();
-        _log($"provisioning will stop in {delay.TotalSeconds:0.#} s ({why})");
+        _logger.StopScheduled(Math.Round(delay.TotalSeconds, 1), why);
         _stopTimer = _time.CreateTimer(_ => Stop(), null, delay, Timeout.InfiniteTimeSpan);
     }
 
@@ -383,7 +384,7 @@ internal sealed class ProvisioningManager : IDisposable
             _stopped = true;
         }
 
-        _log("provisioning stopped");
+        _logger.Stopped();
         StopRequested?.Invoke();
     }
 

@@ -1,6 +1,6 @@
-using System.Globalization;
 using EspProv.Device.Core;
 using EspProv.Device.Protocomm;
+using Microsoft.Extensions.Logging;
 
 namespace EspProv.Device.Hosting;
 
@@ -16,18 +16,18 @@ internal sealed class DeviceHttpServer
 
     private readonly DeviceService _device;
     private readonly SimulatedDeviceOptions _options;
-    private readonly Action<string> _log;
+    private readonly ILogger _logger;
     private readonly SessionKeying _keying;
     private readonly Lock _lock = new();
     private readonly Dictionary<long, DeviceConnection> _open = [];
     private long _connectionsAccepted;
     private int _handlersRunning;
 
-    public DeviceHttpServer(DeviceService device, SimulatedDeviceOptions options, Action<string> log)
+    public DeviceHttpServer(DeviceService device, SimulatedDeviceOptions options, ILogger logger)
     {
         _device = device;
         _options = options;
-        _log = log;
+        _logger = logger;
         // ESP-IDF's server follows a session by its cookie; ESP8266's keys it by socket (PROTOCOL.md §3.2).
         _keying = device.Flavor == DeviceFlavor.Idf ? SessionKeying.ByTokenThenLink : SessionKeying.ByLink;
     }
@@ -132,7 +132,7 @@ internal sealed class DeviceHttpServer
     /// <summary>Shuts and closes the socket before it returns: the FIN is out when this ends.</summary>
     private void Close(long id, DeviceConnection connection, string reason)
     {
-        _log($"connection {id.ToString(CultureInfo.InvariantCulture)} closed ({reason})");
+        _logger.ConnectionClosed(id, reason);
         connection.Abort();
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using EspProv.Device.Core;
+using Microsoft.Extensions.Logging;
 
 namespace EspProv.Device.Hosting;
 
@@ -48,7 +49,7 @@ internal sealed class HttpFrontEnd : IDeviceFrontEnd
 
     /// <summary>Binds the port of <paramref name="options"/> and starts serving <paramref name="device"/>.</summary>
     /// <exception cref="IOException">The address cannot be bound (in use, or not local).</exception>
-    public static Task<HttpFrontEnd> StartAsync(DeviceService device, SimulatedDeviceOptions options, Action<string> log, CancellationToken cancellationToken)
+    public static Task<HttpFrontEnd> StartAsync(DeviceService device, SimulatedDeviceOptions options, ILogger logger, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var listener = new Socket(options.ListenAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -73,7 +74,7 @@ internal sealed class HttpFrontEnd : IDeviceFrontEnd
         var shown = options.ListenAddress.Equals(IPAddress.Any) ? IPAddress.Loopback
             : options.ListenAddress.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback
             : options.ListenAddress;
-        var frontEnd = new HttpFrontEnd(listener, new DeviceHttpServer(device, options, log), new IPEndPoint(shown, port));
+        var frontEnd = new HttpFrontEnd(listener, new DeviceHttpServer(device, options, logger), new IPEndPoint(shown, port));
         frontEnd._acceptLoop = frontEnd.AcceptLoopAsync();
         return Task.FromResult(frontEnd);
     }

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using EspProv.Device.Security;
+using Microsoft.Extensions.Logging;
 
 namespace EspProv.Device.Protocomm;
 
@@ -32,15 +32,15 @@ internal sealed class ProtocommCore : IDisposable
     private readonly DeviceFlavor _flavor;
     private readonly IDeviceSecurity _security;
     private readonly EndpointRegistry _endpoints;
-    private readonly Action<string> _log;
+    private readonly ILogger _logger;
     private Session? _session;
 
-    public ProtocommCore(DeviceFlavor flavor, IDeviceSecurity security, EndpointRegistry endpoints, Action<string> log)
+    public ProtocommCore(DeviceFlavor flavor, IDeviceSecurity security, EndpointRegistry endpoints, ILogger logger)
     {
         _flavor = flavor;
         _security = security;
         _endpoints = endpoints;
-        _log = log;
+        _logger = logger;
     }
 
     /// <summary>Runs after every successful exchange, once the response is final (used to rearm the device).</summary>
@@ -67,7 +67,7 @@ internal sealed class ProtocommCore : IDisposable
         var id = _flavor == DeviceFlavor.Esp8266 ? (uint)link : NewSessionId();
         _session = new Session(id, link, _security.CreateSession(_flavor));
         SessionsCreated++;
-        _log($"session {id.ToString(CultureInfo.InvariantCulture)} created");
+        _logger.SessionCreated(id);
         return new SessionBinding(true, id);
     }
 
@@ -116,7 +116,7 @@ internal sealed class ProtocommCore : IDisposable
     {
         if (_session is { } old)
         {
-            _log($"session {old.Id.ToString(CultureInfo.InvariantCulture)} closed");
+            _logger.SessionClosed(old.Id);
             old.Security.Dispose();
             _session = null;
         }

@@ -1,5 +1,6 @@
 using System.Text;
 using EspProv.Provisioning;
+using Microsoft.Extensions.Logging;
 
 namespace EspProv.Device.Wifi;
 
@@ -14,19 +15,19 @@ internal sealed class SimulatedStation : IDisposable
     private readonly IReadOnlyList<SimulatedNetwork> _networks;
     private readonly TimeSpan _connectDelay;
     private readonly TimeProvider _time;
-    private readonly Action<string> _log;
+    private readonly ILogger _logger;
     private StationStatus _status = StationStatus.Initial;
     private StationStatus? _pendingOutcome;
     private long _outcomeAt;
     private ITimer? _timer;
     private int _generation;
 
-    public SimulatedStation(IReadOnlyList<SimulatedNetwork> networks, TimeSpan connectDelay, TimeProvider time, Action<string> log)
+    public SimulatedStation(IReadOnlyList<SimulatedNetwork> networks, TimeSpan connectDelay, TimeProvider time, ILogger logger)
     {
         _networks = networks;
         _connectDelay = connectDelay;
         _time = time;
-        _log = log;
+        _logger = logger;
     }
 
     /// <summary>When the current attempt reaches its outcome (connected or failed), on the device's clock's timestamp scale; 0 before any attempt.</summary>
@@ -73,7 +74,11 @@ internal sealed class SimulatedStation : IDisposable
             _status = StationStatus.Initial;
             _pendingOutcome = Decide(ssid, passphrase);
             _outcomeAt = _time.GetTimestamp();
-            _log($"Wi-Fi: connecting to '{Printable(ssid)}'");
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+                _logger.WifiConnecting(Printable(ssid));
+            }
+
             if (_connectDelay > TimeSpan.Zero)
             {
                 _outcomeAt += (long)(_connectDelay.TotalSeconds * _time.TimestampFrequency);
@@ -134,12 +139,12 @@ internal sealed class SimulatedStation : IDisposable
         _pendingOutcome = null;
         if (_status.Network is { } network)
         {
-            _log($"Wi-Fi: connected, IP {network.IPAddress}");
+            _logger.WifiConnected(network.IPAddress);
             var connected = Connected;
             return connected is null ? null : () => connected(network);
         }
 
-        _log($"Wi-Fi: connection failed ({_status.FailureReason})");
+        _logger.WifiFailed(_status.FailureReason);
         return null;
     }
 

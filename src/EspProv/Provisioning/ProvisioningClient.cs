@@ -1,10 +1,10 @@
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using EspProv.Exceptions;
 using EspProv.Protocol;
 using EspProv.Security;
 using EspProv.Transport;
 using Google.Protobuf;
+using Microsoft.Extensions.Logging;
 
 namespace EspProv.Provisioning;
 
@@ -25,6 +25,7 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
 {
     private readonly IProvisioningTransport _transport = transport ?? throw new ArgumentNullException(nameof(transport));
     private readonly ProvisioningClientOptions _options = Validated(options ?? new ProvisioningClientOptions());
+    private ILogger? _logger;
     private ISecurity? _security;
     private ISecuritySession? _session;
 
@@ -41,6 +42,9 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
     internal ISecurity? Security => _security;
 
     internal int MaxResponseBytes => _transport.MaxResponseBytes;
+
+    /// <summary>The client's logger (category <c>EspProv.Provisioning.ProvisioningClient</c>), shared with the step helpers.</summary>
+    internal ILogger Logger => _logger ??= _options.LoggerFactory.CreateLogger<ProvisioningClient>();
 
     /// <summary>True while a security session is established and in step with the device.</summary>
     public bool HasSession => _session is { IsEstablished: true };
@@ -69,13 +73,13 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
             {
                 var response = await _transport.SendAsync(Endpoints.ProtoVer, body, cancellationToken).ConfigureAwait(false);
                 var info = DeviceVersionInfo.Parse(response);
-                Log($"proto-ver -> {info.Describe()}");
+                Logger.VersionReceived(info.Describe());
 
                 return info;
             }
             catch (TransportException ex) when (attempt < _options.VersionRetries && IsTransient(ex))
             {
-                Log($"proto-ver: {ex.Message}; retrying in {delay.TotalMilliseconds:0} ms");
+                Logger.VersionRetry(ex.Message, (long)delay.TotalMilliseconds);
                 await Task.Delay(delay, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
                 delay *= 2;
             }
@@ -126,9 +130,9 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
                 try
                 {
                     _sessionLink = (await _transport.PrepareAsync(cancellationToken).ConfigureAwait(false)).Generation;
-                    Log($"prov-session {session.Stage}: sending {request.Length} B {Convert.ToHexStringLower(request)}");
+                    Logger.Handshake(sent: true, session.Stage, request);
                     response = await _transport.SendAsync(Endpoints.Session, request, cancellationToken).ConfigureAwait(false);
-                    Log($"prov-session {session.Stage}: received {response.Length} B {Convert.ToHexStringLower(response)}");
+                    Logger.Handshake(sent: false, session.Stage, response);
                 }
                 catch (TransportException ex)
                 {
@@ -140,7 +144,7 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
 
             _session = session;
             _security = security;
-            Log($"session established (security {(int)security.Scheme})");
+            Logger.SessionEstablished((int)security.Scheme);
         }
         catch
         {
@@ -157,10 +161,10 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
     {
         ArgumentNullException.ThrowIfNull(info);
         var request = CustomConfigMessages.Request(info, version);
-        Log($"custom-config: info '{info}', version {version}");
+        Logger.CustomConfigSending(info, version);
         var reply = await ExchangeAsync(ProvisioningStep.CustomConfig, Endpoints.CustomConfig, request, cancellationToken).ConfigureAwait(false);
         var status = CustomConfigMessages.ParseStatus(reply);
-        Log($"custom-config -> {status}");
+        Logger.CustomConfigResult(status);
         CustomConfigMessages.CheckAccepted(status);
     }
 
@@ -177,7 +181,7 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
         }
 
         var reply = await ExchangeAsync(ProvisioningStep.CustomData, endpoint, data, cancellationToken).ConfigureAwait(false);
-        Log($"{endpoint}: sent {data.Length} B, received {reply.Length} B");
+        Logger.DataExchanged(endpoint, data.Length, reply.Length);
         return reply;
     }
 
@@ -190,7 +194,7 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
         ArgumentNullException.ThrowIfNull(credentials);
         credentials.Validate();
         var request = WifiConfigMessages.SetConfig(credentials);
-        Log($"prov-config SetConfig: ssid '{credentials.Ssid}', passphrase (redacted){(credentials.Bssid is { } locked ? $", bssid {locked}" : string.Empty)}{(credentials.Channel == 0 ? string.Empty : $", channel {credentials.Channel}")}");
+        Logger.SetConfigSending(credentials);
 
         byte[] reply;
         try
@@ -204,7 +208,7 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
 
         var payload = WifiConfigMessages.ParseReply(this, ProvisioningStep.SetConfig, reply, WiFiConfigMsgType.TypeRespSetConfig, WiFiConfigPayload.PayloadOneofCase.RespSetConfig);
         WifiConfigMessages.CheckStatus(ProvisioningStep.SetConfig, payload.RespSetConfig.Status, "the device rejected the Wi-Fi config");
-        Log("prov-config SetConfig -> Success");
+        Logger.SetConfigAccepted();
     }
 
     /// <summary>Applies the credentials (<c>prov-config</c> ApplyConfig): the device starts joining the network. Never resent.</summary>
@@ -214,7 +218,7 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
         var reply = await ExchangeAsync(ProvisioningStep.ApplyConfig, Endpoints.Config, request, cancellationToken).ConfigureAwait(false);
         var payload = WifiConfigMessages.ParseReply(this, ProvisioningStep.ApplyConfig, reply, WiFiConfigMsgType.TypeRespApplyConfig, WiFiConfigPayload.PayloadOneofCase.RespApplyConfig);
         WifiConfigMessages.CheckStatus(ProvisioningStep.ApplyConfig, payload.RespApplyConfig.Status, "the device could not apply the Wi-Fi config (were credentials sent, or already applied?)");
-        Log("prov-config ApplyConfig -> Success");
+        Logger.ApplyAccepted();
     }
 
     /// <summary>Asks the device for its Wi-Fi station state once.</summary>
@@ -224,7 +228,7 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
         var reply = await ExchangeAsync(ProvisioningStep.Status, Endpoints.Config, request, cancellationToken).ConfigureAwait(false);
         var payload = WifiConfigMessages.ParseReply(this, ProvisioningStep.Status, reply, WiFiConfigMsgType.TypeRespGetStatus, WiFiConfigPayload.PayloadOneofCase.RespGetStatus);
         var status = ProtocolMapping.ToWifiStatus(payload.RespGetStatus, Endpoints.Config);
-        Log($"prov-config GetStatus -> {WifiConfigMessages.Describe(status)}");
+        Logger.StatusReceived(status);
         return status;
     }
 
@@ -376,7 +380,7 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
             return session;
         }
 
-        Log($"the link was re-opened and the device keys sessions by link: new handshake before {step}");
+        Logger.NewHandshakeOnNewLink(step);
         await EstablishSessionAsync(_security!, cancellationToken).ConfigureAwait(false);
         return _session!;
     }
@@ -384,17 +388,4 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
     internal static T ParseMessage<T>(ProvisioningStep step, string endpoint, MessageParser<T> parser, byte[] bytes)
         where T : IMessage<T>, IEquatable<T> =>
         ReplyValidation.Parse(step, endpoint, parser, bytes);
-
-    internal bool IsLogging => _options.Log is not null;
-
-    internal void Log(string line) => _options.Log?.Invoke(line);
-
-    /// <summary>Logs an interpolated line; with no <see cref="ProvisioningClientOptions.Log"/> its holes are never evaluated or formatted.</summary>
-    internal void Log([InterpolatedStringHandlerArgument("")] ref LogLineHandler line)
-    {
-        if (_options.Log is { } log)
-        {
-            log(line.ToStringAndClear());
-        }
-    }
 }

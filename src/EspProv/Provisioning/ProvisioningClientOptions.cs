@@ -1,13 +1,19 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace EspProv.Provisioning;
 
 /// <summary>Settings of <see cref="ProvisioningClient"/>, with documented defaults; validated once when the client is created.</summary>
 public sealed class ProvisioningClientOptions
 {
     /// <summary>
-    /// Receives one line per step detail (messages sent and received, decoded, with secret fields redacted).
-    /// Null = silent. The library never writes to the console.
+    /// Where the client logs, under the category <c>EspProv.Provisioning.ProvisioningClient</c>: step results at
+    /// <see cref="LogLevel.Information"/>, message detail at <see cref="LogLevel.Debug"/>, handshake bytes at
+    /// <see cref="LogLevel.Trace"/>, retries and reconnects at <see cref="LogLevel.Warning"/>. Secrets (passphrase, PoP,
+    /// password, keys, decrypted payloads) are never passed to a logger, neither in the message nor as a structured
+    /// argument. Default <see cref="NullLoggerFactory.Instance"/> (silent); the library never writes to the console.
     /// </summary>
-    public Action<string>? Log { get; init; }
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
     /// <summary>Status polling after apply. Default: <see cref="StatusPolling.Default"/>.</summary>
     public StatusPolling Polling { get; init; } = StatusPolling.Default;
@@ -24,6 +30,7 @@ public sealed class ProvisioningClientOptions
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(TimeProvider);
+        ArgumentNullException.ThrowIfNull(LoggerFactory);
         ArgumentNullException.ThrowIfNull(Polling);
         Polling.Validate();
         ArgumentOutOfRangeException.ThrowIfNegative(VersionRetries);

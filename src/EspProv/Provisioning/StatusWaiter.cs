@@ -62,7 +62,7 @@ internal sealed class StatusWaiter(ProvisioningClient client)
         }
         catch (ProvisioningException ex) when (ex is TransportException or InvalidResponseException or SessionNotEstablishedException && client.Security is not null)
         {
-            client.Log($"status poll failed ({ex.Message}); reconnecting with a new session");
+            client.Logger.StatusPollFailed(ex.Message);
             return await ReconnectAndPollAsync(ex, deadline, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -89,7 +89,7 @@ internal sealed class StatusWaiter(ProvisioningClient client)
             catch (ProvisioningException ex)
             {
                 last = ex;
-                client.Log($"reconnect failed: {ex.Message}");
+                client.Logger.ReconnectFailed(ex.Message);
             }
 
             if (clock.GetUtcNow() + delay > windowEnd)

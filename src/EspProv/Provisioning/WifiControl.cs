@@ -24,6 +24,6 @@ internal static class WifiControl
             throw new DeviceStatusException(ProvisioningStep.Control, Endpoints.Control, ProtocolMapping.ToDeviceStatus(payload.Status), $"{refusal} (status {payload.Status})");
         }
 
-        client.Log($"prov-ctrl {command} -> Success");
+        client.Logger.ControlAccepted(command);
     }
 }

@@ -34,7 +34,7 @@ internal sealed class WifiScanReader(ProvisioningClient client)
             CmdScanStart = new CmdScanStart { Blocking = options.Blocking, Passive = options.Passive, GroupChannels = options.GroupChannels, PeriodMs = options.PeriodMs },
         };
         await ScanExchangeAsync(start, WiFiScanMsgType.TypeRespScanStart, WiFiScanPayload.PayloadOneofCase.RespScanStart, cancellationToken).ConfigureAwait(false);
-        client.Log("prov-scan ScanStart -> Success");
+        client.Logger.ScanStarted();
 
         var finishBy = client.Clock.GetUtcNow() + options.FinishTimeout;
         RespScanStatus status;
@@ -63,7 +63,7 @@ internal sealed class WifiScanReader(ProvisioningClient client)
             throw new InvalidResponseException(Endpoints.Scan, $"/{Endpoints.Scan}: the device claims {status.ResultCount} scan results (at most {MaxScanResults} are plausible)") { Step = ProvisioningStep.Scan };
         }
 
-        client.Log($"prov-scan ScanStatus -> finished, {status.ResultCount} results");
+        client.Logger.ScanFinished(status.ResultCount);
         var networks = new List<WifiNetwork>((int)Math.Min(status.ResultCount, 256));
         for (uint index = 0; index < status.ResultCount;)
         {
@@ -89,7 +89,7 @@ internal sealed class WifiScanReader(ProvisioningClient client)
                     (int)e.Channel, e.Rssi, Enum.IsDefined((WifiAuthMode)(int)e.Auth) ? (WifiAuthMode)(int)e.Auth : WifiAuthMode.Open));
             }
 
-            client.Log($"prov-scan ScanResult({index}, {count}) -> {entries.Count} entries");
+            client.Logger.ScanPage(index, count, entries.Count);
             index += (uint)entries.Count;
         }
 

@@ -6,10 +6,11 @@ using EspProv.Exceptions;
 using EspProv.Protocol;
 using EspProv.Security;
 using EspProv.Tests.Device.Support;
+using EspProv.Tests.Logging;
 using EspProv.Tests.Support;
 using EspProv.Transport;
-using EspProv.Transport.Http;
 using static EspProv.Tests.Device.Support.DeviceTestKit;
+using EspProv.Transport.Http;
 
 namespace EspProv.Tests.Device;
 
@@ -22,7 +23,7 @@ public sealed class DeviceHttpTests
     public async Task FullFlow_Sec1WithPop_ReachesConnectedAndLogsNoSecrets()
     {
         var log = new LogSink();
-        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, ConnectDelay = TimeSpan.Zero, Log = log.Writer });
+        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, ConnectDelay = TimeSpan.Zero, LoggerFactory = new CapturingLoggerFactory(log.Writer) });
         await using var transport = OpenTransport(device);
 
         var session = await SendCredentialsAsync(transport, new Security1(Pop), "myssid", "mypassword");
@@ -72,7 +73,7 @@ public sealed class DeviceHttpTests
     public async Task Cookie_KeepsTheSessionAcrossAReconnect()
     {
         var log = new LogSink();
-        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, ConnectDelay = TimeSpan.Zero, Log = log.Writer });
+        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, ConnectDelay = TimeSpan.Zero, LoggerFactory = new CapturingLoggerFactory(log.Writer) });
         await using var transport = OpenTransport(device);
         await transport.SendAsync(Endpoints.ProtoVer, "---"u8.ToArray());
         var session = await HandshakeAsync(transport, new Security1(Pop));
@@ -123,7 +124,7 @@ public sealed class DeviceHttpTests
     public async Task Esp8266_SessionIsKeyedByConnectionAndNeverSetsCookies()
     {
         var log = new LogSink();
-        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, Flavor = DeviceFlavor.Esp8266, ConnectDelay = TimeSpan.Zero, Log = log.Writer });
+        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, Flavor = DeviceFlavor.Esp8266, ConnectDelay = TimeSpan.Zero, LoggerFactory = new CapturingLoggerFactory(log.Writer) });
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
         await raw.SendAsync(RawHttpConnection.Post("/proto-ver", "V0.1"u8.ToArray()));
         var version = (await raw.ReadResponseAsync())!;

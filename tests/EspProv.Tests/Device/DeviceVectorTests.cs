@@ -5,6 +5,7 @@ using EspProv.Device.Protocomm;
 using EspProv.Device.Security;
 using EspProv.Tests.Support;
 using EspProv.Tests.Vectors;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EspProv.Tests.Device;
 
@@ -87,6 +88,6 @@ public sealed class DeviceVectorTests
             ? DeviceSecurity0.Instance
             : new DeviceSecurity1(v.String("pop"), new FixedRandomSource(v.Hex("device_private_key_hex"), v.Hex("device_random_hex")));
         var options = new SimulatedDeviceOptions { Flavor = flavor, Security = security, ConnectDelay = TimeSpan.Zero, Port = 0 };
-        return new DeviceCore(options, _ => { });
+        return new DeviceCore(options, NullLoggerFactory.Instance);
     }
 }

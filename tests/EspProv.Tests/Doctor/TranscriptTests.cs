@@ -6,7 +6,9 @@ using EspProv.Device;
 using EspProv.Device.Security;
 using EspProv.Device.Wifi;
 using EspProv.Tests.Cli;
+using EspProv.Tests.Logging;
 using EspProv.Transport;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EspProv.Tests.Doctor;
 
@@ -126,7 +128,7 @@ public sealed class TranscriptTests : IDisposable
             Port = 0,
             Security = security,
             ConnectDelay = TimeSpan.FromMilliseconds(20),
-            Log = log,
+            LoggerFactory = log is null ? NullLoggerFactory.Instance : new CapturingLoggerFactory(log),
             Networks = [SimulatedNetwork.Parse($"myssid:{Passphrase};rssi=-40;bssid=aa:bb:cc:dd:ee:ff"), SimulatedNetwork.Parse($"other:{OtherNetworkPassphrase};rssi=-70")],
         }, CancellationToken.None);
 

@@ -3,6 +3,7 @@ using EspProv.Device.Security;
 using EspProv.Exceptions;
 using EspProv.Provisioning;
 using EspProv.Security;
+using EspProv.Tests.Logging;
 using EspProv.Tests.Support;
 using EspProv.Transport;
 using EspProv.Transport.Http;
@@ -108,8 +109,8 @@ public sealed class RecoveryTests
             Port = 0, Flavor = flavor, Security = new DeviceSecurity1("abcd1234"), ConnectDelay = TimeSpan.FromMilliseconds(50),
         });
         await using var transport = new HttpTransport(new DeviceAddress("127.0.0.1", device.EndPoint.Port, false), new HttpTransportOptions { UseSessionCookie = transportCookies });
-        var log = new List<string>();
-        await using var client = new ProvisioningClient(transport, new ProvisioningClientOptions { Log = log.Add });
+        var log = new CapturingLoggerFactory();
+        await using var client = new ProvisioningClient(transport, new ProvisioningClientOptions { LoggerFactory = log });
         await client.GetVersionAsync();
         await client.EstablishSessionAsync(new Security1("abcd1234"));
         // The device drops the idle link (as on an idle timeout or LRU purge). An idle timeout short enough for a test
@@ -131,6 +132,6 @@ public sealed class RecoveryTests
         Assert.Equal(sessions, device.SessionsCreated);
         Assert.NotNull(device.AppliedCredentials);
         Assert.DoesNotContain(device.Requests, r => r.Closed); // no request was lost on a session the device no longer had
-        Assert.Equal(sessions == 2, log.Any(l => l.Contains("new handshake before SetConfig", StringComparison.Ordinal)));
+        Assert.Equal(sessions == 2, log.Lines.Any(l => l.Contains("new handshake before SetConfig", StringComparison.Ordinal)));
     }
 }

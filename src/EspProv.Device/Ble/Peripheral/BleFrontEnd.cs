@@ -2,6 +2,7 @@ using EspProv.Device.Ble.VirtualBluez;
 using EspProv.Device.Ble.DBus;
 using EspProv.Device.Core;
 using Tmds.DBus.Protocol;
+using Microsoft.Extensions.Logging;
 
 namespace EspProv.Device.Ble.Peripheral;
 
@@ -15,19 +16,19 @@ internal sealed class BleFrontEnd : IDeviceFrontEnd
 {
     private readonly DBusConnection _connection;
     private readonly BleDeviceOptions _options;
-    private readonly Action<string> _log;
+    private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _stopLock = new();
     private string? _previousAlias;
     private Task? _stopTask;
 
-    private BleFrontEnd(DBusConnection connection, GattProvisioningServer server, BleDeviceOptions options, string adapterPath, Action<string> log)
+    private BleFrontEnd(DBusConnection connection, GattProvisioningServer server, BleDeviceOptions options, string adapterPath, ILogger logger)
     {
         _connection = connection;
         Server = server;
         _options = options;
         AdapterPath = adapterPath;
-        _log = log;
+        _logger = logger;
     }
 
     public string Name => "ble";
@@ -44,7 +45,7 @@ internal sealed class BleFrontEnd : IDeviceFrontEnd
 
     /// <summary>Connects to BlueZ, exports the application and registers it and the advertisement on the adapter.</summary>
     /// <exception cref="BleUnavailableException">No bus, no BlueZ, no suitable adapter, or BlueZ refused a registration.</exception>
-    public static async Task<BleFrontEnd> StartAsync(DeviceService device, BleDeviceOptions options, Action<string> log, CancellationToken cancellationToken)
+    public static async Task<BleFrontEnd> StartAsync(DeviceService device, BleDeviceOptions options, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var connection = new DBusConnection(options.BusAddress ?? DBusAddress.System ?? "unix:path=/var/run/dbus/system_bus_socket");
         BleFrontEnd? frontEnd = null;
@@ -53,8 +54,8 @@ internal sealed class BleFrontEnd : IDeviceFrontEnd
             await connection.ConnectAsync().AsTask().WaitAsync(options.CallTimeout, cancellationToken).ConfigureAwait(false);
             var adapter = options.AdapterPath ?? await FindAdapterAsync(connection, options, cancellationToken).ConfigureAwait(false);
             var layout = GattLayout.For([.. device.EndpointNames], options.ServiceUuid);
-            var server = new GattProvisioningServer(device, layout, options.Stack, log);
-            frontEnd = new BleFrontEnd(connection, server, options, adapter, log);
+            var server = new GattProvisioningServer(device, layout, options.Stack, loggers.CreateLogger<GattProvisioningServer>());
+            frontEnd = new BleFrontEnd(connection, server, options, adapter, loggers.CreateLogger<BleFrontEnd>());
             await frontEnd.RegisterAsync(cancellationToken).ConfigureAwait(false);
             return frontEnd;
         }
@@ -73,7 +74,7 @@ internal sealed class BleFrontEnd : IDeviceFrontEnd
     private async Task RegisterAsync(CancellationToken cancellationToken)
     {
         await WatchCentralsAsync().ConfigureAwait(false);
-        new GattApplicationObjects(Server, DisconnectAsync, _log, _stopping.Token).Export(_connection, _options.ServiceUuid, _options.Name);
+        new GattApplicationObjects(Server, DisconnectAsync, _logger, _stopping.Token).Export(_connection, _options.ServiceUuid, _options.Name);
         // BlueZ's GAP Device Name is the adapter's Alias: make it the advertised name, as on the ESP (BLE.md §3, §6).
         _previousAlias = await GetAliasAsync(cancellationToken).ConfigureAwait(false);
         await SetAliasAsync(_options.Name, cancellationToken).ConfigureAwait(false);
@@ -88,7 +89,7 @@ internal sealed class BleFrontEnd : IDeviceFrontEnd
             w.WriteObjectPath(PeripheralNames.AdvertisementPath);
             w.WriteDictionary(new Dictionary<string, VariantValue>());
         }, cancellationToken).ConfigureAwait(false);
-        _log($"ble advertising as {_options.Name} on {AdapterPath} ({_options.Stack}, service {_options.ServiceUuid})");
+        _logger.BleAdvertising(_options.Name, AdapterPath, _options.Stack, _options.ServiceUuid);
     }
 
     /// <summary>The first powered adapter with GattManager1 and LEAdvertisingManager1.</summary>
@@ -155,7 +156,7 @@ internal sealed class BleFrontEnd : IDeviceFrontEnd
         }
         catch (Exception e) when (e is DBusExceptionBase or TimeoutException or ObjectDisposedException)
         {
-            _log($"ble disconnect of {central} failed: {e.Message}");
+            _logger.BleDisconnectFailed(central, e.Message);
         }
 
         // BlueZ answers Disconnect before it emits Connected=false; the session ends now either way.
@@ -199,7 +200,7 @@ internal sealed class BleFrontEnd : IDeviceFrontEnd
         }
 
         await Server.CloseAllAsync().ConfigureAwait(false);
-        _log($"ble {_options.Name} stopped");
+        _logger.BleStopped(_options.Name);
     }
 
     public async ValueTask DisposeAsync()
@@ -244,7 +245,7 @@ internal sealed class BleFrontEnd : IDeviceFrontEnd
         }
         catch (Exception e) when (e is DBusExceptionBase or TimeoutException or ObjectDisposedException)
         {
-            _log($"ble stop: {e.Message}");
+            _logger.BleStopFailed(e.Message);
         }
     }
 }

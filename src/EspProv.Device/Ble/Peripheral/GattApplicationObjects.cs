@@ -1,6 +1,7 @@
 using EspProv.Device.Ble.VirtualBluez;
 using EspProv.Device.Ble.DBus;
 using Tmds.DBus.Protocol;
+using Microsoft.Extensions.Logging;
 
 namespace EspProv.Device.Ble.Peripheral;
 
@@ -18,18 +19,18 @@ internal sealed class GattApplicationObjects
     private readonly GattProvisioningServer _server;
     private readonly Func<string, Task> _dropLink;
     private readonly CancellationToken _stopping;
-    private readonly Action<string> _log;
+    private readonly ILogger _logger;
 
     /// <param name="server">The value logic.</param>
     /// <param name="dropLink">Disconnects a central (Bluedroid's answer to a protocol error); completes once the link is down.</param>
-    /// <param name="log">Device log.</param>
+    /// <param name="logger">Device log.</param>
     /// <param name="stopping">Cancelled when the front-end stops.</param>
-    public GattApplicationObjects(GattProvisioningServer server, Func<string, Task> dropLink, Action<string> log, CancellationToken stopping)
+    public GattApplicationObjects(GattProvisioningServer server, Func<string, Task> dropLink, ILogger logger, CancellationToken stopping)
     {
         _server = server;
         _dropLink = dropLink;
         _stopping = stopping;
-        _log = log;
+        _logger = logger;
     }
 
     /// <summary>Exports the application and the advertisement on <paramref name="connection"/>.</summary>
@@ -80,7 +81,7 @@ internal sealed class GattApplicationObjects
         }
 
         // BlueZ dropped the advertisement itself (adapter gone, bluetoothd exit).
-        _log("ble advertisement released by BlueZ");
+        _logger.BleAdvertisementReleased();
         call.ReplyEmpty();
         return true;
     }

@@ -1,5 +1,6 @@
 using EspProv.Device.Core;
 using EspProv.Device.Protocomm;
+using Microsoft.Extensions.Logging;
 
 namespace EspProv.Device.Ble.Peripheral;
 
@@ -20,17 +21,17 @@ internal sealed class GattProvisioningServer
 
     private readonly DeviceService _device;
     private readonly BleStack _stack;
-    private readonly Action<string> _log;
+    private readonly ILogger _logger;
     private readonly byte[][] _values;
     private readonly byte[][] _names;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, long> _links = new(StringComparer.Ordinal);
 
-    public GattProvisioningServer(DeviceService device, IReadOnlyList<GattEndpoint> endpoints, BleStack stack, Action<string> log)
+    public GattProvisioningServer(DeviceService device, IReadOnlyList<GattEndpoint> endpoints, BleStack stack, ILogger logger)
     {
         _device = device;
         _stack = stack;
-        _log = log;
+        _logger = logger;
         Endpoints = endpoints;
         _values = [.. endpoints.Select(_ => Array.Empty<byte>())];
         // Exactly strlen(name) bytes, no NUL: clients use the text verbatim as a key (BLE.md §1.3, §3.1).
@@ -181,7 +182,7 @@ internal sealed class GattProvisioningServer
         if (_stack == BleStack.Bluedroid && response.Length > BluedroidMaxBytes)
         {
             // Bluedroid cannot store it, ignores the error and still acknowledges: the next read returns the previous value.
-            _log($"ble {endpoint}: response of {response.Length} B exceeds Bluedroid's {BluedroidMaxBytes} B, previous value kept");
+            _logger.BleResponseTooLong(endpoint, response.Length, BluedroidMaxBytes);
             return;
         }
 

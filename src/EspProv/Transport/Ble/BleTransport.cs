@@ -1,5 +1,6 @@
 using EspProv.Exceptions;
 using EspProv.Transport.Ble.Bluez;
+using Microsoft.Extensions.Logging;
 using Tmds.DBus.Protocol;
 
 namespace EspProv.Transport.Ble;
@@ -30,6 +31,7 @@ public sealed class BleTransport : IProvisioningTransport
 
     private readonly BleTransportOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _disposed = new();
     private BluezClient? _client;
@@ -44,6 +46,7 @@ public sealed class BleTransport : IProvisioningTransport
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        _logger = options.LoggerFactory.CreateLogger<BleTransport>();
         _time = options.TimeProvider ?? TimeProvider.System;
     }
 
@@ -171,7 +174,7 @@ public sealed class BleTransport : IProvisioningTransport
             link.Broken |= broken;
             if (link.Broken)
             {
-                Trace($"link to {Device} lost at /{endpoint} ({ex.ErrorName})");
+                _logger.BleLinkLost(Device, endpoint, ex.ErrorName);
             }
 
             throw failure;
@@ -210,7 +213,7 @@ public sealed class BleTransport : IProvisioningTransport
                 return open;
             }
 
-            Trace($"the link to {Device} is down: reconnecting (a new link needs a new security session)");
+            _logger.BleReconnecting(Device);
             await CloseLinkAsync().ConfigureAwait(false);
         }
 
@@ -220,10 +223,10 @@ public sealed class BleTransport : IProvisioningTransport
         // A device BlueZ still knows (it stays after a connection) is connected to again without a new scan.
         if (Device is null || client.Properties(Device.ObjectPath, BluezApi.Device) is null)
         {
-            Device = await BleConnector.FindAsync(client, _adapter, _options, _time, endpoint, _options.Trace, linked.Token).ConfigureAwait(false);
+            Device = await BleConnector.FindAsync(client, _adapter, _options, _time, endpoint, _logger, linked.Token).ConfigureAwait(false);
         }
 
-        _link = await BleConnector.ConnectAsync(client, Device, _options, _time, endpoint, _options.Trace, linked.Token).ConfigureAwait(false);
+        _link = await BleConnector.ConnectAsync(client, Device, _options, _time, endpoint, _logger, linked.Token).ConfigureAwait(false);
         Interlocked.Increment(ref _generation);
         return _link;
     }
@@ -234,7 +237,7 @@ public sealed class BleTransport : IProvisioningTransport
         {
             _link = null;
             await BleConnector.DisconnectAsync(client, link.DevicePath).ConfigureAwait(false);
-            Trace($"disconnected from {Device}");
+            _logger.BleDisconnected(Device);
         }
 
         _link = null;
@@ -251,5 +254,4 @@ public sealed class BleTransport : IProvisioningTransport
         }
     }
 
-    private void Trace(string line) => _options.Trace?.Invoke(line);
 }

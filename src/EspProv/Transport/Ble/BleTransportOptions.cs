@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace EspProv.Transport.Ble;
 
 /// <summary>Settings of <see cref="BleTransport"/>. Defaults follow esp_prov and the firmware (BLE.md).</summary>
@@ -36,11 +39,17 @@ public sealed class BleTransportOptions
     /// <summary>The clock for timeouts; null = the system clock.</summary>
     public TimeProvider? TimeProvider { get; init; }
 
-    /// <summary>Receives one line per link event (scan, connect, service found, link lost); never request contents. Null = none.</summary>
-    public Action<string>? Trace { get; init; }
+    /// <summary>
+    /// Where the transport logs, under the category <c>EspProv.Transport.Ble.BleTransport</c>: scan, connect and
+    /// disconnect at <see cref="LogLevel.Debug"/>, a reconnect at <see cref="LogLevel.Information"/>, a lost link at
+    /// <see cref="LogLevel.Warning"/>. Never request or response contents.
+    /// Default <see cref="NullLoggerFactory.Instance"/> (silent).
+    /// </summary>
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
     internal void Validate()
     {
+        ArgumentNullException.ThrowIfNull(LoggerFactory);
         if (string.IsNullOrEmpty(ServiceName) && string.IsNullOrEmpty(Address))
         {
             throw new ArgumentException("a device name (ServiceName) or Address is required", nameof(ServiceName));

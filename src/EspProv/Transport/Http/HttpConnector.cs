@@ -1,5 +1,6 @@
 using System.Net.Http;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 
 namespace EspProv.Transport.Http;
 
@@ -8,7 +9,7 @@ namespace EspProv.Transport.Http;
 /// platform client's <see cref="SocketsHttpHandler.ConnectCallback"/>), numbering the links and counting the plaintext
 /// bytes that arrive on them.
 /// </summary>
-internal sealed class HttpConnector(DeviceAddress address, HttpTransportOptions options)
+internal sealed class HttpConnector(DeviceAddress address, HttpTransportOptions options, ILogger logger)
 {
     private readonly Lock _lock = new();
     private Socket? _current;
@@ -104,7 +105,7 @@ internal sealed class HttpConnector(DeviceAddress address, HttpTransportOptions 
         }
 
         Interlocked.Increment(ref _links);
-        options.Trace?.Invoke($"connected to {address}");
+        logger.HttpConnected(address.ToString());
         return socket;
     }
 

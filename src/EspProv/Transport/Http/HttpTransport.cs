@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using EspProv.Exceptions;
+using Microsoft.Extensions.Logging;
 
 namespace EspProv.Transport.Http;
 
@@ -27,6 +28,7 @@ public sealed class HttpTransport : IProvisioningTransport
     private readonly DeviceAddress _address;
     private readonly HttpTransportOptions _options;
     private readonly HttpConnector _connector;
+    private readonly ILogger _logger;
     private readonly Uri _base;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _disposed = new();
@@ -41,7 +43,8 @@ public sealed class HttpTransport : IProvisioningTransport
         _address = address;
         _options = options ?? new HttpTransportOptions();
         _options.Validate();
-        _connector = new HttpConnector(address, _options);
+        _logger = _options.LoggerFactory.CreateLogger<HttpTransport>();
+        _connector = new HttpConnector(address, _options, _logger);
         _base = new Uri($"{(address.UseTls ? "https" : "http")}://{address.Authority}/");
     }
 
@@ -206,12 +209,12 @@ public sealed class HttpTransport : IProvisioningTransport
         if (status != 200)
         {
             var detail = await ResponseBody.ReadDetailAsync(response.Content, ErrorDetailBytes, cancellationToken).ConfigureAwait(false);
-            _options.Trace?.Invoke($"POST /{endpoint} {request.Length} B -> {status} {detail.Length} B");
+            _logger.HttpExchange(endpoint, request.Length, status, detail.Length);
             throw HttpFailures.Status(endpoint, status, response.ReasonPhrase, detail);
         }
 
         var body = await ResponseBody.ReadAsync(endpoint, response.Content, _options.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
-        _options.Trace?.Invoke($"POST /{endpoint} {request.Length} B -> {status} {body.Length} B");
+        _logger.HttpExchange(endpoint, request.Length, status, body.Length);
         return body;
     }
 

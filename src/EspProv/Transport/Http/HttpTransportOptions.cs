@@ -1,4 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EspProv.Transport.Http;
 
@@ -35,14 +37,20 @@ public sealed class HttpTransportOptions
     /// </summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
-    /// <summary>Receives one line per exchange (method, endpoint, sizes, status). Never receives bodies.</summary>
-    public Action<string>? Trace { get; init; }
+    /// <summary>
+    /// Where the transport logs, under the category <c>EspProv.Transport.Http.HttpTransport</c>: each connection at
+    /// <see cref="LogLevel.Debug"/>, each exchange (method, endpoint, sizes, status) at <see cref="LogLevel.Trace"/>.
+    /// Never request or response contents.
+    /// Default <see cref="NullLoggerFactory.Instance"/> (silent).
+    /// </summary>
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
     /// <summary>Network interface to bind each connection to (<see cref="InterfaceBinding.Bind"/>); null = the OS's routing.</summary>
     public string? Interface { get; init; }
 
     internal void Validate()
     {
+        ArgumentNullException.ThrowIfNull(LoggerFactory);
         if (RequestTimeout <= TimeSpan.Zero && RequestTimeout != Timeout.InfiniteTimeSpan)
         {
             throw new ArgumentOutOfRangeException(nameof(RequestTimeout), "must be positive");

@@ -4,7 +4,9 @@ using EspProv.Device.Ble.VirtualBluez;
 using EspProv.Device.Security;
 using EspProv.Device.Wifi;
 using EspProv.Provisioning;
+using EspProv.Tests.Logging;
 using EspProv.Transport.Ble;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EspProv.Tests.Ble.Client;
 
@@ -56,7 +58,7 @@ internal sealed class BleBench : IAsyncDisposable
         ServiceName = name ?? Name,
         BusAddress = Bluez.BusAddress,
         ScanTimeout = scanTimeout ?? Timeout,
-        Trace = trace is null ? null : line => { lock (trace) { trace.Add(line); } },
+        LoggerFactory = trace is null ? NullLoggerFactory.Instance : new CapturingLoggerFactory(line => { lock (trace) { trace.Add(line); } }),
     };
 
     public (BleTransport Transport, ProvisioningClient Client) Connect(BleTransportOptions? options = null)

@@ -6,6 +6,7 @@ using EspProv.Protocol;
 using EspProv.Security;
 using EspProv.Transport;
 using Google.Protobuf;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EspProv.Tests.Ble.Device;
 
@@ -23,7 +24,7 @@ public sealed class GattProvisioningServerTests
             Networks = [.. Enumerable.Range(0, networks).Select(i => new SimulatedNetwork(new string((char)('a' + (i % 26)), 31) + i % 10, "password"))],
         });
         var layout = GattLayout.For([.. device.Service.EndpointNames], BleDeviceOptions.ExampleServiceUuid);
-        return (device, new GattProvisioningServer(device.Service, layout, stack, _ => { }));
+        return (device, new GattProvisioningServer(device.Service, layout, stack, NullLogger.Instance));
     }
 
     private static int Index(GattProvisioningServer server, string endpoint) => server.Endpoints.ToList().FindIndex(e => e.Name == endpoint);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EspProv.Exceptions;
+using Microsoft.Extensions.Logging;
 using Tmds.DBus.Protocol;
 
 namespace EspProv.Transport.Ble.Bluez;
@@ -65,11 +66,11 @@ internal static class BleConnector
 
     /// <summary>Scans until the wanted device is heard (not a fixed time) or the scan timeout; discovery always stops.</summary>
     public static async Task<BleDevice> FindAsync(BluezClient client, string adapter, BleTransportOptions options, TimeProvider time,
-        string endpoint, Action<string>? trace, CancellationToken cancellationToken)
+        string endpoint, ILogger logger, CancellationToken cancellationToken)
     {
         long started = time.GetTimestamp();
         string wanted = options.ServiceName ?? options.Address!;
-        trace?.Invoke($"scanning on {BluezAdapters.ShortName(adapter)} for {wanted} (at most {options.ScanTimeout.TotalSeconds:0.#} s)");
+        logger.BleScanning(BluezAdapters.ShortName(adapter), wanted, Math.Round(options.ScanTimeout.TotalSeconds, 1));
         string[] uuids = options.ServiceUuid is { } u ? [u] : [];
         var seen = new Dictionary<string, BleDevice>(StringComparer.Ordinal);
         await using (var scan = await BluezScan.StartAsync(client, adapter, uuids, CallTimeout, endpoint, cancellationToken).ConfigureAwait(false))
@@ -96,7 +97,7 @@ internal static class BleConnector
                 seen[device.Address] = device;
                 if (Matches(device, options))
                 {
-                    trace?.Invoke($"found {device} after {time.GetElapsedTime(started).TotalMilliseconds:0} ms");
+                    logger.BleFound(device, (long)time.GetElapsedTime(started).TotalMilliseconds);
                     return device;
                 }
             }
@@ -116,7 +117,7 @@ internal static class BleConnector
 
     /// <summary>Connects, waits for ServicesResolved and maps the endpoints, within the connect timeout. On failure nothing stays connected.</summary>
     public static async Task<BleLink> ConnectAsync(BluezClient client, BleDevice device, BleTransportOptions options, TimeProvider time,
-        string endpoint, Action<string>? trace, CancellationToken cancellationToken)
+        string endpoint, ILogger logger, CancellationToken cancellationToken)
     {
         long started = time.GetTimestamp();
         string path = device.ObjectPath;
@@ -137,7 +138,11 @@ internal static class BleConnector
                 .ConfigureAwait(false)
                 ?? throw new BleTransportException(TransportFailure.EndpointNotFound, endpoint,
                     $"{device} has no provisioning service (none advertised, and no service with proto-ver and prov-session characteristics)");
-            trace?.Invoke($"connected to {device} in {time.GetElapsedTime(started).TotalMilliseconds:0} ms; service {resolved.Uuid}, endpoints [{string.Join(", ", resolved.Endpoints.Keys.Order(StringComparer.Ordinal))}]");
+            if (logger.IsEnabled(LogLevel.Debug))
+            {
+                logger.BleConnected(device, (long)time.GetElapsedTime(started).TotalMilliseconds, resolved.Uuid, string.Join(", ", resolved.Endpoints.Keys.Order(StringComparer.Ordinal)));
+            }
+
             return new BleLink(path, resolved.Uuid, resolved.Endpoints);
         }
         catch (Exception ex)
