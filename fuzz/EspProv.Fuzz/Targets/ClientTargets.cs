@@ -211,7 +211,7 @@ public static class ClientTargets
 
         public int MaxResponseBytes => 4096;
 
-        public ValueTask<TransportLink> PrepareAsync(CancellationToken cancellationToken = default) =>
+        public ValueTask<TransportLink> PrepareAsync(string endpoint, CancellationToken cancellationToken = default) =>
             ValueTask.FromResult(new TransportLink(1, SessionSurvivesNewLink: true));
 
         public ValueTask ResetAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;

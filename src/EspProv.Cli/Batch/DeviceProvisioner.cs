@@ -57,7 +57,7 @@ internal sealed class DeviceProvisioner(IJournal journal, BatchSettings batch, I
             await using var client = new ProvisioningClient(transport, new ProvisioningClientOptions { Polling = Provision.ProvisionRunner.Polling(settings) });
             flow = new ProvisioningFlow(client, observer);
             steps?.Starting(ProvisioningStep.Connect);
-            await transport.PrepareAsync(deadline.Token).ConfigureAwait(false);
+            await transport.PrepareAsync(Endpoints.ProtoVer, deadline.Token).ConfigureAwait(false);
             steps?.Completed(ProvisioningStep.Connect);
             var outcome = await flow.RunAsync(Plan(settings, resumeAfterApply, started), deadline.Token).ConfigureAwait(false);
             var connection = outcome.Connection!;

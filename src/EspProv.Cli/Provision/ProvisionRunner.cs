@@ -118,7 +118,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
             _json?.Steps.Starting(ProvisioningStep.Connect);
             try
             {
-                await transport.PrepareAsync(deadline.Token).ConfigureAwait(false);
+                await transport.PrepareAsync(Endpoints.ProtoVer, deadline.Token).ConfigureAwait(false);
                 _json?.Steps.Completed(ProvisioningStep.Connect);
             }
             catch (TransportException ex)

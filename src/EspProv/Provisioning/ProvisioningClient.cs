@@ -129,7 +129,7 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
                 byte[] response;
                 try
                 {
-                    _sessionLink = (await _transport.PrepareAsync(cancellationToken).ConfigureAwait(false)).Generation;
+                    _sessionLink = (await _transport.PrepareAsync(Endpoints.Session, cancellationToken).ConfigureAwait(false)).Generation;
                     Logger.Handshake(sent: true, session.Stage, request);
                     response = await _transport.SendAsync(Endpoints.Session, request, cancellationToken).ConfigureAwait(false);
                     Logger.Handshake(sent: false, session.Stage, response);
@@ -328,7 +328,7 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
             };
         }
 
-        session = await EnsureSessionOnLinkAsync(step, session, cancellationToken).ConfigureAwait(false);
+        session = await EnsureSessionOnLinkAsync(step, endpoint, session, cancellationToken).ConfigureAwait(false);
         var ciphertext = session.Encrypt(plaintext.Span);
         byte[] response;
         try
@@ -362,12 +362,12 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
     /// session, so the request would be lost. Run a new handshake on the new link first. When the session survives a
     /// new link the device still knows it: keep it.
     /// </summary>
-    private async Task<ISecuritySession> EnsureSessionOnLinkAsync(ProvisioningStep step, ISecuritySession session, CancellationToken cancellationToken)
+    private async Task<ISecuritySession> EnsureSessionOnLinkAsync(ProvisioningStep step, string endpoint, ISecuritySession session, CancellationToken cancellationToken)
     {
         TransportLink link;
         try
         {
-            link = await _transport.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            link = await _transport.PrepareAsync(endpoint, cancellationToken).ConfigureAwait(false);
         }
         catch (ProvisioningException ex)
         {

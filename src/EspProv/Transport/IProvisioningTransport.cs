@@ -26,11 +26,14 @@ public interface IProvisioningTransport : IAsyncDisposable
     Task<byte[]> SendAsync(string endpoint, ReadOnlyMemory<byte> request, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Makes the link ready for the next request (a link the device closed while idle is replaced now, before anything
-    /// is sent) and describes it, so the flow can tell whether the device still knows its security session.
+    /// Makes the link ready for the next request, to <paramref name="endpoint"/> (a link the device closed while idle is
+    /// replaced now, before anything is sent) and describes it, so the flow can tell whether the device still knows its
+    /// security session.
     /// </summary>
+    /// <param name="endpoint">The endpoint of the request the link is prepared for: a failure to reach the device names it.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
     /// <exception cref="Exceptions.TransportException">The device could not be reached.</exception>
-    ValueTask<TransportLink> PrepareAsync(CancellationToken cancellationToken = default);
+    ValueTask<TransportLink> PrepareAsync(string endpoint, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Closes the link and forgets anything that ties the device's session to this client, so that the next request

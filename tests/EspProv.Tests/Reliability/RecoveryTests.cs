@@ -115,11 +115,11 @@ public sealed class RecoveryTests
         await client.EstablishSessionAsync(new Security1("abcd1234"));
         // The device drops the idle link (as on an idle timeout or LRU purge). An idle timeout short enough for a test
         // also fired between the re-handshake's own requests when CI was starved of CPU, so the drop is explicit.
-        var handshakeLink = await transport.PrepareAsync();
+        var handshakeLink = await transport.PrepareAsync(Endpoints.ProtoVer);
         Assert.Equal(1, device.DropConnections());
 
         // A client idle for a while has the FIN by the time it sends; wait until this one has it too.
-        for (var i = 0; (await transport.PrepareAsync()).Generation == handshakeLink.Generation; i++)
+        for (var i = 0; (await transport.PrepareAsync(Endpoints.ProtoVer)).Generation == handshakeLink.Generation; i++)
         {
             Assert.True(i < 2000, "the transport never saw the device close the link");
             await Task.Delay(5);

@@ -30,7 +30,7 @@ internal sealed class ScriptTransport(params Func<string, byte[], byte[]>[] answ
 
     public int MaxResponseBytes => 4096;
 
-    public ValueTask<TransportLink> PrepareAsync(CancellationToken cancellationToken = default) =>
+    public ValueTask<TransportLink> PrepareAsync(string endpoint, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(new TransportLink(1, SessionSurvivesNewLink: true));
 
     public ValueTask ResetAsync(CancellationToken cancellationToken = default)

@@ -1,5 +1,7 @@
 using System.Text;
 using EspProv.Exceptions;
+using EspProv.Provisioning;
+using EspProv.Security;
 using EspProv.Tests.Device.Support;
 using EspProv.Tests.Support;
 using EspProv.Transport;
@@ -121,6 +123,28 @@ public sealed class HttpTransportTests
         Assert.Equal(TransportFailure.ConnectionRefused, ex.Failure);
     }
 
+    [Fact]
+    public async Task FirstConnectFailure_NamesTheEndpointTheLinkIsPreparedFor()
+    {
+        int port;
+        await using (var server = new ScriptedServer(_ => Task.CompletedTask))
+        {
+            port = server.Port;
+        }
+
+        // A library user who opens the session without asking for the version first: the failure is prov-session's.
+        await using var transport = new HttpTransport(new DeviceAddress("127.0.0.1", port, false));
+        var ex = await Assert.ThrowsAnyAsync<TransportException>(() => transport.PrepareAsync(Endpoints.Session).AsTask());
+        Assert.Equal(TransportFailure.ConnectionRefused, ex.Failure);
+        Assert.Equal(Endpoints.Session, ex.Endpoint);
+        Assert.DoesNotContain(Endpoints.ProtoVer, ex.Message, StringComparison.Ordinal);
+
+        await using var client = new ProvisioningClient(new HttpTransport(new DeviceAddress("127.0.0.1", port, false)));
+        var failed = await Assert.ThrowsAnyAsync<ProvisioningException>(() => client.EstablishSessionAsync(new Security1("abcd1234")));
+        Assert.Equal(ProvisioningStep.Session, failed.Step);
+        Assert.DoesNotContain(Endpoints.ProtoVer, failed.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(404, "Not Found", TransportFailure.EndpointNotFound)]
     [InlineData(500, "Internal Server Error", TransportFailure.Rejected)]
@@ -201,11 +225,11 @@ public sealed class HttpTransportTests
             c.Close();
         });
         await using var transport = Create(server);
-        Assert.Equal(new TransportLink(1, false), await transport.PrepareAsync());
+        Assert.Equal(new TransportLink(1, false), await transport.PrepareAsync(Endpoints.ProtoVer));
         await transport.SendAsync("proto-ver", "a"u8.ToArray());
         await Eventually.UntilAsync(() => server.ClosedByScript == 1, "the server closes the idle connection");
         await server.DisposeAsync(); // nothing listens any more
-        for (var i = 0; (await transport.PrepareAsync()).Generation == 1; i++)
+        for (var i = 0; (await transport.PrepareAsync(Endpoints.ProtoVer)).Generation == 1; i++)
         {
             Assert.True(i < 2000, "the transport never saw the server close the link");
             await Task.Delay(5);

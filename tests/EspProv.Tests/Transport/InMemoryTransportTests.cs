@@ -19,7 +19,7 @@ public sealed class InMemoryTransportTests
         await using var device = Create();
         await using var transport = device.CreateInMemoryTransport();
 
-        var link = await transport.PrepareAsync();
+        var link = await transport.PrepareAsync(Endpoints.ProtoVer);
         var answer = await transport.SendAsync(Endpoints.ProtoVer, "---"u8.ToArray());
 
         Assert.Equal(new TransportLink(1, SessionSurvivesNewLink: false), link);
@@ -36,7 +36,7 @@ public sealed class InMemoryTransportTests
 
         Assert.Equal(1, device.DropConnections());
 
-        Assert.Equal(2, (await transport.PrepareAsync()).Generation);
+        Assert.Equal(2, (await transport.PrepareAsync(Endpoints.ProtoVer)).Generation);
         await transport.SendAsync(Endpoints.ProtoVer, "---"u8.ToArray());
         Assert.DoesNotContain(device.Requests, r => r.Closed);
     }
@@ -52,7 +52,7 @@ public sealed class InMemoryTransportTests
 
         Assert.Equal(TransportFailure.ClosedWithoutResponse, ex.Failure);
         Assert.Equal(0, device.OpenLinks);
-        Assert.Equal(2, (await transport.PrepareAsync()).Generation);
+        Assert.Equal(2, (await transport.PrepareAsync(Endpoints.ProtoVer)).Generation);
     }
 
     [Fact]

@@ -63,12 +63,13 @@ public sealed class BleTransport : IProvisioningTransport
 
     /// <inheritdoc />
     /// <exception cref="BleTransportException">Unavailable, DeviceNotFound, ConnectionRefused or EndpointNotFound.</exception>
-    public async ValueTask<TransportLink> PrepareAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<TransportLink> PrepareAsync(string endpoint, CancellationToken cancellationToken = default)
     {
-        await EnterAsync(Endpoints.ProtoVer, cancellationToken).ConfigureAwait(false);
+        ArgumentException.ThrowIfNullOrEmpty(endpoint);
+        await EnterAsync(endpoint, cancellationToken).ConfigureAwait(false);
         try
         {
-            await EnsureLinkAsync(Endpoints.ProtoVer, askBluez: true, cancellationToken).ConfigureAwait(false);
+            await EnsureLinkAsync(endpoint, askBluez: true, cancellationToken).ConfigureAwait(false);
             return new TransportLink(_generation, SessionSurvivesNewLink: false);
         }
         finally

@@ -64,23 +64,24 @@ public sealed class HttpTransport : IProvisioningTransport
     public long ConnectionCount => _connector.LinksOpened;
 
     /// <summary>Opens the connection now instead of on the first request (esp_prov on ESP-IDF connects eagerly).</summary>
-    public Task ConnectAsync(CancellationToken cancellationToken = default) => PrepareAsync(cancellationToken).AsTask();
+    public Task ConnectAsync(CancellationToken cancellationToken = default) => PrepareAsync(Endpoints.ProtoVer, cancellationToken).AsTask();
 
     /// <inheritdoc />
     /// <remarks>
     /// Connects only when this transport has never connected (esp_prov's eager connect; a failure names
-    /// <c>proto-ver</c>, the first request of every flow). A link the device has closed since is replaced by the next
-    /// request itself before it writes anything, so a connect failure names that request's endpoint; the generation
-    /// reported is the one that request's link will have.
+    /// <paramref name="endpoint"/>). A link the device has closed since is replaced by the next request itself before
+    /// it writes anything, so a connect failure names that request's endpoint; the generation reported is the one that
+    /// request's link will have.
     /// </remarks>
-    public async ValueTask<TransportLink> PrepareAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<TransportLink> PrepareAsync(string endpoint, CancellationToken cancellationToken = default)
     {
-        await EnterAsync(Endpoints.ProtoVer, cancellationToken).ConfigureAwait(false);
+        ValidateEndpointName(endpoint);
+        await EnterAsync(endpoint, cancellationToken).ConfigureAwait(false);
         try
         {
             if (_connector.LinksOpened == 0)
             {
-                await OpenFirstLinkAsync(cancellationToken).ConfigureAwait(false);
+                await OpenFirstLinkAsync(endpoint, cancellationToken).ConfigureAwait(false);
             }
 
             var generation = _connector.HasLiveLink ? _connector.LinksOpened : _connector.LinksOpened + 1;
@@ -245,7 +246,7 @@ public sealed class HttpTransport : IProvisioningTransport
         return handler;
     }
 
-    private async Task OpenFirstLinkAsync(CancellationToken cancellationToken)
+    private async Task OpenFirstLinkAsync(string endpoint, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(_options.RequestTimeout, _options.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _disposed.Token);
@@ -256,12 +257,12 @@ public sealed class HttpTransport : IProvisioningTransport
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw _disposed.IsCancellationRequested
-                ? new HttpTransportException(TransportFailure.LinkLost, Endpoints.ProtoVer, "the transport was disposed while connecting")
-                : new HttpTransportException(TransportFailure.Timeout, Endpoints.ProtoVer, $"could not connect to {_address} within {_options.RequestTimeout.TotalSeconds:0.###} s");
+                ? new HttpTransportException(TransportFailure.LinkLost, endpoint, "the transport was disposed while connecting")
+                : new HttpTransportException(TransportFailure.Timeout, endpoint, $"could not connect to {_address} within {_options.RequestTimeout.TotalSeconds:0.###} s");
         }
         catch (SocketException ex)
         {
-            throw HttpFailures.Map(_address, Endpoints.ProtoVer, ex, responseStarted: false);
+            throw HttpFailures.Map(_address, endpoint, ex, responseStarted: false);
         }
     }
 

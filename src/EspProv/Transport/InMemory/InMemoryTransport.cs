@@ -40,12 +40,13 @@ public sealed class InMemoryTransport : IProvisioningTransport
     public long LinksOpened => Interlocked.Read(ref _generation);
 
     /// <inheritdoc />
-    public async ValueTask<TransportLink> PrepareAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<TransportLink> PrepareAsync(string endpoint, CancellationToken cancellationToken = default)
     {
-        await EnterAsync(Endpoints.ProtoVer, cancellationToken).ConfigureAwait(false);
+        ArgumentException.ThrowIfNullOrEmpty(endpoint);
+        await EnterAsync(endpoint, cancellationToken).ConfigureAwait(false);
         try
         {
-            EnsureLink(Endpoints.ProtoVer);
+            EnsureLink(endpoint);
             return new TransportLink(_generation, _options.SessionSurvivesNewLink);
         }
         finally

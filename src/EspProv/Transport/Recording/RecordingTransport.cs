@@ -43,7 +43,7 @@ public sealed class RecordingTransport(IProvisioningTransport inner, TransportRe
     }
 
     /// <inheritdoc />
-    public ValueTask<TransportLink> PrepareAsync(CancellationToken cancellationToken = default) => _inner.PrepareAsync(cancellationToken);
+    public ValueTask<TransportLink> PrepareAsync(string endpoint, CancellationToken cancellationToken = default) => _inner.PrepareAsync(endpoint, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask ResetAsync(CancellationToken cancellationToken = default) => _inner.ResetAsync(cancellationToken);

@@ -43,7 +43,7 @@ public sealed class BleDiscoveryAndErrorTests
         var trace = new List<string>();
         await using var transport = new BleTransport(bench.Options(trace: trace));
         var started = TimeProvider.System.GetTimestamp();
-        var link = await transport.PrepareAsync();
+        var link = await transport.PrepareAsync(Endpoints.ProtoVer);
         Assert.Equal(1, link.Generation);
         Assert.False(link.SessionSurvivesNewLink);
         // Advertising every 160 ms: well under esp_prov's fixed 5 s scan.
@@ -56,7 +56,7 @@ public sealed class BleDiscoveryAndErrorTests
     {
         await using var bench = await BleBench.StartAsync(name: "PROV_123456");
         await using var transport = new BleTransport(bench.Options(name: "PROV_654321", scanTimeout: TimeSpan.FromMilliseconds(800)));
-        var ex = await Assert.ThrowsAsync<BleTransportException>(() => transport.PrepareAsync().AsTask());
+        var ex = await Assert.ThrowsAsync<BleTransportException>(() => transport.PrepareAsync(Endpoints.ProtoVer).AsTask());
         Assert.Equal(TransportFailure.DeviceNotFound, ex.Failure);
         Assert.Contains("no BLE device named PROV_654321 within 0.8 s", ex.Message, StringComparison.Ordinal);
         Assert.Contains("PROV_123456", ex.Message, StringComparison.Ordinal);
@@ -70,11 +70,11 @@ public sealed class BleDiscoveryAndErrorTests
         await using var bench = await BleBench.StartAsync();
         await using (var first = new BleTransport(bench.Options()))
         {
-            await first.PrepareAsync();
+            await first.PrepareAsync(Endpoints.ProtoVer);
         }
 
         await using var second = new BleTransport(bench.Options());
-        await second.PrepareAsync();
+        await second.PrepareAsync(Endpoints.ProtoVer);
         Assert.True(second.Device!.ServiceUuids.Count >= 3, string.Join(", ", second.Device.ServiceUuids));
         Assert.NotEmpty(await second.SendAsync(Endpoints.ProtoVer, "ESP"u8.ToArray()));
     }
@@ -87,10 +87,10 @@ public sealed class BleDiscoveryAndErrorTests
         await transport.SendAsync(Endpoints.ProtoVer, "ESP"u8.ToArray());
         Assert.Equal(1, bench.Device.OpenLinks);
         await transport.ResetAsync();
-        Assert.Equal(2, (await transport.PrepareAsync()).Generation);
+        Assert.Equal(2, (await transport.PrepareAsync(Endpoints.ProtoVer)).Generation);
         await transport.DisposeAsync();
         await Eventually.UntilAsync(() => bench.Device.OpenLinks == 0, "the device saw the disconnect");
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => transport.PrepareAsync().AsTask());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => transport.PrepareAsync(Endpoints.ProtoVer).AsTask());
     }
 
     [RequiresFact(Prerequisite.DbusDaemon)]
@@ -100,7 +100,7 @@ public sealed class BleDiscoveryAndErrorTests
         await using var central = await TestCentral.StartAsync(bench.Bluez.BusAddress);
         var transport = new BleTransport(bench.Options(name: "PROV_ABSENT", scanTimeout: TimeSpan.FromSeconds(30)));
         using var cts = new CancellationTokenSource();
-        var prepare = transport.PrepareAsync(cts.Token).AsTask();
+        var prepare = transport.PrepareAsync(Endpoints.ProtoVer, cts.Token).AsTask();
         await central.WaitForAsync(c => c.Is(TestCentral.Adapter, "org.bluez.Adapter1", "Discovering", true) ? "" : null, "scan started", BleBench.Timeout);
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => prepare);
@@ -113,7 +113,7 @@ public sealed class BleDiscoveryAndErrorTests
     {
         await using var bench = await BleBench.StartAsync();
         await using var transport = new BleTransport(new BleTransportOptions { ServiceName = bench.Name, BusAddress = bench.Bluez.BusAddress, Adapter = "hci7" });
-        var ex = await Assert.ThrowsAsync<BleTransportException>(() => transport.PrepareAsync().AsTask());
+        var ex = await Assert.ThrowsAsync<BleTransportException>(() => transport.PrepareAsync(Endpoints.ProtoVer).AsTask());
         Assert.Equal(TransportFailure.Unavailable, ex.Failure);
         Assert.Contains("no Bluetooth adapter hci7", ex.Message, StringComparison.Ordinal);
     }
@@ -133,7 +133,7 @@ public sealed class BleDiscoveryAndErrorTests
         }
 
         await using var transport = new BleTransport(new BleTransportOptions { ServiceName = bench.Name, BusAddress = bench.Bluez.BusAddress, Adapter = "hci0" });
-        var ex = await Assert.ThrowsAsync<BleTransportException>(() => transport.PrepareAsync().AsTask());
+        var ex = await Assert.ThrowsAsync<BleTransportException>(() => transport.PrepareAsync(Endpoints.ProtoVer).AsTask());
         Assert.Equal(TransportFailure.Unavailable, ex.Failure);
         Assert.Contains("powered off", ex.Message, StringComparison.Ordinal);
         Assert.Contains("bluetoothctl power on", ex.Message, StringComparison.Ordinal);
@@ -144,7 +144,7 @@ public sealed class BleDiscoveryAndErrorTests
     {
         await using var daemon = await DaemonProcess.StartAsync("dbus-daemon", BleBench.Timeout);
         await using var transport = new BleTransport(new BleTransportOptions { ServiceName = "PROV_X", BusAddress = daemon.Address });
-        var ex = await Assert.ThrowsAsync<BleTransportException>(() => transport.PrepareAsync().AsTask());
+        var ex = await Assert.ThrowsAsync<BleTransportException>(() => transport.PrepareAsync(Endpoints.ProtoVer).AsTask());
         Assert.Equal(TransportFailure.Unavailable, ex.Failure);
         Assert.Equal("org.freedesktop.DBus.Error.ServiceUnknown", ex.BluezError);
         Assert.Contains("BlueZ is not running", ex.Message, StringComparison.Ordinal);
@@ -154,7 +154,7 @@ public sealed class BleDiscoveryAndErrorTests
     public async Task NoSystemBus_IsUnavailable()
     {
         await using var transport = new BleTransport(new BleTransportOptions { ServiceName = "PROV_X", BusAddress = "unix:path=/nonexistent/espprov-bus" });
-        var ex = await Assert.ThrowsAsync<BleTransportException>(() => transport.PrepareAsync().AsTask());
+        var ex = await Assert.ThrowsAsync<BleTransportException>(() => transport.PrepareAsync(Endpoints.ProtoVer).AsTask());
         Assert.Equal(TransportFailure.Unavailable, ex.Failure);
         Assert.Contains("no D-Bus system bus at unix:path=/nonexistent/espprov-bus", ex.Message, StringComparison.Ordinal);
     }

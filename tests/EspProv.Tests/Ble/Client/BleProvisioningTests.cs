@@ -189,7 +189,7 @@ public sealed class BleProvisioningTests
         var failure = ex as TransportException ?? ex.InnerException as TransportException;
         Assert.NotNull(failure);
         Assert.True(failure.IsLinkLevel, failure.Message);
-        var link = await transport.PrepareAsync();
+        var link = await transport.PrepareAsync(Endpoints.ProtoVer);
         Assert.Equal(2, link.Generation);
         Assert.False(link.SessionSurvivesNewLink);
         Assert.Null(bench.Device.PendingCredentials);

@@ -17,7 +17,7 @@ internal sealed class CentralTransport(BleTestBed bed) : IProvisioningTransport
 
     public async Task<byte[]> SendAsync(string endpoint, ReadOnlyMemory<byte> request, CancellationToken cancellationToken = default)
     {
-        await PrepareAsync(cancellationToken);
+        await PrepareAsync(endpoint, cancellationToken);
         try
         {
             return await bed.ExchangeAsync(endpoint, request.ToArray());
@@ -28,7 +28,7 @@ internal sealed class CentralTransport(BleTestBed bed) : IProvisioningTransport
         }
     }
 
-    public async ValueTask<TransportLink> PrepareAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<TransportLink> PrepareAsync(string endpoint, CancellationToken cancellationToken = default)
     {
         if (_generation == 0 || !bed.IsConnected)
         {
