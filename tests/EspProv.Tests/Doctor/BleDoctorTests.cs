@@ -140,6 +140,28 @@ public sealed class BleDoctorTests
         Assert.DoesNotContain("Wrong-P0p-Ble", result.All, StringComparison.Ordinal);
     }
 
+    [RequiresFact(Prerequisite.DbusDaemon)]
+    public async Task Doctor_Ble_Transcript_NamesTheBleDevice_AndHoldsNoPop()
+    {
+        await using var bench = await StartAsync();
+        var file = Path.Combine(Path.GetTempPath(), $"espprov-ble-doctor-{Guid.NewGuid():N}.json");
+        try
+        {
+            var result = await new BleCliRun(bench.Bluez.BusAddress).RunAsync(Doctor(bench.Name, "--pop", "Wrong-P0p-Ble", "--transcript", file));
+            Assert.True(result.ExitCode == 4, result.ToString());
+            var text = await File.ReadAllTextAsync(file);
+            Assert.All(new[] { "Wrong-P0p-Ble", Pop }.SelectMany(TranscriptTests.Forms), form => Assert.DoesNotContain(form, text, StringComparison.OrdinalIgnoreCase));
+            using var doc = JsonDocument.Parse(text);
+            Assert.Equal($"BLE device {bench.Name}", doc.RootElement.GetProperty("target").GetString());
+            Assert.Equal(4, doc.RootElement.GetProperty("outcome").GetProperty("exit_code").GetInt32());
+            Assert.Contains(doc.RootElement.GetProperty("exchanges").EnumerateArray(), e => e.GetProperty("endpoint").GetString() == "prov-session");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Fact]
     public async Task Doctor_Ble_NoBus_Exits2_AtTheBluezCheck()
     {
