@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using EspProv.Cli.Transports;
+using EspProv.Exceptions;
 using EspProv.Provisioning;
 using EspProv.Transport;
 using EspProv.Transport.Http;
@@ -125,6 +126,19 @@ internal sealed class DoctorRunner(DoctorReport report, INetworkInfo network, Fu
         }
 
         await using var transport = wrapTransport?.Invoke(setup!.Transport) ?? setup!.Transport;
+        try
+        {
+            await transport.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (TransportException ex)
+        {
+            // Provisioning's connect step (exit 2) fails although the checks above passed: the device left, or another client took it.
+            report.Add(CheckResult.Fail("connect", ExitCodes.NoConnection, $"connect failed: {Provision.CliOutput.OneLine(ex.Message)}",
+                "the device answered a moment ago: make sure no other client (a phone) is connected to it, then try again"));
+            report.SkipAll("skipped: needs a connection to the device", DeviceCheckNames);
+            return report.Verdict();
+        }
+
         await using var client = new ProvisioningClient(transport);
         var (version, info) = await DeviceChecks.VersionAsync(client, settings.ProtoVer, cancellationToken).ConfigureAwait(false);
         report.Add(version);
