@@ -45,7 +45,7 @@ internal sealed class CliApp
         root.SetAction((parseResult, cancellationToken) =>
             new Provision.ProvisionRunner(_out, _err, _terminal) { BleBusAddress = BleBusAddress }.RunAsync(ProvisionSettings.From(parseResult, options, _environment), cancellationToken));
         root.Subcommands.Add(SimulateCommand.Create(_out, _err));
-        root.Subcommands.Add(Doctor.DoctorCommand.Create(_out, _err, _environment));
+        root.Subcommands.Add(Doctor.DoctorCommand.Create(_out, _err, _environment, bleBusAddress: BleBusAddress));
         root.Subcommands.Add(Batch.BatchCommand.Create(_out, _err, _terminal, _environment));
         return root;
     }

@@ -168,7 +168,7 @@ internal sealed class ProvisionOptions
 
     public Option<bool> RedactNetwork { get; } = new("--redact-network")
     {
-        Description = "in the --transcript, replace SSIDs, BSSIDs, IP addresses and scan results with stable placeholders",
+        Description = "in the --transcript (batch: each --transcript-dir file), replace SSIDs, BSSIDs, IP addresses and scan results with stable placeholders",
     };
 
     public Option<bool> Json { get; } = new("--json")

@@ -18,13 +18,19 @@ internal static class BatchCommand
         var json = new Option<bool>("--json") { Description = "JSON Lines on stdout: step and result events per device, then a summary event" };
         var retryUnknown = new Option<bool>("--retry-unknown") { Description = "send the config again to devices whose outcome is unknown (they may have applied it)" };
         var changedOk = new Option<bool>("--manifest-changed-ok") { Description = "go on with a journal made for a different manifest (its new devices are added)" };
+        var transcriptDir = new Option<string?>("--transcript-dir")
+        {
+            Description = "write one transcript per device to this directory (created if missing), named after the manifest's device name; "
+                + "the --transcript document: exchanges by size, steps, outcome, never a secret",
+            HelpName = "dir",
+        };
         var iface = new Option<string?>("--interface") { Description = "network interface to bind device connections to (a manifest column overrides it)", HelpName = "name" };
 
         var command = new Command("batch", "provision many devices from a manifest, with a crash-safe journal (resume by running again). "
             + "Exit codes: 0 all connected; 13 some failed or unknown; 64 bad manifest or flags; 130 interrupted.")
         {
             manifest, journal, o.Ssid, o.Passphrase, o.SecVer, o.Pop, o.Sec2Username, o.Sec2Password, o.Transport, iface, concurrency, json,
-            o.Timeout, o.PollInterval, retryUnknown, changedOk,
+            o.Timeout, o.PollInterval, retryUnknown, changedOk, transcriptDir, o.RedactNetwork,
         };
         foreach (var option in o.Secrets.All)
         {
@@ -58,6 +64,8 @@ internal static class BatchCommand
                 PollIntervalMs = result.GetValue(o.PollInterval),
                 RetryUnknown = result.GetValue(retryUnknown),
                 ManifestChangedOk = result.GetValue(changedOk),
+                TranscriptDir = result.GetValue(transcriptDir),
+                RedactNetwork = result.GetValue(o.RedactNetwork),
                 UsageError = secrets.UsageError,
             };
             return new BatchRunner(output, error, terminal).RunAsync(settings, cancellationToken);

@@ -46,6 +46,19 @@ internal sealed class BatchRunner(TextWriter output, TextWriter error, ITerminal
             return Fail(ExitCodes.Usage, $"the manifest has {problems.Count} problem(s); nothing was sent");
         }
 
+        TranscriptFiles? transcripts = null;
+        if (settings.TranscriptDir is { } dir)
+        {
+            try
+            {
+                transcripts = TranscriptFiles.Plan(Directory.CreateDirectory(dir).FullName, manifest.Entries.Select(e => e.Name));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                return Fail(ExitCodes.Usage, $"cannot create the transcript directory '{dir}': {ex.Message}");
+            }
+        }
+
         IJournal journal;
         try
         {
@@ -74,7 +87,14 @@ internal sealed class BatchRunner(TextWriter output, TextWriter error, ITerminal
 
             var view = CreateView(settings, manifest.Entries.Select(e => e.Name));
             var byName = records.ToDictionary(r => r.Name, StringComparer.Ordinal);
-            var provisioner = new DeviceProvisioner(journal, settings, view);
+            var errorGate = new Lock();
+            var provisioner = new DeviceProvisioner(journal, settings, view, transcripts, line =>
+            {
+                lock (errorGate)
+                {
+                    error.WriteLine($"esp-prov: {CliOutput.OneLine(line)}");
+                }
+            });
             try
             {
                 var results = await view.RunAsync(() => RunDevicesAsync(manifest, byName, provisioner, settings.Concurrency, cancellationToken), cancellationToken).ConfigureAwait(false);

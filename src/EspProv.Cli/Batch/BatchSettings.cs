@@ -25,6 +25,12 @@ internal sealed record BatchSettings
     public bool RetryUnknown { get; init; }
     public bool ManifestChangedOk { get; init; }
 
+    /// <summary><c>--transcript-dir</c>: one transcript per device run, in this directory (created if missing); null = none.</summary>
+    public string? TranscriptDir { get; init; }
+
+    /// <summary><c>--redact-network</c>: SSIDs, BSSIDs and IP addresses replaced in the transcripts.</summary>
+    public bool RedactNetwork { get; init; }
+
     /// <summary>A usage error found while reading the flags (an unreadable secret file), reported with exit 64.</summary>
     public string? UsageError { get; init; }
 

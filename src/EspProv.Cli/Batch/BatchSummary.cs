@@ -40,8 +40,8 @@ internal sealed class BatchSummary
         FromJournal = FromJournal,
         ExitCode = ExitCode,
         ElapsedMs = (long)Elapsed.TotalMilliseconds,
-        Failures = [.. Failures.Select(r => (r.Device, r.Status, r.Reason))],
-        Slowest = [.. Slowest.Select(r => (r.Device, r.ElapsedMs))],
+        Failures = [.. Failures.Select(r => (r.Name, r.Status, r.Reason))],
+        Slowest = [.. Slowest.Select(r => (r.Name, r.ElapsedMs))],
     };
 
     /// <summary>The summary for a person.</summary>
@@ -52,13 +52,13 @@ internal sealed class BatchSummary
             $"==== Batch: {Results.Count} devices in {Elapsed.TotalSeconds:0.0} s: {Connected} connected ({FromJournal} already in the journal), {Failed} failed, {Unknown} unknown ===="));
         foreach (var failure in Failures)
         {
-            output.WriteLine($"  {failure.Status} {CliOutput.Shown(failure.Device)} (exit {failure.ExitCode.ToString(CultureInfo.InvariantCulture)}): {CliOutput.OneLine(failure.Reason ?? "no reason")}");
+            output.WriteLine($"  {failure.Status} {CliOutput.Shown(failure.Name)} (exit {failure.ExitCode.ToString(CultureInfo.InvariantCulture)}): {CliOutput.OneLine(failure.Reason ?? "no reason")}");
         }
 
         var slowest = Slowest.ToList();
         if (slowest.Count > 0)
         {
-            output.WriteLine("  slowest: " + string.Join(", ", slowest.Select(r => $"{CliOutput.Shown(r.Device)} {r.ElapsedMs.ToString(CultureInfo.InvariantCulture)} ms")));
+            output.WriteLine("  slowest: " + string.Join(", ", slowest.Select(r => $"{CliOutput.Shown(r.Name)} {r.ElapsedMs.ToString(CultureInfo.InvariantCulture)} ms")));
         }
     }
 

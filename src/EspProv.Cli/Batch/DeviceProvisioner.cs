@@ -13,9 +13,12 @@ namespace EspProv.Cli.Batch;
 /// One device of a batch: the same flow as a single run (<see cref="ProvisioningFlow"/> over the transport factory),
 /// with its journal states committed before each step's request and its own deadline. Resume rules: connected is
 /// skipped; a device that reached <c>applying</c> (or is <c>unknown</c>, without <c>--retry-unknown</c>) is never sent
-/// apply again, only asked for its status; anything else is provisioned (again).
+/// apply again, only asked for its status; anything else is provisioned (again). With <paramref name="transcripts"/>
+/// (<c>--transcript-dir</c>) each device that is run gets its own transcript, written however its run ends;
+/// <paramref name="problem"/> receives the line when one cannot be written.
 /// </summary>
-internal sealed class DeviceProvisioner(IJournal journal, BatchSettings batch, IBatchView view)
+internal sealed class DeviceProvisioner(IJournal journal, BatchSettings batch, IBatchView view, TranscriptFiles? transcripts = null,
+    Action<string>? problem = null)
 {
     public async Task<DeviceResult> RunAsync(ManifestEntry entry, DeviceRecord record, CancellationToken cancellationToken)
     {
@@ -23,13 +26,45 @@ internal sealed class DeviceProvisioner(IJournal journal, BatchSettings batch, I
         ArgumentNullException.ThrowIfNull(record);
         if (record.State == DeviceState.Connected)
         {
+            // Nothing is sent, so no transcript: the one of the run that connected it is kept.
             var known = DeviceResult.FromRecord(record);
             view.Finished(known);
             return known;
         }
 
-        var resumeAfterApply = record.State == DeviceState.Applying || (record.State == DeviceState.Unknown && !batch.RetryUnknown);
         var settings = batch.ForDevice(entry);
+        var transcript = transcripts is null ? null
+            : Transcript.TranscriptSession.Start(settings with { Transcript = transcripts.For(entry.Name), RedactNetwork = batch.RedactNetwork }, "batch");
+        if (transcript is null)
+        {
+            return await ProvisionAsync(entry, record, settings, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        transcript.Target = entry.Address;
+        try
+        {
+            var result = await ProvisionAsync(entry, record, settings, transcript, cancellationToken).ConfigureAwait(false);
+            transcript.Outcome(result.ExitCode, result.Reason);
+            return result;
+        }
+        catch (OperationCanceledException)
+        {
+            transcript.Outcome(ExitCodes.Interrupted, "interrupted");
+            throw;
+        }
+        finally
+        {
+            if (transcript.Write() is { } line)
+            {
+                problem?.Invoke($"{entry.Name}: {line}");
+            }
+        }
+    }
+
+    private async Task<DeviceResult> ProvisionAsync(ManifestEntry entry, DeviceRecord record, ProvisionSettings settings, Transcript.TranscriptSession? transcript,
+        CancellationToken cancellationToken)
+    {
+        var resumeAfterApply = record.State == DeviceState.Applying || (record.State == DeviceState.Unknown && !batch.RetryUnknown);
         var started = Stopwatch.GetTimestamp();
         var steps = view.StepObserver(entry.Name) as JsonStepObserver;
         var observer = new JournalObserver(journal, entry.Name, view, record.State, steps);
@@ -53,9 +88,9 @@ internal sealed class DeviceProvisioner(IJournal journal, BatchSettings batch, I
                 return await SettleAsync(observer, entry, started, DeviceVerdict.Failed, setupError.ExitCode, setupError.Message, cancellationToken).ConfigureAwait(false);
             }
 
-            await using var transport = setup!.Transport;
+            await using var transport = transcript?.Wrap(setup!.Transport) ?? setup!.Transport;
             await using var client = new ProvisioningClient(transport, new ProvisioningClientOptions { Polling = Provision.ProvisionRunner.Polling(settings) });
-            flow = new ProvisioningFlow(client, observer);
+            flow = new ProvisioningFlow(client, transcript?.Observe(observer) ?? observer);
             steps?.Starting(ProvisioningStep.Connect);
             await transport.PrepareAsync(Endpoints.ProtoVer, deadline.Token).ConfigureAwait(false);
             steps?.Completed(ProvisioningStep.Connect);

@@ -44,7 +44,7 @@ internal sealed class JsonBatchView(JsonLinesWriter writer) : IBatchView
     public void Finished(DeviceResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        writer.Write(result.ToEvent());
+        writer.Write(result);
     }
 
     public void Summary(BatchSummary summary)
@@ -73,7 +73,7 @@ internal sealed class PlainBatchView(TextWriter output) : IBatchView
     public void Finished(DeviceResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        output.WriteLine($"{CliOutputName(result.Device)}: {result.Status}" + BatchSummary.Details(result));
+        output.WriteLine($"{CliOutputName(result.Name)}: {result.Status}" + BatchSummary.Details(result));
     }
 
     public void Summary(BatchSummary summary)

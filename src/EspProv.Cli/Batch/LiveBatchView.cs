@@ -1,4 +1,5 @@
 using System.Globalization;
+using EspProv.Cli.Output;
 using Spectre.Console;
 
 namespace EspProv.Cli.Batch;
@@ -44,7 +45,7 @@ internal sealed class LiveBatchView(TextWriter output) : IBatchView
     public void Finished(DeviceResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        _progress.Finish(result.Device, result.FromJournal ? "connected (journal)" : result.Status);
+        _progress.Finish(result.Name, result.FromJournal ? "connected (journal)" : result.Status);
     }
 
     public async Task<T> RunAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)

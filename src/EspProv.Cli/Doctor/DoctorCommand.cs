@@ -5,17 +5,19 @@ namespace EspProv.Cli.Doctor;
 /// <summary><c>esp-prov doctor</c>: the provisioning command's target and security flags, plus <c>--interface</c> and <c>--json</c>.</summary>
 internal static class DoctorCommand
 {
-    public static Command Create(TextWriter output, TextWriter error, Func<string, string?>? environment, Func<INetworkInfo>? network = null)
+    public static Command Create(TextWriter output, TextWriter error, Func<string, string?>? environment, Func<INetworkInfo>? network = null,
+        string? bleBusAddress = null)
     {
         var options = new ProvisionOptions();
         var command = new Command("doctor",
-            "check why provisioning does not work, without changing the device: local interfaces and route (soft AP), the connection, the version answer, "
+            "check why provisioning does not work, without changing the device: local interfaces and route (soft AP), or BlueZ, the adapter, the "
+            + "advertisement and the provisioning service (--transport ble --service_name NAME [--ble_adapter hciX]); then the connection, the version answer, "
             + "the session with the given PoP or credentials, and with --ssid whether the device sees the network. Exit 0 when provisioning would work, "
-            + "else the exit code provisioning would end with (2 no connection, 3 not a provisioning device, 4 session, 8 network not seen).");
+            + "else the exit code provisioning would end with (2 no connection, no BlueZ or adapter, device not advertising; 3 not a provisioning device, 4 session, 8 network not seen).");
         Option[] relevant =
         [
             options.Ssid, options.SecVer, options.Pop, options.ProtoVer, options.SoftApEndpoint, options.Timeout, options.Transport,
-            options.ServiceName, options.CaFile, options.Sec2Username, options.Sec2Password, options.Qr, options.Transcript, options.RedactNetwork,
+            options.ServiceName, options.ScanTimeout, options.BleAdapter, options.CaFile, options.Sec2Username, options.Sec2Password, options.Qr, options.Transcript, options.RedactNetwork,
             options.Interface, options.Json,
             .. options.Secrets.All,
         ];
@@ -31,7 +33,8 @@ internal static class DoctorCommand
             var settings = ProvisionSettings.From(parseResult, options, environment);
             var doctor = new DoctorSettings(settings with { TimeoutSeconds = ProvisionSettings.Given(parseResult, options.Timeout) ? settings.TimeoutSeconds : 30 },
                 settings.Interface, settings.Json);
-            return DoctorMain.RunAsync(output, error, doctor, network?.Invoke() ?? new SystemNetworkInfo(NetworkManager.WifiLinksAsync), cancellationToken);
+            return DoctorMain.RunAsync(output, error, doctor, network?.Invoke() ?? new SystemNetworkInfo(NetworkManager.WifiLinksAsync), cancellationToken,
+                bleBusAddress);
         });
         return command;
     }

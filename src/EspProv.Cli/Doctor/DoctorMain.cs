@@ -5,19 +5,22 @@ namespace EspProv.Cli.Doctor;
 /// <summary>Wires one doctor run: the report, the network data, the <c>--transcript</c> when asked for, and the run.</summary>
 internal static class DoctorMain
 {
-    public static async Task<int> RunAsync(TextWriter output, TextWriter error, DoctorSettings settings, INetworkInfo network, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(TextWriter output, TextWriter error, DoctorSettings settings, INetworkInfo network, CancellationToken cancellationToken,
+        string? bleBusAddress = null)
     {
         var transcript = TranscriptSession.Start(settings.Provision, "doctor");
         var report = new DoctorReport(output, settings.Json) { Listener = transcript is null ? null : transcript.Check };
         if (transcript is null)
         {
-            return await new DoctorRunner(report, network).RunAsync(settings, cancellationToken).ConfigureAwait(false);
+            return await new DoctorRunner(report, network, bleBusAddress: bleBusAddress).RunAsync(settings, cancellationToken).ConfigureAwait(false);
         }
 
-        transcript.Target = settings.Provision.Endpoint ?? ProvisionOptions.DefaultEndpoint;
+        transcript.Target = settings.Provision.IsBle
+            ? $"BLE device {settings.Provision.ServiceName ?? "(any)"}"
+            : settings.Provision.Endpoint ?? ProvisionOptions.DefaultEndpoint;
         try
         {
-            var code = await new DoctorRunner(report, network, transcript.Wrap, info => transcript.Version = info).RunAsync(settings, cancellationToken).ConfigureAwait(false);
+            var code = await new DoctorRunner(report, network, transcript.Wrap, info => transcript.Version = info, bleBusAddress).RunAsync(settings, cancellationToken).ConfigureAwait(false);
             transcript.Outcome(code, report.Checks.FirstOrDefault(c => c.Status == CheckStatus.Failed) is { } failed ? $"{failed.Name}: {failed.Detail}" : null);
             return code;
         }

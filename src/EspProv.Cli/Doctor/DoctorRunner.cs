@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using EspProv.Cli.Transports;
+using EspProv.Exceptions;
 using EspProv.Provisioning;
 using EspProv.Transport;
 using EspProv.Transport.Http;
@@ -17,10 +18,14 @@ internal sealed record DoctorSettings(ProvisionSettings Provision, string? Inter
 /// Exit 0 when provisioning would work (warnings and skips do not change that), else the provisioning exit code of the
 /// first failing step. Sends no Wi-Fi configuration.
 /// </summary>
+/// <remarks><paramref name="bleBusAddress"/>: the D-Bus bus BlueZ is on when not the system bus (tests, the virtual BlueZ).</remarks>
 internal sealed class DoctorRunner(DoctorReport report, INetworkInfo network, Func<IProvisioningTransport, IProvisioningTransport>? wrapTransport = null,
-    Action<DeviceVersionInfo>? versionReceived = null)
+    Action<DeviceVersionInfo>? versionReceived = null, string? bleBusAddress = null)
 {
-    private static readonly string[] DeviceCheckNames = ["tcp", "proto_ver", "firmware", "session", "ssid"];
+    /// <summary>The checks that talk to the provisioning service, after the transport's own checks.</summary>
+    public static readonly string[] DeviceCheckNames = ["proto_ver", "firmware", "session", "ssid"];
+
+    private static readonly string[] SoftApCheckNames = ["tcp"];
 
     public async Task<int> RunAsync(DoctorSettings doctor, CancellationToken cancellationToken)
     {
@@ -31,30 +36,50 @@ internal sealed class DoctorRunner(DoctorReport report, INetworkInfo network, Fu
             return report.Verdict();
         }
 
+        var ble = settings.IsBle;
         var endpoint = settings.Endpoint ?? ProvisionOptions.DefaultEndpoint;
-        if (!DeviceAddress.TryParse(endpoint, out var address, out var endpointError))
+        DeviceAddress? address = null;
+        if (!ble)
         {
-            report.Add(CheckResult.Fail("endpoint", ExitCodes.NoConnection, endpointError, "give --softap_endpoint as host[:port] or http(s)://host[:port]"));
-            return report.Verdict();
+            if (!DeviceAddress.TryParse(endpoint, out var parsed, out var endpointError))
+            {
+                report.Add(CheckResult.Fail("endpoint", ExitCodes.NoConnection, endpointError, "give --softap_endpoint as host[:port] or http(s)://host[:port]"));
+                return report.Verdict();
+            }
+
+            address = parsed;
         }
 
-        report.Header($"soft AP device at {address}");
+        report.Header(ble ? $"BLE device {settings.ServiceName ?? "(any provisioning device)"}{(settings.BleAdapter is { } a ? $" through {a}" : string.Empty)}" : $"soft AP device at {address}");
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(settings.TimeoutSeconds));
         try
         {
-            return await RunChecksAsync(doctor, address, deadline.Token).ConfigureAwait(false);
+            return ble
+                ? await RunBleChecksAsync(settings, deadline.Token).ConfigureAwait(false)
+                : await RunSoftApChecksAsync(doctor, address!, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            var next = DeviceCheckNames.FirstOrDefault(n => report.Checks.All(c => c.Name != n)) ?? "ssid";
-            report.Add(CheckResult.Fail(next, next switch { "tcp" => ExitCodes.NoConnection, "proto_ver" or "firmware" => ExitCodes.VersionMismatch, "ssid" => ExitCodes.WifiConnectionFailed, _ => ExitCodes.SessionFailed },
+            var next = (ble ? BleChecks.Names : SoftApCheckNames).Concat(DeviceCheckNames).FirstOrDefault(n => report.Checks.All(c => c.Name != n)) ?? "ssid";
+            report.Add(CheckResult.Fail(next, next switch { "tcp" or "bluez" or "adapter" or "advertising" or "gatt" => ExitCodes.NoConnection, "proto_ver" or "firmware" => ExitCodes.VersionMismatch, "ssid" => ExitCodes.WifiConnectionFailed, _ => ExitCodes.SessionFailed },
                 $"timed out after {settings.TimeoutSeconds:0.#} s", "give more time with --timeout, or see the checks above"));
             return report.Verdict();
         }
     }
 
-    private async Task<int> RunChecksAsync(DoctorSettings doctor, DeviceAddress address, CancellationToken cancellationToken)
+    private async Task<int> RunBleChecksAsync(ProvisionSettings settings, CancellationToken cancellationToken)
+    {
+        if (await BleChecks.RunAsync(report, settings, bleBusAddress, cancellationToken).ConfigureAwait(false) is not { } device)
+        {
+            return report.Verdict();
+        }
+
+        // A new connection for the provisioning checks, made as a provisioning run makes it.
+        return await RunDeviceChecksAsync(settings with { ServiceName = device.Name }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int> RunSoftApChecksAsync(DoctorSettings doctor, DeviceAddress address, CancellationToken cancellationToken)
     {
         var settings = doctor.Provision;
         IPAddress[] targets;
@@ -67,7 +92,7 @@ internal sealed class DoctorRunner(DoctorReport report, INetworkInfo network, Fu
         {
             report.Add(CheckResult.Fail("endpoint", ExitCodes.NoConnection, $"cannot resolve '{address.Host}': {Provision.CliOutput.OneLine(ex.Message)}",
                 "give the device's IP address (192.168.4.1 on its soft AP)"));
-            report.SkipAll("skipped: no address to check", DeviceCheckNames);
+            report.SkipAll("skipped: no address to check", [.. SoftApCheckNames, .. DeviceCheckNames]);
             return report.Verdict();
         }
 
@@ -82,11 +107,18 @@ internal sealed class DoctorRunner(DoctorReport report, INetworkInfo network, Fu
         report.Add(tcp);
         if (tcp.Status == CheckStatus.Failed)
         {
-            report.SkipAll("skipped: needs a connection to the device", "proto_ver", "firmware", "session", "ssid");
+            report.SkipAll("skipped: needs a connection to the device", DeviceCheckNames);
             return report.Verdict();
         }
 
-        var (setup, setupError) = await TransportFactory.CreateAsync(new Transports.TransportContext(settings, null, requestTimeout, null), cancellationToken).ConfigureAwait(false);
+        return await RunDeviceChecksAsync(settings, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The version, firmware, session and <c>--ssid</c> checks, the same over every transport.</summary>
+    private async Task<int> RunDeviceChecksAsync(ProvisionSettings settings, CancellationToken cancellationToken)
+    {
+        var requestTimeout = TimeSpan.FromSeconds(Math.Min(30, Math.Max(0.5, settings.TimeoutSeconds / 2)));
+        var (setup, setupError) = await TransportFactory.CreateAsync(new Transports.TransportContext(settings, null, requestTimeout, null, BusAddress: bleBusAddress), cancellationToken).ConfigureAwait(false);
         if (setupError is not null)
         {
             report.Add(CheckResult.Fail("proto_ver", setupError.ExitCode, setupError.Message));
@@ -94,6 +126,19 @@ internal sealed class DoctorRunner(DoctorReport report, INetworkInfo network, Fu
         }
 
         await using var transport = wrapTransport?.Invoke(setup!.Transport) ?? setup!.Transport;
+        try
+        {
+            await transport.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (TransportException ex)
+        {
+            // Provisioning's connect step (exit 2) fails although the checks above passed: the device left, or another client took it.
+            report.Add(CheckResult.Fail("connect", ExitCodes.NoConnection, $"connect failed: {Provision.CliOutput.OneLine(ex.Message)}",
+                "the device answered a moment ago: make sure no other client (a phone) is connected to it, then try again"));
+            report.SkipAll("skipped: needs a connection to the device", DeviceCheckNames);
+            return report.Verdict();
+        }
+
         await using var client = new ProvisioningClient(transport);
         var (version, info) = await DeviceChecks.VersionAsync(client, settings.ProtoVer, cancellationToken).ConfigureAwait(false);
         report.Add(version);
@@ -151,6 +196,11 @@ internal sealed class DoctorRunner(DoctorReport report, INetworkInfo network, Fu
         if (settings.UsageError is not null)
         {
             return settings.UsageError;
+        }
+
+        if (settings.IsBle && (settings.ScanTimeoutSeconds is <= 0 or > 3600 || double.IsNaN(settings.ScanTimeoutSeconds)))
+        {
+            return "--scan_timeout must be between 0 and 3600 seconds";
         }
 
         if (doctor.Interface is { } name)

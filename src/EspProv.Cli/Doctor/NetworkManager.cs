@@ -13,12 +13,14 @@ internal static class NetworkManager
     private const string Properties = "org.freedesktop.DBus.Properties";
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(2);
 
-    public static async ValueTask<IReadOnlyList<WifiLink>?> WifiLinksAsync(CancellationToken cancellationToken)
+    public static ValueTask<IReadOnlyList<WifiLink>?> WifiLinksAsync(CancellationToken cancellationToken) =>
+        OperatingSystem.IsLinux() && DBusAddress.System is { } address
+            ? WifiLinksAsync(address, cancellationToken)
+            : ValueTask.FromResult<IReadOnlyList<WifiLink>?>(null);
+
+    /// <summary>The same, from the NetworkManager on the bus at <paramref name="address"/> (tests serve a fake one on a private bus).</summary>
+    internal static async ValueTask<IReadOnlyList<WifiLink>?> WifiLinksAsync(string address, CancellationToken cancellationToken)
     {
-        if (!OperatingSystem.IsLinux() || DBusAddress.System is not { } address)
-        {
-            return null;
-        }
 
         try
         {

@@ -11,26 +11,6 @@ namespace EspProv.Cli.Output;
 /// <param name="Detail">A short non-secret note (e.g. <c>sec_ver 1</c>), or null (omitted).</param>
 internal sealed record StepEvent(string Step, string Status, long ElapsedMs, string? Device = null, string? Detail = null);
 
-/// <summary>A device's outcome: <c>{"event":"result",...}</c>; one per device.</summary>
-internal sealed record ResultEvent
-{
-    public string? Device { get; init; }
-
-    /// <summary><c>connected</c>, <c>failed</c> or <c>unknown</c>.</summary>
-    public required string Status { get; init; }
-
-    public required int ExitCode { get; init; }
-    public string? Ip { get; init; }
-    public string? Bssid { get; init; }
-    public int? Channel { get; init; }
-    public string? AuthMode { get; init; }
-    public string? Reason { get; init; }
-    public long ElapsedMs { get; init; }
-
-    /// <summary>True when a resumed batch took the outcome from the journal (written only when true).</summary>
-    public bool FromJournal { get; init; }
-}
-
 /// <summary>The end of a batch: <c>{"event":"summary",...}</c>.</summary>
 internal sealed record SummaryEvent
 {

@@ -35,7 +35,7 @@ internal sealed class JsonLinesWriter(TextWriter output)
         });
     }
 
-    public void Write(ResultEvent e)
+    public void Write(DeviceResult e)
     {
         ArgumentNullException.ThrowIfNull(e);
         WriteLine("result", e.Device, w =>

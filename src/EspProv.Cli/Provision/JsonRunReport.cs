@@ -31,13 +31,13 @@ internal sealed class JsonRunReport(JsonLinesWriter writer, StepReporter reporte
 
         var connection = exitCode == ExitCodes.Success ? Connection : null;
         var hasAp = connection?.Bssid is not null;
-        writer.Write(new ResultEvent
+        writer.Write(new DeviceResult
         {
-            Status = exitCode switch
+            Verdict = exitCode switch
             {
-                ExitCodes.Success => "connected",
-                ExitCodes.StatusUnknown => "unknown",
-                _ => "failed",
+                ExitCodes.Success => DeviceVerdict.Connected,
+                ExitCodes.StatusUnknown => DeviceVerdict.Unknown,
+                _ => DeviceVerdict.Failed,
             },
             ExitCode = exitCode,
             Ip = connection?.IPAddress.ToString(),

@@ -13,8 +13,8 @@ public sealed class JsonLinesWriterTests
         var writer = new JsonLinesWriter(output);
         writer.Write(new StepEvent("session", "ok", 12, Device: "dev, \"1\": x", Detail: "sec_ver 1"));
         writer.Write(new StepEvent("proto_ver", "ok", 3));
-        writer.Write(new ResultEvent { Device = "dev1", Status = "connected", ExitCode = 0, Ip = "192.168.1.42", Bssid = "aa:bb:cc:dd:ee:ff", Channel = 6, AuthMode = "wpa2_psk", ElapsedMs = 1042, FromJournal = true });
-        writer.Write(new ResultEvent { Status = "failed", ExitCode = 8, Reason = "auth_error" });
+        writer.Write(new DeviceResult { Device = "dev1", Verdict = DeviceVerdict.Connected, ExitCode = 0, Ip = "192.168.1.42", Bssid = "aa:bb:cc:dd:ee:ff", Channel = 6, AuthMode = "wpa2_psk", ElapsedMs = 1042, FromJournal = true });
+        writer.Write(new DeviceResult { Verdict = DeviceVerdict.Failed, ExitCode = 8, Reason = "auth_error" });
         writer.Write(new SummaryEvent { Total = 3, Connected = 1, Failed = 1, Unknown = 1, ExitCode = 13, Failures = [("dev2", "failed", "auth_error"), ("dev3", "unknown", null)], Slowest = [("dev1", 1042)] });
         writer.Write(new ScanEvent(new WifiNetwork("café: net, 5G", "café"u8.ToArray(), new Bssid([0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff]), 11, -45, WifiAuthMode.Wpa2Psk), "dev1"));
 

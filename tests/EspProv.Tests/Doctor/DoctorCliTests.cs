@@ -1,9 +1,13 @@
 using System.Text.Json;
+using EspProv.Cli;
+using EspProv.Cli.Doctor;
 using EspProv.Device;
 using EspProv.Device.Security;
 using EspProv.Device.Wifi;
+using EspProv.Exceptions;
 using EspProv.Tests.Cli;
 using EspProv.Tests.Support;
+using EspProv.Transport;
 
 namespace EspProv.Tests.Doctor;
 
@@ -162,6 +166,35 @@ public sealed class DoctorCliTests
         Assert.Equal("failed", verdict.GetProperty("status").GetString());
         Assert.Equal(4, verdict.GetProperty("exit_code").GetInt32());
         Assert.Equal("session", verdict.GetProperty("failed_check").GetString());
+    }
+
+    [Fact]
+    public async Task Doctor_ConnectFailingAfterTheTcpCheck_Exits2_AtConnect_AsProvisioningWould()
+    {
+        await using var d = await StartAsync(new DeviceSecurity1("abcd1234"));
+        var output = new StringWriter();
+        var report = new DoctorReport(output, json: false);
+        var settings = new ProvisionSettings { Endpoint = $"127.0.0.1:{d.EndPoint.Port}", Pop = "abcd1234", TimeoutSeconds = 10 };
+        var code = await new DoctorRunner(report, new SystemNetworkInfo(), t => new PrepareFails(t)).RunAsync(new DoctorSettings(settings, null, false), CancellationToken.None);
+        Assert.True(code == 2, output.ToString());
+        Assert.Contains("[passed] tcp:", output.ToString());
+        Assert.Contains("[failed] connect: connect failed: the device went away", output.ToString());
+        Assert.Contains("[skipped] proto_ver:", output.ToString());
+    }
+
+    /// <summary>A transport whose connect fails: the device left between the tcp check and provisioning's connect step.</summary>
+    private sealed class PrepareFails(IProvisioningTransport inner) : IProvisioningTransport
+    {
+        public int MaxResponseBytes => inner.MaxResponseBytes;
+
+        public ValueTask<TransportLink> PrepareAsync(CancellationToken cancellationToken = default) =>
+            throw new TransportException(TransportFailure.ConnectionRefused, Endpoints.ProtoVer, "the device went away");
+
+        public Task<byte[]> SendAsync(string endpoint, ReadOnlyMemory<byte> request, CancellationToken cancellationToken = default) => inner.SendAsync(endpoint, request, cancellationToken);
+
+        public ValueTask ResetAsync(CancellationToken cancellationToken = default) => inner.ResetAsync(cancellationToken);
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 
     [Fact]

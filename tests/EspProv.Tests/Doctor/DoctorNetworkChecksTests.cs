@@ -113,6 +113,15 @@ public sealed class DoctorNetworkChecksTests
     }
 
     [Fact]
+    public async Task RouteFromAnAddressOfNoListedInterface_Warns_NamingTheAddress()
+    {
+        // A tunnel or a policy route whose source address is not on any interface .NET lists.
+        var r = await RunAsync(new FakeNetwork([If("wlan0", "192.168.4.2/24", wireless: true)], route: "10.8.0.6"));
+        Assert.Equal(CheckStatus.Warning, r["route"].Status);
+        Assert.Contains("leaves from 10.8.0.6, not through wlan0", r["route"].Detail);
+    }
+
+    [Fact]
     public async Task LoopbackEndpoint_SkipsTheSoftApChecks()
     {
         var r = await RunAsync(new FakeNetwork([If("lo", "127.0.0.1/8")], route: "127.0.0.1"), target: IPAddress.Loopback);

@@ -111,7 +111,7 @@ public sealed class TranscriptTests : IDisposable
     }
 
     /// <summary>The forms a secret could leak in: text, hex upper/lower/spaced, base64 (and base64 of its UTF-16).</summary>
-    private static IEnumerable<string> Forms(string secret)
+    internal static IEnumerable<string> Forms(string secret)
     {
         var bytes = Encoding.UTF8.GetBytes(secret);
         yield return secret;

@@ -52,6 +52,12 @@ internal sealed class CentralAdapter : IDisposable
 
     public BluezRoot Root => _root;
 
+    /// <summary>Powers the adapter on or off, as <c>bluetoothctl power</c> does: the Powered property changes.</summary>
+    public void SetPowered(bool powered) => _root.Server.SetProperty(_object, BluezNames.Adapter, "Powered", powered);
+
+    /// <summary>Takes the adapter away, as unplugging a USB dongle does (InterfacesRemoved).</summary>
+    public void Remove() => _root.Server.Remove(Info.Path);
+
     /// <summary>A peripheral started, changed or stopped advertising, or its link went down.</summary>
     public void OnAdvertisingChanged(PeripheralAdapter peripheral)
     {

@@ -69,6 +69,12 @@ public sealed class VirtualBluez : IAsyncDisposable
     /// <summary>Adds a peripheral adapter <c>hci(N+1)</c>; it appears with InterfacesAdded.</summary>
     public VirtualAdapter AddPeripheralAdapter() => _root.AddPeripheral().Info;
 
+    /// <summary>Powers the central adapter <c>hci0</c> on or off (<c>bluetoothctl power off</c>).</summary>
+    public void SetCentralPowered(bool powered) => _root.Central.SetPowered(powered);
+
+    /// <summary>Removes the central adapter <c>hci0</c>, as unplugging a USB dongle does; with no peripheral adapters BlueZ then lists none.</summary>
+    public void RemoveCentralAdapter() => _root.Central.Remove();
+
     /// <summary>Stops BlueZ (pending application calls end) and the private bus.</summary>
     public async ValueTask DisposeAsync()
     {

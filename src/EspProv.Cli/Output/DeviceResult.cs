@@ -1,8 +1,8 @@
-using EspProv.Cli.Output;
+using EspProv.Cli.Batch;
 
-namespace EspProv.Cli.Batch;
+namespace EspProv.Cli.Output;
 
-/// <summary>How one device of a batch ended.</summary>
+/// <summary>How one device (of a batch, or of a single run) ended.</summary>
 internal enum DeviceVerdict
 {
     /// <summary>The device joined the network.</summary>
@@ -15,10 +15,18 @@ internal enum DeviceVerdict
     Unknown,
 }
 
-/// <summary>One device's outcome in a batch run: what its <c>result</c> event and the summary show. Holds no secret.</summary>
+/// <summary>
+/// One device's outcome: its <c>{"event":"result",...}</c> line (one per device, written by <see cref="JsonLinesWriter"/>)
+/// and, in a batch, what the views and the summary show. Holds no secret.
+/// </summary>
 internal sealed record DeviceResult
 {
-    public required string Device { get; init; }
+    /// <summary>The manifest name in a batch (always set there); null in a single run, where the field is omitted.</summary>
+    public string? Device { get; init; }
+
+    /// <summary><see cref="Device"/> for the batch's views and summary, where every result names its device.</summary>
+    public string Name => Device ?? string.Empty;
+
     public required DeviceVerdict Verdict { get; init; }
     public required int ExitCode { get; init; }
     public string? Ip { get; init; }
@@ -28,7 +36,7 @@ internal sealed record DeviceResult
     public string? Reason { get; init; }
     public long ElapsedMs { get; init; }
 
-    /// <summary>Already connected in the journal: nothing was sent this run.</summary>
+    /// <summary>Already connected in the journal: nothing was sent this run (written only when true).</summary>
     public bool FromJournal { get; init; }
 
     /// <summary><c>connected</c>, <c>failed</c> or <c>unknown</c>.</summary>
@@ -37,20 +45,6 @@ internal sealed record DeviceResult
         DeviceVerdict.Connected => "connected",
         DeviceVerdict.Failed => "failed",
         _ => "unknown",
-    };
-
-    public ResultEvent ToEvent() => new()
-    {
-        Device = Device,
-        Status = Status,
-        ExitCode = ExitCode,
-        Ip = Ip,
-        Bssid = Bssid,
-        Channel = Channel,
-        AuthMode = AuthMode,
-        Reason = Reason,
-        ElapsedMs = ElapsedMs,
-        FromJournal = FromJournal,
     };
 
     /// <summary>A device the journal already has as connected.</summary>
