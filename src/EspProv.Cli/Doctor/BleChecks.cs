@@ -3,6 +3,7 @@ using EspProv.Exceptions;
 using EspProv.Transport;
 using EspProv.Transport.Ble;
 using EspProv.Transport.Ble.Bluez;
+using Microsoft.Extensions.Logging.Abstractions;
 using Tmds.DBus.Protocol;
 
 namespace EspProv.Cli.Doctor;
@@ -141,7 +142,7 @@ internal static class BleChecks
         try
         {
             device = await BleConnector.FindAsync(client, adapter, new BleTransportOptions { ServiceName = name, ScanTimeout = scanTimeout }, TimeProvider.System,
-                string.Empty, null, cancellationToken).ConfigureAwait(false);
+                string.Empty, NullLogger.Instance, cancellationToken).ConfigureAwait(false);
         }
         catch (BleTransportException ex)
         {
@@ -167,7 +168,7 @@ internal static class BleChecks
         try
         {
             link = await BleConnector.ConnectAsync(client, device, new BleTransportOptions { ServiceName = device.Name, Address = device.Address, ConnectTimeout = CallTimeout },
-                TimeProvider.System, string.Empty, null, cancellationToken).ConfigureAwait(false);
+                TimeProvider.System, string.Empty, NullLogger.Instance, cancellationToken).ConfigureAwait(false);
         }
         catch (BleTransportException ex)
         {

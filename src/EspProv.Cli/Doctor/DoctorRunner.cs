@@ -128,7 +128,7 @@ internal sealed class DoctorRunner(DoctorReport report, INetworkInfo network, Fu
         await using var transport = wrapTransport?.Invoke(setup!.Transport) ?? setup!.Transport;
         try
         {
-            await transport.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            await transport.PrepareAsync(Endpoints.ProtoVer, cancellationToken).ConfigureAwait(false);
         }
         catch (TransportException ex)
         {

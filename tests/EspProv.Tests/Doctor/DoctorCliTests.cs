@@ -187,8 +187,8 @@ public sealed class DoctorCliTests
     {
         public int MaxResponseBytes => inner.MaxResponseBytes;
 
-        public ValueTask<TransportLink> PrepareAsync(CancellationToken cancellationToken = default) =>
-            throw new TransportException(TransportFailure.ConnectionRefused, Endpoints.ProtoVer, "the device went away");
+        public ValueTask<TransportLink> PrepareAsync(string endpoint, CancellationToken cancellationToken = default) =>
+            throw new TransportException(TransportFailure.ConnectionRefused, endpoint, "the device went away");
 
         public Task<byte[]> SendAsync(string endpoint, ReadOnlyMemory<byte> request, CancellationToken cancellationToken = default) => inner.SendAsync(endpoint, request, cancellationToken);
 
