@@ -22,7 +22,7 @@ public sealed class DeviceHttpTests
     public async Task FullFlow_Sec1WithPop_ReachesConnectedAndLogsNoSecrets()
     {
         var log = new LogSink();
-        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, ConnectDelay = TimeSpan.Zero, Log = log.Writer });
+        await using var device = await TestDevice.Http().With(o => o.Log, log.Writer).StartAsync();
         await using var transport = OpenTransport(device);
 
         var session = await SendCredentialsAsync(transport, new Security1(Pop), "myssid", "mypassword");
@@ -43,7 +43,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task SuccessResponse_HasFirmwareHeadersAndCookieOnlyOnSessionCreation()
     {
-        await using var device = await StartAsync();
+        await using var device = await TestDevice.Http().StartAsync();
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
         var transcript = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Vectors", "transcripts", "idf_sec1.json")));
         var expected = transcript.RootElement.GetProperty("connections")[0].GetProperty("exchanges")[0].GetProperty("response");
@@ -72,7 +72,7 @@ public sealed class DeviceHttpTests
     public async Task Cookie_KeepsTheSessionAcrossAReconnect()
     {
         var log = new LogSink();
-        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, ConnectDelay = TimeSpan.Zero, Log = log.Writer });
+        await using var device = await TestDevice.Http().With(o => o.Log, log.Writer).StartAsync();
         await using var transport = OpenTransport(device);
         await transport.SendAsync(Endpoints.ProtoVer, "---"u8.ToArray());
         var session = await HandshakeAsync(transport, new Security1(Pop));
@@ -93,7 +93,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task WrongCookie_StartsANewSessionWithSetCookie()
     {
-        await using var device = await StartAsync();
+        await using var device = await TestDevice.Http().StartAsync();
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
 
         await raw.SendAsync(RawHttpConnection.Post("/proto-ver", "---"u8.ToArray()));
@@ -109,7 +109,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task NoCookie_SameConnectionKeepsTheSession()
     {
-        await using var device = await StartAsync();
+        await using var device = await TestDevice.Http().StartAsync();
         await using var transport = OpenTransport(device, cookies: false);
 
         var session = await HandshakeAsync(transport, new Security1(Pop));
@@ -123,7 +123,7 @@ public sealed class DeviceHttpTests
     public async Task Esp8266_SessionIsKeyedByConnectionAndNeverSetsCookies()
     {
         var log = new LogSink();
-        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, Flavor = DeviceFlavor.Esp8266, ConnectDelay = TimeSpan.Zero, Log = log.Writer });
+        await using var device = await TestDevice.Http().Flavor(DeviceFlavor.Esp8266).With(o => o.Log, log.Writer).StartAsync();
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
         await raw.SendAsync(RawHttpConnection.Post("/proto-ver", "V0.1"u8.ToArray()));
         var version = (await raw.ReadResponseAsync())!;
@@ -149,7 +149,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task WrongPop_DeviceClosesWithoutResponseAtCommand1()
     {
-        await using var device = await StartAsync();
+        await using var device = await TestDevice.Http().StartAsync();
         await using var transport = OpenTransport(device);
         var session = new Security1("wrong-pop").CreateSession();
         var cmd1 = session.HandleResponse(await transport.SendAsync(Endpoints.Session, session.CreateFirstRequest()));
@@ -172,7 +172,7 @@ public sealed class DeviceHttpTests
     [MemberData(nameof(ProtocolFailures))]
     public async Task ProtocolFailure_ClosesWithoutResponse(string target, string bodyHex)
     {
-        await using var device = await StartAsync();
+        await using var device = await TestDevice.Http().StartAsync();
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
 
         await raw.SendAsync(RawHttpConnection.Post(target, Convert.FromHexString(bodyHex)));
@@ -188,7 +188,7 @@ public sealed class DeviceHttpTests
     [InlineData("GET /proto-ver HTTP/1.1\r\n\r\n", 405, "Request method for this URI is not handled by server")]
     public async Task ServerErrors_Idf_AnswerTextHtmlThenClose(string request, int status, string message)
     {
-        await using var device = await StartAsync();
+        await using var device = await TestDevice.Http().StartAsync();
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
 
         await raw.SendAsync(request);
@@ -203,7 +203,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task ServerErrors_Esp8266_KeepTheConnectionFor404()
     {
-        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, Flavor = DeviceFlavor.Esp8266 });
+        await using var device = await TestDevice.Http().Flavor(DeviceFlavor.Esp8266).StartAsync();
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
 
         await raw.SendAsync(RawHttpConnection.Post("/nope", "abc"u8.ToArray()));
@@ -220,7 +220,7 @@ public sealed class DeviceHttpTests
     [InlineData("POST /proto-ver HTTP/1.1\r\nContent-Length: 4097\r\n\r\n")]
     public async Task BodyWithoutValidLength_ClosesWithoutResponse(string request)
     {
-        await using var device = await StartAsync();
+        await using var device = await TestDevice.Http().StartAsync();
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
 
         await raw.SendAsync(request);
@@ -232,7 +232,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task BodyOf4096Bytes_IsAccepted()
     {
-        await using var device = await StartAsync();
+        await using var device = await TestDevice.Http().StartAsync();
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
 
         await raw.SendAsync(RawHttpConnection.Post("/proto-ver", new byte[4096]));
@@ -243,7 +243,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task UriOver512Bytes_Gets414AndClose()
     {
-        await using var device = await StartAsync();
+        await using var device = await TestDevice.Http().StartAsync();
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
 
         await raw.SendAsync(RawHttpConnection.Post("/" + new string('a', 600), "x"u8.ToArray()));
@@ -255,7 +255,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task HeaderBlockOver1024Bytes_Gets431AndClose()
     {
-        await using var device = await StartAsync();
+        await using var device = await TestDevice.Http().StartAsync();
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
 
         await raw.SendAsync(RawHttpConnection.Post("/proto-ver", "x"u8.ToArray(), extraHeaders: $"X-Pad: {new string('p', 1100)}\r\n"));
@@ -267,8 +267,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task SlowHead_Gets408_AndSlowBody_ClosesWithoutResponse()
     {
-        var options = new SimulatedDeviceOptions { Port = 0, ReceiveTimeout = TimeSpan.FromMilliseconds(200) };
-        await using var device = await StartAsync(options);
+        await using var device = await TestDevice.Http().With(o => o.ReceiveTimeout, TimeSpan.FromMilliseconds(200)).StartAsync();
         await using (var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port))
         {
             await raw.SendAsync("POST /proto-ver HTTP/1.1\r\nContent-Len");
@@ -283,7 +282,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task SecondConnection_ClosesTheFirst()
     {
-        await using var device = await StartAsync();
+        await using var device = await TestDevice.Http().StartAsync();
         await using var first = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
         await first.SendAsync(RawHttpConnection.Post("/proto-ver", "---"u8.ToArray()));
         Assert.NotNull(await first.ReadResponseAsync());
@@ -299,7 +298,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task Faults_CloseStatusAndDelay_ApplyOnceToTheirEndpoint()
     {
-        await using var device = await StartAsync();
+        await using var device = await TestDevice.Http().StartAsync();
         await using var transport = OpenTransport(device);
 
         device.Faults.RespondHttpStatusOnNext(Endpoints.ProtoVer, 500);
@@ -321,7 +320,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task CloseAfterProcessing_AppliesTheCommandButLosesTheAnswer()
     {
-        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, Security = DeviceSecurity0.Instance, ConnectDelay = TimeSpan.Zero });
+        await using var device = await TestDevice.Http().Security(DeviceSecurity0.Instance).StartAsync();
         await using var transport = OpenTransport(device);
         var session = await HandshakeAsync(transport, Security0.Instance);
         await ConfigAsync(transport, session, SetConfig("myssid", "mypassword"));
@@ -335,7 +334,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task Fleet_StartsIndependentDevicesOnTheirOwnPorts()
     {
-        await using var fleet = await SimulatedFleet.StartAsync(new SimulatedDeviceOptions { Port = 0, Security = DeviceSecurity0.Instance, ConnectDelay = TimeSpan.Zero }, 3);
+        await using var fleet = await SimulatedFleet.StartAsync(TestDevice.Http().Security(DeviceSecurity0.Instance).Build(), 3);
         Assert.Equal(3, fleet.Devices.Select(d => d.EndPoint.Port).Distinct().Count());
 
         await using var transport = OpenTransport(fleet.Devices[1]);

@@ -80,10 +80,7 @@ public sealed class RecoveryTests
     [Fact]
     public async Task CookieFirmware_IdleLinkDrop_Reconnects_AndKeepsTheSession()
     {
-        await using var device = await SimulatedDevice.StartAsync(new SimulatedDeviceOptions
-        {
-            Port = 0, Flavor = DeviceFlavor.Idf, Security = new DeviceSecurity1("abcd1234"), ConnectDelay = TimeSpan.FromMilliseconds(50),
-        });
+        await using var device = await TestDevice.Http().Security(new DeviceSecurity1("abcd1234")).ConnectDelayMs(50).StartAsync();
         await using var proxy = FaultProxy.At(device.EndPoint.Port, FaultProxy.Steps.SetConfig, FaultKind.Disconnect,
             [FaultProxy.Steps.Version, FaultProxy.Steps.Command0, FaultProxy.Steps.Command1, FaultProxy.Steps.SetConfig]);
         await using var transport = new HttpTransport(DeviceAddress.Parse(proxy.Endpoint));
@@ -103,10 +100,7 @@ public sealed class RecoveryTests
     {
         // ESP8266 never sends a cookie; ESP-IDF does, but a client that does not send it back is tracked by socket too.
         // On socket-keyed firmware the session goes with the connection.
-        await using var device = await SimulatedDevice.StartAsync(new SimulatedDeviceOptions
-        {
-            Port = 0, Flavor = flavor, Security = new DeviceSecurity1("abcd1234"), ConnectDelay = TimeSpan.FromMilliseconds(50),
-        });
+        await using var device = await TestDevice.Http().Flavor(flavor).Security(new DeviceSecurity1("abcd1234")).ConnectDelayMs(50).StartAsync();
         await using var transport = new HttpTransport(new DeviceAddress("127.0.0.1", device.EndPoint.Port, false), new HttpTransportOptions { UseSessionCookie = transportCookies });
         var log = new List<string>();
         await using var client = new ProvisioningClient(transport, new ProvisioningClientOptions { Log = log.Add });
