@@ -52,7 +52,7 @@ public sealed class DeviceHttpTests
         var first = await raw.ReadResponseAsync();
 
         Assert.NotNull(first);
-        Assert.Equal("HTTP/1.1 200 OK", first.StatusLine);
+        Assert.Equal("HTTP/1.1 200 OK", first.StartLine);
         Assert.Equal(expected.GetProperty("headers").EnumerateArray().Select(h => h[0].GetString()), first.Headers.Select(h => h.Name));
         Assert.Equal("text/html", first.Header("Content-Type"));
         Assert.Equal("95", first.Header("Content-Length"));

@@ -55,7 +55,7 @@ public sealed class DoctorCliTests
         {
             while (await c.ReadRequestAsync() is not null)
             {
-                await c.SendAsync("HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nContent-Length: 9\r\n\r\nnot found");
+                await c.SendAsync(HttpFraming.Response(404, "Not Found", "not found"));
             }
         });
         var result = await CliHarness.RunAsync("doctor", "--timeout", "5", "--softap_endpoint", server.Endpoint, "--pop", "abcd1234");

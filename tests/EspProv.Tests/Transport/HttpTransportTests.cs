@@ -129,7 +129,7 @@ public sealed class HttpTransportTests
         await using var server = new ScriptedServer(async c =>
         {
             await c.ReadRequestAsync();
-            await c.SendAsync($"HTTP/1.1 {code} {reason}\r\nContent-Type: text/html\r\nContent-Length: 9\r\n\r\nNot found");
+            await c.SendAsync(HttpFraming.Response(code, reason, "Not found"));
         });
         await using var transport = Create(server);
         var ex = await Assert.ThrowsAsync<HttpTransportException>(() => transport.SendAsync("prov-scan", "x"u8.ToArray()));
