@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Reflection;
 using EspProv.Device;
+using EspProv.Device.Ble.Peripheral;
 using EspProv.Device.Security;
 using EspProv.Device.Wifi;
 
@@ -18,19 +19,29 @@ internal sealed class TestDevice
         typeof(object).GetMethod(nameof(MemberwiseClone), BindingFlags.Instance | BindingFlags.NonPublic)!;
 
     private readonly SimulatedDeviceOptions _options;
-    private readonly bool _http;
+    private readonly Link _link;
 
-    private TestDevice(SimulatedDeviceOptions options, bool http)
+    private TestDevice(SimulatedDeviceOptions options, Link link)
     {
         _options = options;
-        _http = http;
+        _link = link;
+    }
+
+    private enum Link
+    {
+        Http,
+        InMemory,
+        Ble,
     }
 
     /// <summary>A device serving HTTP on 127.0.0.1 on a free port (see <see cref="SimulatedDevice.EndPoint"/>).</summary>
-    public static TestDevice Http() => new(new SimulatedDeviceOptions { Port = 0, ConnectDelay = TimeSpan.Zero }, http: true);
+    public static TestDevice Http() => new(Defaults(), Link.Http);
 
     /// <summary>A device reached through <see cref="SimulatedDevice.CreateInMemoryTransport"/>; no socket.</summary>
-    public static TestDevice InMemory() => new(new SimulatedDeviceOptions { Port = 0, ConnectDelay = TimeSpan.Zero }, http: false);
+    public static TestDevice InMemory() => new(Defaults(), Link.InMemory);
+
+    /// <summary>A device on a virtual BlueZ bus: a BLE test bed starts it with <see cref="StartBleAsync"/>.</summary>
+    public static TestDevice Ble() => new(Defaults(), Link.Ble);
 
     public TestDevice Security(IDeviceSecurity security) => With(o => o.Security, security);
 
@@ -52,23 +63,33 @@ internal sealed class TestDevice
             ?? throw new ArgumentException("must name a property, as in o => o.IdleTimeout", nameof(setting));
         var copy = Build();
         property.SetValue(copy, value); // an init-only setter; the copy is ours until it is handed out
-        return new TestDevice(copy, _http);
+        return new TestDevice(copy, _link);
     }
 
     /// <summary>Replaces the options with what <paramref name="change"/> makes of a copy of them.</summary>
     public TestDevice Options(Func<SimulatedDeviceOptions, SimulatedDeviceOptions> change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        return new TestDevice(change(Build()), _http);
+        return new TestDevice(change(Build()), _link);
     }
 
-    /// <summary>A copy of the options as configured (for <see cref="SimulatedFleet"/> or a BLE test bed).</summary>
+    /// <summary>A copy of the options as configured (for a <see cref="SimulatedFleet"/>).</summary>
     public SimulatedDeviceOptions Build() => (SimulatedDeviceOptions)CloneMethod.Invoke(_options, null)!;
 
     /// <summary>Creates an in-memory device (nothing to start; no socket).</summary>
     public SimulatedDevice Create() =>
-        _http ? throw new InvalidOperationException("an HTTP device is started with StartAsync") : SimulatedDevice.CreateInMemory(Build());
+        _link == Link.InMemory ? SimulatedDevice.CreateInMemory(Build()) : throw new InvalidOperationException($"a {_link} device is started, not created");
 
-    public async Task<SimulatedDevice> StartAsync(CancellationToken cancellationToken = default) =>
-        _http ? await SimulatedDevice.StartAsync(Build(), cancellationToken) : Create();
+    public async Task<SimulatedDevice> StartAsync(CancellationToken cancellationToken = default) => _link switch
+    {
+        Link.Http => await SimulatedDevice.StartAsync(Build(), cancellationToken),
+        Link.InMemory => Create(),
+        _ => throw new InvalidOperationException("a BLE device needs its bus: use StartBleAsync"),
+    };
+
+    /// <summary>Starts a <see cref="Ble"/> device on the bus and adapter <paramref name="ble"/> names.</summary>
+    public Task<SimulatedDevice> StartBleAsync(BleDeviceOptions ble, CancellationToken cancellationToken = default) =>
+        _link == Link.Ble ? SimulatedDevice.StartBleAsync(Build(), ble, cancellationToken) : throw new InvalidOperationException($"a {_link} device has no BLE front end");
+
+    private static SimulatedDeviceOptions Defaults() => new() { Port = 0, ConnectDelay = TimeSpan.Zero };
 }
