@@ -9,7 +9,7 @@ namespace EspProv.Tests.Support;
 
 /// <summary>
 /// The one way tests start a simulated device: <c>await TestDevice.Http().Security(...).StartAsync()</c>. Immutable, so a
-/// test class can keep a preset (<c>static TestDevice Device =&gt; TestDevice.Http().ConnectDelay(...)</c>) and refine it
+/// test class can keep a preset (<c>static TestDevice NewDevice =&gt; TestDevice.Http().ConnectDelayMs(20)</c>) and refine it
 /// per test. Starts from the library's defaults except a free port (HTTP) and no connect delay; any other setting goes
 /// through <see cref="With{T}"/> or <see cref="Options"/>, so new device options need no change here.
 /// </summary>
