@@ -16,8 +16,10 @@ public sealed class BatchKillTests(ITestOutputHelper log)
     private const int Seed = 20_240_514;
     private const int MinKills = 50;
     private const int DevicesPerRound = 6;
-    // About 30 s on an idle 2-core machine; the bound leaves room for a loaded one (each kill starts a .NET process).
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(90);
+    // About 30 s on an idle 2-core machine. The test needs MinKills kills, not a speed: each kill starts a .NET process,
+    // which with both cores busy takes several times longer (26 kills in 90 s was seen), so this is only a guard
+    // against a run whose kill points are never reached.
+    private static readonly TimeSpan Budget = TimeSpan.FromMinutes(6);
     private static readonly TimeSpan ChildTimeout = TimeSpan.FromSeconds(30);
 
     [Fact]
@@ -62,7 +64,7 @@ public sealed class BatchKillTests(ITestOutputHelper log)
         }
 
         log.WriteLine($"{kills} kills in {rounds} rounds, {clock.Elapsed.TotalSeconds:0.0} s");
-        Assert.True(kills >= MinKills, $"only {kills} kills within {Budget.TotalSeconds} s");
+        Assert.True(kills >= MinKills, $"only {kills} kills within {Budget.TotalMinutes} min");
     }
 
     /// <summary>Runs the batch; with a random source, SIGKILLs it at a random point. Returns its exit code and whether it was killed.</summary>

@@ -3,6 +3,7 @@ using EspProv.Device;
 using EspProv.Device.Security;
 using EspProv.Device.Wifi;
 using EspProv.Tests.Cli;
+using EspProv.Tests.Support;
 
 namespace EspProv.Tests.Batch;
 
@@ -21,15 +22,8 @@ internal sealed class BatchTestKit : IAsyncDisposable
     public IReadOnlyList<SimulatedDevice> Devices => _fleet!.Devices;
 
     /// <summary>Devices that keep serving after Connected (no auto-stop), so a resumed run can still ask them.</summary>
-    public static SimulatedDeviceOptions DeviceOptions(int connectDelayMs = 30) => new()
-    {
-        Port = 0,
-        Flavor = DeviceFlavor.Idf,
-        Security = new DeviceSecurity1(Pop),
-        ConnectDelay = TimeSpan.FromMilliseconds(connectDelayMs),
-        Networks = [new SimulatedNetwork(Ssid, Passphrase)],
-        AutoStop = false,
-    };
+    public static SimulatedDeviceOptions DeviceOptions(int connectDelayMs = 30) =>
+        TestDevice.Http().Security(new DeviceSecurity1(Pop)).ConnectDelayMs(connectDelayMs).Networks(new SimulatedNetwork(Ssid, Passphrase)).AutoStop(false).Build();
 
     public async Task<BatchTestKit> StartAsync(int count, SimulatedDeviceOptions? options = null)
     {

@@ -5,6 +5,7 @@ using EspProv.Device;
 using EspProv.Device.Security;
 using EspProv.Device.Wifi;
 using EspProv.Tests.Cli;
+using EspProv.Tests.Support;
 
 namespace EspProv.Tests.Batch;
 
@@ -88,13 +89,8 @@ public sealed class SecretSourcesTests : IDisposable
     [InlineData(2)]
     public async Task SecretsFromEnvironmentAndFiles_AreUsed_AndNeverPrinted_AtVerbose(int secVer)
     {
-        await using var device = await SimulatedDevice.StartAsync(new SimulatedDeviceOptions
-        {
-            Port = 0,
-            Security = secVer == 1 ? new DeviceSecurity1(Pop) : DeviceSecurity2.FromPassword("wifiprov", Password),
-            ConnectDelay = TimeSpan.FromMilliseconds(20),
-            Networks = [SimulatedNetwork.Parse($"myssid:{Passphrase}")],
-        }, CancellationToken.None);
+        await using var device = await TestDevice.Http().ConnectDelayMs(20).Networks(SimulatedNetwork.Parse($"myssid:{Passphrase}"))
+            .Security(secVer == 1 ? new DeviceSecurity1(Pop) : DeviceSecurity2.FromPassword("wifiprov", Password)).StartAsync();
         var env = new Dictionary<string, string> { ["ESP_PROV_PASSPHRASE"] = Passphrase, ["ESP_PROV_POP"] = Pop };
         string[] args = ["-v", "--timeout", "8", "--softap_endpoint", $"127.0.0.1:{device.EndPoint.Port}", "--sec_ver", secVer.ToString(CultureInfo.InvariantCulture), "--ssid", "myssid"];
         if (secVer == 2)

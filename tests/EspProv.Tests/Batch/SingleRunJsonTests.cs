@@ -2,6 +2,7 @@ using System.Text.Json;
 using EspProv.Device;
 using EspProv.Device.Security;
 using EspProv.Tests.Cli;
+using EspProv.Tests.Support;
 
 namespace EspProv.Tests.Batch;
 
@@ -43,7 +44,7 @@ public sealed class SingleRunJsonTests
     [Fact]
     public async Task WrongPop_Json_ResultFailedWithReason_StepFailed_StderrEmpty()
     {
-        await using var device = await SimulatedDevice.StartAsync(new SimulatedDeviceOptions { Port = 0, Security = new DeviceSecurity1(Pop) });
+        await using var device = await TestDevice.Http().Security(new DeviceSecurity1(Pop)).StartAsync();
         var r = await CliHarness.RunAsync("--softap_endpoint", $"127.0.0.1:{device.EndPoint.Port}", "--json", "--ssid", "myssid", "--passphrase", Passphrase, "--pop", "wrong-pop-1");
         Assert.True(r.ExitCode == 4, r.ToString());
         Assert.Equal(string.Empty, r.Error);

@@ -1,3 +1,5 @@
+using EspProv.Tests.Support;
+
 namespace EspProv.Tests.Cli;
 
 /// <summary>Bad input gets one clear line and its exit code, never a stack trace, and nothing is sent.</summary>
@@ -133,12 +135,7 @@ public sealed class CliUsageTests
     [Fact]
     public async Task EmptyPopAfterEquals_MeansNoPop_AndTheNextFlagKeepsItsValue()
     {
-        await using var device = await EspProv.Device.SimulatedDevice.StartAsync(new EspProv.Device.SimulatedDeviceOptions
-        {
-            Port = 0,
-            Security = new EspProv.Device.Security.DeviceSecurity1(string.Empty),
-            ConnectDelay = TimeSpan.Zero,
-        });
+        await using var device = await TestDevice.Http().Security(new EspProv.Device.Security.DeviceSecurity1(string.Empty)).StartAsync();
         var r = await CliHarness.RunAsync("--softap_endpoint", $"127.0.0.1:{device.EndPoint.Port}", "--ssid", "myssid", "--passphrase", "mypassword",
             "--sec_ver", "1", "--pop=", "--timeout", "20");
         Assert.True(r.ExitCode == 0, r.ToString());

@@ -23,7 +23,7 @@ public sealed class DeviceHttpTests
     public async Task FullFlow_Sec1WithPop_ReachesConnectedAndLogsNoSecrets()
     {
         var log = new LogSink();
-        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, ConnectDelay = TimeSpan.Zero, LoggerFactory = new CapturingLoggerFactory(log.Writer) });
+        await using var device = await TestDevice.Http().With(o => o.LoggerFactory, new CapturingLoggerFactory(log.Writer)).StartAsync();
         await using var transport = OpenTransport(device);
 
         var session = await SendCredentialsAsync(transport, new Security1(Pop), "myssid", "mypassword");
@@ -44,7 +44,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task SuccessResponse_HasFirmwareHeadersAndCookieOnlyOnSessionCreation()
     {
-        await using var device = await StartAsync();
+        await using var device = await TestDevice.Http().StartAsync();
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
         var transcript = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Vectors", "transcripts", "idf_sec1.json")));
         var expected = transcript.RootElement.GetProperty("connections")[0].GetProperty("exchanges")[0].GetProperty("response");
@@ -53,7 +53,7 @@ public sealed class DeviceHttpTests
         var first = await raw.ReadResponseAsync();
 
         Assert.NotNull(first);
-        Assert.Equal("HTTP/1.1 200 OK", first.StatusLine);
+        Assert.Equal("HTTP/1.1 200 OK", first.StartLine);
         Assert.Equal(expected.GetProperty("headers").EnumerateArray().Select(h => h[0].GetString()), first.Headers.Select(h => h.Name));
         Assert.Equal("text/html", first.Header("Content-Type"));
         Assert.Equal("95", first.Header("Content-Length"));
@@ -73,7 +73,7 @@ public sealed class DeviceHttpTests
     public async Task Cookie_KeepsTheSessionAcrossAReconnect()
     {
         var log = new LogSink();
-        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, ConnectDelay = TimeSpan.Zero, LoggerFactory = new CapturingLoggerFactory(log.Writer) });
+        await using var device = await TestDevice.Http().With(o => o.LoggerFactory, new CapturingLoggerFactory(log.Writer)).StartAsync();
         await using var transport = OpenTransport(device);
         await transport.SendAsync(Endpoints.ProtoVer, "---"u8.ToArray());
         var session = await HandshakeAsync(transport, new Security1(Pop));
@@ -94,7 +94,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task WrongCookie_StartsANewSessionWithSetCookie()
     {
-        await using var device = await StartAsync();
+        await using var device = await TestDevice.Http().StartAsync();
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
 
         await raw.SendAsync(RawHttpConnection.Post("/proto-ver", "---"u8.ToArray()));
@@ -110,7 +110,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task NoCookie_SameConnectionKeepsTheSession()
     {
-        await using var device = await StartAsync();
+        await using var device = await TestDevice.Http().StartAsync();
         await using var transport = OpenTransport(device, cookies: false);
 
         var session = await HandshakeAsync(transport, new Security1(Pop));
@@ -124,7 +124,7 @@ public sealed class DeviceHttpTests
     public async Task Esp8266_SessionIsKeyedByConnectionAndNeverSetsCookies()
     {
         var log = new LogSink();
-        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, Flavor = DeviceFlavor.Esp8266, ConnectDelay = TimeSpan.Zero, LoggerFactory = new CapturingLoggerFactory(log.Writer) });
+        await using var device = await TestDevice.Http().Flavor(DeviceFlavor.Esp8266).With(o => o.LoggerFactory, new CapturingLoggerFactory(log.Writer)).StartAsync();
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
         await raw.SendAsync(RawHttpConnection.Post("/proto-ver", "V0.1"u8.ToArray()));
         var version = (await raw.ReadResponseAsync())!;
@@ -150,7 +150,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task WrongPop_DeviceClosesWithoutResponseAtCommand1()
     {
-        await using var device = await StartAsync();
+        await using var device = await TestDevice.Http().StartAsync();
         await using var transport = OpenTransport(device);
         var session = new Security1("wrong-pop").CreateSession();
         var cmd1 = session.HandleResponse(await transport.SendAsync(Endpoints.Session, session.CreateFirstRequest()));
@@ -173,7 +173,7 @@ public sealed class DeviceHttpTests
     [MemberData(nameof(ProtocolFailures))]
     public async Task ProtocolFailure_ClosesWithoutResponse(string target, string bodyHex)
     {
-        await using var device = await StartAsync();
+        await using var device = await TestDevice.Http().StartAsync();
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
 
         await raw.SendAsync(RawHttpConnection.Post(target, Convert.FromHexString(bodyHex)));
@@ -189,7 +189,7 @@ public sealed class DeviceHttpTests
     [InlineData("GET /proto-ver HTTP/1.1\r\n\r\n", 405, "Request method for this URI is not handled by server")]
     public async Task ServerErrors_Idf_AnswerTextHtmlThenClose(string request, int status, string message)
     {
-        await using var device = await StartAsync();
+        await using var device = await TestDevice.Http().StartAsync();
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
 
         await raw.SendAsync(request);
@@ -204,7 +204,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task ServerErrors_Esp8266_KeepTheConnectionFor404()
     {
-        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, Flavor = DeviceFlavor.Esp8266 });
+        await using var device = await TestDevice.Http().Flavor(DeviceFlavor.Esp8266).StartAsync();
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
 
         await raw.SendAsync(RawHttpConnection.Post("/nope", "abc"u8.ToArray()));
@@ -221,7 +221,7 @@ public sealed class DeviceHttpTests
     [InlineData("POST /proto-ver HTTP/1.1\r\nContent-Length: 4097\r\n\r\n")]
     public async Task BodyWithoutValidLength_ClosesWithoutResponse(string request)
     {
-        await using var device = await StartAsync();
+        await using var device = await TestDevice.Http().StartAsync();
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
 
         await raw.SendAsync(request);
@@ -233,7 +233,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task BodyOf4096Bytes_IsAccepted()
     {
-        await using var device = await StartAsync();
+        await using var device = await TestDevice.Http().StartAsync();
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
 
         await raw.SendAsync(RawHttpConnection.Post("/proto-ver", new byte[4096]));
@@ -244,7 +244,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task UriOver512Bytes_Gets414AndClose()
     {
-        await using var device = await StartAsync();
+        await using var device = await TestDevice.Http().StartAsync();
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
 
         await raw.SendAsync(RawHttpConnection.Post("/" + new string('a', 600), "x"u8.ToArray()));
@@ -256,7 +256,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task HeaderBlockOver1024Bytes_Gets431AndClose()
     {
-        await using var device = await StartAsync();
+        await using var device = await TestDevice.Http().StartAsync();
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
 
         await raw.SendAsync(RawHttpConnection.Post("/proto-ver", "x"u8.ToArray(), extraHeaders: $"X-Pad: {new string('p', 1100)}\r\n"));
@@ -268,8 +268,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task SlowHead_Gets408_AndSlowBody_ClosesWithoutResponse()
     {
-        var options = new SimulatedDeviceOptions { Port = 0, ReceiveTimeout = TimeSpan.FromMilliseconds(200) };
-        await using var device = await StartAsync(options);
+        await using var device = await TestDevice.Http().With(o => o.ReceiveTimeout, TimeSpan.FromMilliseconds(200)).StartAsync();
         await using (var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port))
         {
             await raw.SendAsync("POST /proto-ver HTTP/1.1\r\nContent-Len");
@@ -284,7 +283,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task SecondConnection_ClosesTheFirst()
     {
-        await using var device = await StartAsync();
+        await using var device = await TestDevice.Http().StartAsync();
         await using var first = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
         await first.SendAsync(RawHttpConnection.Post("/proto-ver", "---"u8.ToArray()));
         Assert.NotNull(await first.ReadResponseAsync());
@@ -300,7 +299,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task Faults_CloseStatusAndDelay_ApplyOnceToTheirEndpoint()
     {
-        await using var device = await StartAsync();
+        await using var device = await TestDevice.Http().StartAsync();
         await using var transport = OpenTransport(device);
 
         device.Faults.RespondHttpStatusOnNext(Endpoints.ProtoVer, 500);
@@ -322,7 +321,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task CloseAfterProcessing_AppliesTheCommandButLosesTheAnswer()
     {
-        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, Security = DeviceSecurity0.Instance, ConnectDelay = TimeSpan.Zero });
+        await using var device = await TestDevice.Http().Security(DeviceSecurity0.Instance).StartAsync();
         await using var transport = OpenTransport(device);
         var session = await HandshakeAsync(transport, Security0.Instance);
         await ConfigAsync(transport, session, SetConfig("myssid", "mypassword"));
@@ -336,7 +335,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task Fleet_StartsIndependentDevicesOnTheirOwnPorts()
     {
-        await using var fleet = await SimulatedFleet.StartAsync(new SimulatedDeviceOptions { Port = 0, Security = DeviceSecurity0.Instance, ConnectDelay = TimeSpan.Zero }, 3);
+        await using var fleet = await SimulatedFleet.StartAsync(TestDevice.Http().Security(DeviceSecurity0.Instance).Build(), 3);
         Assert.Equal(3, fleet.Devices.Select(d => d.EndPoint.Port).Distinct().Count());
 
         await using var transport = OpenTransport(fleet.Devices[1]);

@@ -4,6 +4,7 @@ using EspProv.Device.Wifi;
 using EspProv.Protocol;
 using EspProv.Security;
 using EspProv.Tests.Device.Support;
+using EspProv.Tests.Support;
 using EspProv.Transport;
 using Google.Protobuf;
 using static EspProv.Tests.Device.Support.DeviceTestKit;
@@ -13,18 +14,7 @@ namespace EspProv.Tests.Device;
 /// <summary>Wi-Fi configuration, scan and control endpoints against a running device (security 0 keeps messages readable).</summary>
 public sealed class DeviceWifiTests
 {
-    private static SimulatedDeviceOptions Sec0(DeviceFlavor flavor = DeviceFlavor.Idf, bool autoStop = true, bool rearm = false,
-        IReadOnlyList<SimulatedNetwork>? networks = null, TimeProvider? time = null, TimeSpan? connectDelay = null) => new()
-    {
-        Port = 0,
-        Flavor = flavor,
-        Security = DeviceSecurity0.Instance,
-        ConnectDelay = connectDelay ?? TimeSpan.Zero,
-        AutoStop = autoStop,
-        Rearm = rearm,
-        Networks = networks ?? [SimulatedNetwork.Default],
-        TimeProvider = time,
-    };
+    private static TestDevice Sec0 => TestDevice.Http().Security(DeviceSecurity0.Instance);
 
     [Theory]
     [InlineData("myssid", "mypassword", (int)WifiStationState.Connected, -1)]
@@ -34,7 +24,7 @@ public sealed class DeviceWifiTests
     {
         var state = (WifiStationState)stateValue;
         WifiConnectFailedReason? reason = reasonValue < 0 ? null : (WifiConnectFailedReason)reasonValue;
-        await using var device = await StartAsync(Sec0());
+        await using var device = await Sec0.StartAsync();
         await using var transport = OpenTransport(device);
         var session = await SendCredentialsAsync(transport, Security0.Instance, ssid, passphrase);
 
@@ -61,7 +51,7 @@ public sealed class DeviceWifiTests
     public async Task ApplyWithoutCredentials_IsRefusedAndNothingIsStored(DeviceFlavor flavor, int expectedValue)
     {
         var expected = (Status)expectedValue;
-        await using var device = await StartAsync(Sec0(flavor));
+        await using var device = await Sec0.Flavor(flavor).StartAsync();
         await using var transport = OpenTransport(device);
         var session = await HandshakeAsync(transport, Security0.Instance);
 
@@ -75,7 +65,7 @@ public sealed class DeviceWifiTests
     [Fact]
     public async Task Idf_SecondApply_IsInternalError()
     {
-        await using var device = await StartAsync(Sec0());
+        await using var device = await Sec0.StartAsync();
         await using var transport = OpenTransport(device);
         var session = await SendCredentialsAsync(transport, Security0.Instance, "myssid", "wrong");
         await ConfigAsync(transport, session, SetConfig("myssid", "mypassword"));
@@ -96,7 +86,7 @@ public sealed class DeviceWifiTests
     public async Task SetConfig_ValidatesLengths_AsFirmwareDoes(DeviceFlavor flavor, int ssidLength, int passLength, int bssidLength, int expectedValue)
     {
         var expected = (Status)expectedValue;
-        await using var device = await StartAsync(Sec0(flavor));
+        await using var device = await Sec0.Flavor(flavor).StartAsync();
         await using var transport = OpenTransport(device);
         var session = await HandshakeAsync(transport, Security0.Instance);
         var request = new WiFiConfigPayload
@@ -121,7 +111,7 @@ public sealed class DeviceWifiTests
     public async Task ConnectDelay_ReportsConnectingUntilTheClockMoves()
     {
         var time = new ManualTimeProvider();
-        await using var device = await StartAsync(Sec0(time: time, connectDelay: TimeSpan.FromSeconds(1)));
+        await using var device = await Sec0.With(o => o.TimeProvider, time).ConnectDelay(TimeSpan.FromSeconds(1)).StartAsync();
         await using var transport = OpenTransport(device);
         var session = await SendCredentialsAsync(transport, Security0.Instance, "myssid", "mypassword");
 
@@ -136,7 +126,7 @@ public sealed class DeviceWifiTests
     public async Task AutoStop_ConnectedStatusStopsTheServerOneSecondLater()
     {
         var time = new ManualTimeProvider();
-        await using var device = await StartAsync(Sec0(time: time));
+        await using var device = await Sec0.With(o => o.TimeProvider, time).StartAsync();
         await using var transport = OpenTransport(device);
         var session = await SendCredentialsAsync(transport, Security0.Instance, "myssid", "mypassword");
         await ConfigAsync(transport, session, GetStatus());
@@ -153,7 +143,7 @@ public sealed class DeviceWifiTests
     public async Task Scan_ResultsAreSortedByRssiAndPaged()
     {
         var networks = Enumerable.Range(0, 5).Select(i => new SimulatedNetwork($"net{i}", "password") { Rssi = -80 + (i * 10), Channel = i + 1 }).ToArray();
-        await using var device = await StartAsync(Sec0(networks: networks));
+        await using var device = await Sec0.Networks(networks).StartAsync();
         await using var transport = OpenTransport(device);
         var session = await HandshakeAsync(transport, Security0.Instance);
 
@@ -183,7 +173,7 @@ public sealed class DeviceWifiTests
     public async Task Scan_KeepsAtMost16Entries()
     {
         var networks = Enumerable.Range(0, 20).Select(i => new SimulatedNetwork($"n{i}", string.Empty) { Rssi = -20 - i }).ToArray();
-        await using var device = await StartAsync(Sec0(networks: networks));
+        await using var device = await Sec0.Networks(networks).StartAsync();
         await using var transport = OpenTransport(device);
         var session = await HandshakeAsync(transport, Security0.Instance);
         await ScanAsync(transport, session, new WiFiScanPayload { Msg = WiFiScanMsgType.TypeCmdScanStart, CmdScanStart = new CmdScanStart() });
@@ -198,7 +188,7 @@ public sealed class DeviceWifiTests
     [Fact]
     public async Task CtrlReset_AfterFailure_LetsNewCredentialsSucceed()
     {
-        await using var device = await StartAsync(Sec0());
+        await using var device = await Sec0.StartAsync();
         await using var transport = OpenTransport(device);
         var session = await SendCredentialsAsync(transport, Security0.Instance, "myssid", "wrong");
         Assert.Equal(WifiStationState.ConnectionFailed, (await ConfigAsync(transport, session, GetStatus())).RespGetStatus.StaState);
@@ -216,7 +206,7 @@ public sealed class DeviceWifiTests
     [Fact]
     public async Task CtrlReset_WithoutFailure_IsInternalError()
     {
-        await using var device = await StartAsync(Sec0());
+        await using var device = await Sec0.StartAsync();
         await using var transport = OpenTransport(device);
         var session = await HandshakeAsync(transport, Security0.Instance);
 
@@ -229,7 +219,7 @@ public sealed class DeviceWifiTests
     public async Task CtrlReprov_OnlyWhenAutoStopIsDisabled(bool autoStop, int expectedValue)
     {
         var expected = (Status)expectedValue;
-        await using var device = await StartAsync(Sec0(autoStop: autoStop));
+        await using var device = await Sec0.AutoStop(autoStop).StartAsync();
         await using var transport = OpenTransport(device);
         var session = await SendCredentialsAsync(transport, Security0.Instance, "myssid", "mypassword");
 
@@ -243,7 +233,7 @@ public sealed class DeviceWifiTests
     [Fact]
     public async Task Rearm_ServesFlowAfterFlowWithFreshState()
     {
-        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, ConnectDelay = TimeSpan.Zero, Rearm = true });
+        await using var device = await TestDevice.Http().With(o => o.Rearm, true).StartAsync();
         for (var flow = 0; flow < 3; flow++)
         {
             await using var transport = OpenTransport(device);
@@ -260,7 +250,7 @@ public sealed class DeviceWifiTests
     [Fact]
     public async Task CustomEndpoints_RecordWhatTheyReceive()
     {
-        await using var device = await StartAsync(Sec0());
+        await using var device = await Sec0.StartAsync();
         await using var transport = OpenTransport(device);
         var session = await HandshakeAsync(transport, Security0.Instance);
 
@@ -277,7 +267,7 @@ public sealed class DeviceWifiTests
     [Fact]
     public async Task Esp8266_HasNoScanControlOrCustomData()
     {
-        await using var device = await StartAsync(Sec0(DeviceFlavor.Esp8266));
+        await using var device = await Sec0.Flavor(DeviceFlavor.Esp8266).StartAsync();
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
 
         foreach (var endpoint in new[] { "/prov-scan", "/prov-ctrl", "/custom-data" })

@@ -18,21 +18,14 @@ namespace EspProv.Tests.Doctor;
 /// </summary>
 public sealed class DoctorCliTests
 {
-    private static Task<SimulatedDevice> StartAsync(IDeviceSecurity security) =>
-        SimulatedDevice.StartAsync(new SimulatedDeviceOptions
-        {
-            Port = 0,
-            Security = security,
-            ConnectDelay = TimeSpan.Zero,
-            Networks = [SimulatedNetwork.Parse("home:secret123;channel=11;rssi=-45")],
-        }, CancellationToken.None);
+    private static TestDevice NewDevice => TestDevice.Http().Networks(SimulatedNetwork.Parse("home:secret123;channel=11;rssi=-45"));
 
     private static string[] Doctor(SimulatedDevice d, params string[] more) => ["doctor", "--timeout", "10", "--softap_endpoint", $"127.0.0.1:{d.EndPoint.Port}", .. more];
 
     [Fact]
     public async Task Doctor_WithRightPopAndVisibleNetwork_Exits0_AndSendsNoWifiConfig()
     {
-        await using var d = await StartAsync(new DeviceSecurity1("abcd1234"));
+        await using var d = await NewDevice.Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var result = await CliHarness.RunAsync(Doctor(d, "--pop", "abcd1234", "--ssid", "home"));
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("[passed] session:", result.Output);
@@ -46,7 +39,7 @@ public sealed class DoctorCliTests
     public async Task Doctor_NothingListening_Exits2_AtTcp()
     {
         int port;
-        await using (var gone = await StartAsync(DeviceSecurity0.Instance))
+        await using (var gone = await NewDevice.Security(DeviceSecurity0.Instance).StartAsync())
         {
             port = gone.EndPoint.Port;
         }
@@ -66,7 +59,7 @@ public sealed class DoctorCliTests
         {
             while (await c.ReadRequestAsync() is not null)
             {
-                await c.SendAsync("HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nContent-Length: 9\r\n\r\nnot found");
+                await c.SendAsync(HttpFraming.Response(404, "Not Found", "not found"));
             }
         });
         var result = await CliHarness.RunAsync("doctor", "--timeout", "5", "--softap_endpoint", server.Endpoint, "--pop", "abcd1234");
@@ -79,7 +72,7 @@ public sealed class DoctorCliTests
     [Fact]
     public async Task Doctor_WrongPop_Exits4_SayingWrongPop()
     {
-        await using var d = await StartAsync(new DeviceSecurity1("abcd1234"));
+        await using var d = await NewDevice.Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var result = await CliHarness.RunAsync(Doctor(d, "--pop", "wrong-pop"));
         Assert.True(result.ExitCode == 4, result.ToString());
         Assert.Contains("[failed] session: the device rejected the proof (Command1): wrong proof of possession (PoP)?", result.Output);
@@ -89,7 +82,7 @@ public sealed class DoctorCliTests
     [Fact]
     public async Task Doctor_WrongSec2Password_Exits4_SayingWrongUsernameOrPassword()
     {
-        await using var d = await StartAsync(DeviceSecurity2.FromPassword("wifiprov", "abcd1234"));
+        await using var d = await NewDevice.Security(DeviceSecurity2.FromPassword("wifiprov", "abcd1234")).StartAsync();
         var result = await CliHarness.RunAsync(Doctor(d, "--sec2_username", "wifiprov", "--sec2_pwd", "wrong-password"));
         Assert.True(result.ExitCode == 4, result.ToString());
         Assert.Contains("[failed] session: the device rejected the proof (Command1): wrong username or password?", result.Output);
@@ -108,7 +101,7 @@ public sealed class DoctorCliTests
             1 => new DeviceSecurity1("abcd1234"),
             _ => DeviceSecurity2.FromPassword("wifiprov", "abcd1234"),
         };
-        await using var d = await StartAsync(security);
+        await using var d = await NewDevice.Security(security).StartAsync();
         var result = await CliHarness.RunAsync(Doctor(d, "--sec_ver", clientScheme, "--pop", "abcd1234", "--sec2_username", "wifiprov", "--sec2_pwd", "abcd1234"));
         Assert.True(result.ExitCode == 4, result.ToString());
         Assert.Contains("(Command0): it does not use security " + clientScheme + " (scheme mismatch)", result.Output);
@@ -119,7 +112,7 @@ public sealed class DoctorCliTests
     [Fact]
     public async Task Doctor_NetworkTheDeviceDoesNotSee_Exits8_WithThe5GHzHint()
     {
-        await using var d = await StartAsync(new DeviceSecurity1("abcd1234"));
+        await using var d = await NewDevice.Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var result = await CliHarness.RunAsync(Doctor(d, "--pop", "abcd1234", "--ssid", "office-5G"));
         Assert.True(result.ExitCode == 8, result.ToString());
         Assert.Contains("[failed] ssid: the device does not see 'office-5G'", result.Output);
@@ -129,7 +122,7 @@ public sealed class DoctorCliTests
     [Fact]
     public async Task Doctor_WithoutTheNeededPop_SkipsTheSessionWithAWarning_AndExits0()
     {
-        await using var d = await StartAsync(new DeviceSecurity1("abcd1234"));
+        await using var d = await NewDevice.Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var result = await CliHarness.RunAsync(Doctor(d));
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("[warning] session: skipped: the device needs a proof of possession (PoP)", result.Output);
@@ -139,7 +132,7 @@ public sealed class DoctorCliTests
     [Fact]
     public async Task Doctor_Sec2WithoutCredentials_SkipsTheSessionWithAWarning()
     {
-        await using var d = await StartAsync(DeviceSecurity2.FromPassword("wifiprov", "abcd1234"));
+        await using var d = await NewDevice.Security(DeviceSecurity2.FromPassword("wifiprov", "abcd1234")).StartAsync();
         var result = await CliHarness.RunAsync(Doctor(d));
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("[warning] session: skipped: security 2 needs a username and password", result.Output);
@@ -148,7 +141,7 @@ public sealed class DoctorCliTests
     [Fact]
     public async Task Doctor_Json_WritesOneCheckEventPerCheck_AndAVerdict()
     {
-        await using var d = await StartAsync(new DeviceSecurity1("abcd1234"));
+        await using var d = await NewDevice.Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var result = await CliHarness.RunAsync(Doctor(d, "--json", "--pop", "wrong-pop"));
         Assert.True(result.ExitCode == 4, result.ToString());
         var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -171,7 +164,7 @@ public sealed class DoctorCliTests
     [Fact]
     public async Task Doctor_ConnectFailingAfterTheTcpCheck_Exits2_AtConnect_AsProvisioningWould()
     {
-        await using var d = await StartAsync(new DeviceSecurity1("abcd1234"));
+        await using var d = await NewDevice.Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var output = new StringWriter();
         var report = new DoctorReport(output, json: false);
         var settings = new ProvisionSettings { Endpoint = $"127.0.0.1:{d.EndPoint.Port}", Pop = "abcd1234", TimeoutSeconds = 10 };

@@ -7,8 +7,8 @@ using EspProv.Device.Security;
 using EspProv.Device.Wifi;
 using EspProv.Tests.Cli;
 using EspProv.Tests.Logging;
+using EspProv.Tests.Support;
 using EspProv.Transport;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EspProv.Tests.Doctor;
 
@@ -94,7 +94,7 @@ public sealed class TranscriptTests : IDisposable
     public async Task RedactNetwork_ReplacesSsidsBssidsAndIpAddresses_WithStablePlaceholders()
     {
         var file = Path.Combine(_dir, "redacted.json");
-        await using var d = await StartAsync(new DeviceSecurity1(Pop));
+        await using var d = await NewDevice.Security(new DeviceSecurity1(Pop)).StartAsync();
         var result = await CliHarness.RunAsync([.. Args(d, file, "--pop", Pop, "--redact-network"), .. Wifi()]);
         Assert.True(result.ExitCode == 0, result.ToString());
         var text = await File.ReadAllTextAsync(file);
@@ -122,15 +122,8 @@ public sealed class TranscriptTests : IDisposable
         yield return Convert.ToBase64String(Encoding.Unicode.GetBytes(secret)).TrimEnd('=');
     }
 
-    private static Task<SimulatedDevice> StartAsync(IDeviceSecurity security, Action<string>? log = null) =>
-        SimulatedDevice.StartAsync(new SimulatedDeviceOptions
-        {
-            Port = 0,
-            Security = security,
-            ConnectDelay = TimeSpan.FromMilliseconds(20),
-            LoggerFactory = log is null ? NullLoggerFactory.Instance : new CapturingLoggerFactory(log),
-            Networks = [SimulatedNetwork.Parse($"myssid:{Passphrase};rssi=-40;bssid=aa:bb:cc:dd:ee:ff"), SimulatedNetwork.Parse($"other:{OtherNetworkPassphrase};rssi=-70")],
-        }, CancellationToken.None);
+    private static TestDevice NewDevice => TestDevice.Http().ConnectDelayMs(20)
+        .Networks(SimulatedNetwork.Parse($"myssid:{Passphrase};rssi=-40;bssid=aa:bb:cc:dd:ee:ff"), SimulatedNetwork.Parse($"other:{OtherNetworkPassphrase};rssi=-70"));
 
     private static string[] Args(SimulatedDevice d, string file, params string[] more) =>
         ["-v", "--timeout", "8", "--softap_endpoint", $"127.0.0.1:{d.EndPoint.Port}", "--transcript", file, .. more];
@@ -151,13 +144,13 @@ public sealed class TranscriptTests : IDisposable
                 using var cts = new CancellationTokenSource();
                 var sessions = 0;
                 // Cancel once the handshake is done (the device logs each request as it answers it) while set-config hangs.
-                await using var d = await StartAsync(new DeviceSecurity1(Pop), line =>
+                await using var d = await NewDevice.Security(new DeviceSecurity1(Pop)).With(o => o.LoggerFactory, new CapturingLoggerFactory(line =>
                 {
                     if (line.Contains("/prov-session", StringComparison.Ordinal) && Interlocked.Increment(ref sessions) == 2)
                     {
                         cts.Cancel();
                     }
-                });
+                })).StartAsync();
                 d.Faults.DelayNext(Endpoints.Config, TimeSpan.FromSeconds(30));
                 var output = new StringWriter();
                 var error = new StringWriter();
@@ -168,7 +161,7 @@ public sealed class TranscriptTests : IDisposable
             case "unreachable":
             {
                 int port;
-                await using (var gone = await StartAsync(DeviceSecurity0.Instance))
+                await using (var gone = await NewDevice.Security(DeviceSecurity0.Instance).StartAsync())
                 {
                     port = gone.EndPoint.Port;
                 }
@@ -181,7 +174,7 @@ public sealed class TranscriptTests : IDisposable
         }
 
         var (security, expected, args) = Scenario(scenario);
-        await using var device = await StartAsync(security);
+        await using var device = await NewDevice.Security(security).StartAsync();
         if (scenario == "set-config-dropped")
         {
             device.Faults.CloseConnectionOnNext(Endpoints.Config);

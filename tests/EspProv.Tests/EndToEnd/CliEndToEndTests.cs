@@ -3,6 +3,7 @@ using EspProv.Device.Security;
 using EspProv.Device.Wifi;
 
 using EspProv.Tests.Cli;
+using EspProv.Tests.Support;
 
 namespace EspProv.Tests.EndToEnd;
 
@@ -11,15 +12,7 @@ public sealed class CliEndToEndTests
 {
     public static TheoryData<DeviceFlavor> Flavors => new() { DeviceFlavor.Idf, DeviceFlavor.Esp8266 };
 
-    private static Task<SimulatedDevice> StartAsync(DeviceFlavor flavor, IDeviceSecurity security, params SimulatedNetwork[] networks) =>
-        SimulatedDevice.StartAsync(new SimulatedDeviceOptions
-        {
-            Port = 0,
-            Flavor = flavor,
-            Security = security,
-            ConnectDelay = TimeSpan.FromMilliseconds(50),
-            Networks = networks.Length > 0 ? networks : [SimulatedNetwork.Default],
-        }, CancellationToken.None);
+    private static TestDevice NewDevice => TestDevice.Http().ConnectDelayMs(50);
 
     private static string Endpoint(SimulatedDevice d) => $"127.0.0.1:{d.EndPoint.Port}";
 
@@ -27,7 +20,7 @@ public sealed class CliEndToEndTests
     [MemberData(nameof(Flavors))]
     public async Task Sec1WithPop_Provisions(DeviceFlavor flavor)
     {
-        await using var device = await StartAsync(flavor, new DeviceSecurity1("abcd1234"));
+        await using var device = await NewDevice.Flavor(flavor).Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var r = await CliHarness.RunAsync("--softap_endpoint", Endpoint(device), "--ssid", "myssid", "--passphrase", "mypassword", "--sec_ver", "1", "--pop", "abcd1234");
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("==== Provisioning was successful ====", r.Output, StringComparison.Ordinal);
@@ -45,7 +38,7 @@ public sealed class CliEndToEndTests
     public async Task Passphrase64Bytes_IsRefusedBySetConfig_WithTheLimitInTheMessage(DeviceFlavor flavor)
     {
         var passphrase = new string('p', 64);
-        await using var device = await StartAsync(flavor, new DeviceSecurity1("abcd1234"), new SimulatedNetwork("myssid", passphrase));
+        await using var device = await NewDevice.Flavor(flavor).Security(new DeviceSecurity1("abcd1234")).Networks(new SimulatedNetwork("myssid", passphrase)).StartAsync();
         var r = await CliHarness.RunAsync("--softap_endpoint", Endpoint(device), "--ssid", "myssid", "--passphrase", passphrase, "--sec_ver", "1", "--pop", "abcd1234");
         Assert.True(r.ExitCode == 6, r.ToString());
         Assert.Contains("at most 63 bytes (this one has 64)", r.Error, StringComparison.Ordinal);
@@ -58,7 +51,7 @@ public sealed class CliEndToEndTests
     [MemberData(nameof(Flavors))]
     public async Task Sec1WithoutPop_Provisions(DeviceFlavor flavor)
     {
-        await using var device = await StartAsync(flavor, new DeviceSecurity1(string.Empty));
+        await using var device = await NewDevice.Flavor(flavor).Security(new DeviceSecurity1(string.Empty)).StartAsync();
         var r = await CliHarness.RunAsync("--softap_endpoint", Endpoint(device), "--ssid", "myssid", "--passphrase", "mypassword", "--sec_ver", "1");
         Assert.True(r.ExitCode == 0, r.ToString());
     }
@@ -67,7 +60,7 @@ public sealed class CliEndToEndTests
     [MemberData(nameof(Flavors))]
     public async Task Sec0_Provisions_WithCustomConfig(DeviceFlavor flavor)
     {
-        await using var device = await StartAsync(flavor, new DeviceSecurity0());
+        await using var device = await NewDevice.Flavor(flavor).Security(new DeviceSecurity0()).StartAsync();
         var r = await CliHarness.RunAsync("--softap_endpoint", Endpoint(device), "--ssid", "myssid", "--passphrase", "mypassword", "--sec_ver", "0",
             "--custom_config", "--custom_info", "my info", "--custom_ver", "7");
         Assert.True(r.ExitCode == 0, r.ToString());
@@ -78,7 +71,7 @@ public sealed class CliEndToEndTests
     [MemberData(nameof(Flavors))]
     public async Task WrongPop_Exits4_NamingThePop(DeviceFlavor flavor)
     {
-        await using var device = await StartAsync(flavor, new DeviceSecurity1("abcd1234"));
+        await using var device = await NewDevice.Flavor(flavor).Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var r = await CliHarness.RunAsync("--softap_endpoint", Endpoint(device), "--ssid", "myssid", "--passphrase", "mypassword", "--sec_ver", "1", "--pop", "wrong-pop");
         Assert.True(r.ExitCode == 4, r.ToString());
         Assert.Contains("proof of possession", r.Error, StringComparison.Ordinal);
@@ -90,7 +83,7 @@ public sealed class CliEndToEndTests
     [MemberData(nameof(Flavors))]
     public async Task WrongPassphrase_Exits8_WithReason(DeviceFlavor flavor)
     {
-        await using var device = await StartAsync(flavor, new DeviceSecurity1("abcd1234"));
+        await using var device = await NewDevice.Flavor(flavor).Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var r = await CliHarness.RunAsync("--softap_endpoint", Endpoint(device), "--ssid", "myssid", "--passphrase", "not-the-password", "--pop", "abcd1234", "--sec_ver", "1");
         Assert.True(r.ExitCode == 8, r.ToString());
         Assert.Contains("Incorrect Password", r.Output, StringComparison.Ordinal);
@@ -102,7 +95,7 @@ public sealed class CliEndToEndTests
     [MemberData(nameof(Flavors))]
     public async Task UnknownSsid_Exits8(DeviceFlavor flavor)
     {
-        await using var device = await StartAsync(flavor, new DeviceSecurity1("abcd1234"));
+        await using var device = await NewDevice.Flavor(flavor).Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var r = await CliHarness.RunAsync("--softap_endpoint", Endpoint(device), "--ssid", "nosuchnet", "--passphrase", "x", "--pop", "abcd1234", "--sec_ver", "1");
         Assert.True(r.ExitCode == 8, r.ToString());
         Assert.Contains("Incorrect SSID", r.Output, StringComparison.Ordinal);
@@ -112,7 +105,7 @@ public sealed class CliEndToEndTests
     [MemberData(nameof(Flavors))]
     public async Task VersionMismatch_Exits3(DeviceFlavor flavor)
     {
-        await using var device = await StartAsync(flavor, new DeviceSecurity1("abcd1234"));
+        await using var device = await NewDevice.Flavor(flavor).Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var r = await CliHarness.RunAsync("--softap_endpoint", Endpoint(device), "--ssid", "myssid", "--pop", "abcd1234", "--proto_ver", "V9.9");
         Assert.True(r.ExitCode == 3, r.ToString());
         Assert.Contains("---- Error in protocol version matching ----", r.Output, StringComparison.Ordinal);

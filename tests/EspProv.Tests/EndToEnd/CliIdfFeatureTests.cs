@@ -2,29 +2,21 @@ using EspProv.Device;
 using EspProv.Device.Security;
 using EspProv.Device.Wifi;
 using EspProv.Tests.Cli;
+using EspProv.Tests.Support;
 
 namespace EspProv.Tests.EndToEnd;
 
 /// <summary>Current ESP-IDF features through the CLI: capability-driven security, sec2, scan, ctrl, custom data, QR.</summary>
 public sealed class CliIdfFeatureTests
 {
-    private static Task<SimulatedDevice> StartAsync(IDeviceSecurity security, bool autoStop = true, DeviceFlavor flavor = DeviceFlavor.Idf, params SimulatedNetwork[] networks) =>
-        SimulatedDevice.StartAsync(new SimulatedDeviceOptions
-        {
-            Port = 0,
-            Flavor = flavor,
-            Security = security,
-            ConnectDelay = TimeSpan.FromMilliseconds(20),
-            AutoStop = autoStop,
-            Networks = networks.Length > 0 ? networks : [SimulatedNetwork.Default],
-        }, CancellationToken.None);
+    private static TestDevice NewDevice => TestDevice.Http().ConnectDelayMs(20);
 
     private static string[] Args(SimulatedDevice d, params string[] more) => ["--softap_endpoint", $"127.0.0.1:{d.EndPoint.Port}", .. more];
 
     [Fact]
     public async Task Auto_NoSec_PicksSecurity0()
     {
-        await using var device = await StartAsync(new DeviceSecurity0());
+        await using var device = await NewDevice.Security(new DeviceSecurity0()).StartAsync();
         var r = await CliHarness.RunAsync(Args(device, "--ssid", "myssid", "--passphrase", "mypassword"));
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("Security scheme determined to be: 0", r.Output, StringComparison.Ordinal);
@@ -33,7 +25,7 @@ public sealed class CliIdfFeatureTests
     [Fact]
     public async Task Auto_NoPop_IgnoresGivenPop_WithNote()
     {
-        await using var device = await StartAsync(new DeviceSecurity1(string.Empty));
+        await using var device = await NewDevice.Security(new DeviceSecurity1(string.Empty)).StartAsync();
         var r = await CliHarness.RunAsync(Args(device, "--ssid", "myssid", "--passphrase", "mypassword", "--pop", "unneeded"));
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("---- Proof of Possession will be ignored ----", r.Output, StringComparison.Ordinal);
@@ -42,7 +34,7 @@ public sealed class CliIdfFeatureTests
     [Fact]
     public async Task Auto_PopRequired_ButMissing_NonInteractive_IsUsageError()
     {
-        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"));
+        await using var device = await NewDevice.Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var r = await CliHarness.RunAsync(Args(device, "--ssid", "myssid", "--passphrase", "mypassword"));
         Assert.True(r.ExitCode == 64, r.ToString());
         Assert.Contains("requires a proof of possession", r.Error, StringComparison.Ordinal);
@@ -52,7 +44,7 @@ public sealed class CliIdfFeatureTests
     [Fact]
     public async Task Auto_PopRequired_IsPromptedOnATerminal()
     {
-        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"));
+        await using var device = await NewDevice.Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var terminal = new ScriptedTerminal("abcd1234");
         var r = await CliHarness.RunAsync(terminal, Args(device, "--ssid", "myssid", "--passphrase", "mypassword"));
         Assert.True(r.ExitCode == 0, r.ToString());
@@ -62,7 +54,7 @@ public sealed class CliIdfFeatureTests
     [Fact]
     public async Task Auto_Sec2_FromSecVer_NeedsCredentials()
     {
-        await using var device = await StartAsync(DeviceSecurity2.FromPassword("wifiprov", "abcd1234"));
+        await using var device = await NewDevice.Security(DeviceSecurity2.FromPassword("wifiprov", "abcd1234")).StartAsync();
         var missing = await CliHarness.RunAsync(Args(device, "--ssid", "myssid", "--passphrase", "mypassword"));
         Assert.True(missing.ExitCode == 64, missing.ToString());
         Assert.Contains("--sec2_username", missing.Error, StringComparison.Ordinal);
@@ -77,7 +69,7 @@ public sealed class CliIdfFeatureTests
     [InlineData(1)]
     public async Task Sec2_BothPatchVersions_Provision(int patch)
     {
-        await using var device = await StartAsync(DeviceSecurity2.FromPassword("wifiprov", "abcd1234", patch));
+        await using var device = await NewDevice.Security(DeviceSecurity2.FromPassword("wifiprov", "abcd1234", patch)).StartAsync();
         var r = await CliHarness.RunAsync(Args(device, "--sec_ver", "2", "--ssid", "myssid", "--passphrase", "mypassword", "--sec2_username", "wifiprov", "--sec2_pwd", "abcd1234"));
         Assert.True(r.ExitCode == 0, r.ToString());
     }
@@ -85,7 +77,7 @@ public sealed class CliIdfFeatureTests
     [Fact]
     public async Task Sec2_WrongPassword_Exits4_SayingSo()
     {
-        await using var device = await StartAsync(DeviceSecurity2.FromPassword("wifiprov", "abcd1234"));
+        await using var device = await NewDevice.Security(DeviceSecurity2.FromPassword("wifiprov", "abcd1234")).StartAsync();
         var r = await CliHarness.RunAsync(Args(device, "--sec_ver", "2", "--ssid", "myssid", "--sec2_username", "wifiprov", "--sec2_pwd", "wrong-password"));
         Assert.True(r.ExitCode == 4, r.ToString());
         Assert.Contains("wrong username or password?", r.Error, StringComparison.Ordinal);
@@ -95,7 +87,7 @@ public sealed class CliIdfFeatureTests
     [Fact]
     public async Task Esp8266_WithoutSecVer_DefaultsTo1()
     {
-        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"), flavor: DeviceFlavor.Esp8266);
+        await using var device = await NewDevice.Security(new DeviceSecurity1("abcd1234")).Flavor(DeviceFlavor.Esp8266).StartAsync();
         var r = await CliHarness.RunAsync(Args(device, "--ssid", "myssid", "--passphrase", "mypassword", "--pop", "abcd1234"));
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.DoesNotContain("Security scheme determined", r.Output, StringComparison.Ordinal);
@@ -104,8 +96,7 @@ public sealed class CliIdfFeatureTests
     [Fact]
     public async Task Scan_PrintsTableStrongestFirst()
     {
-        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"), networks:
-            [SimulatedNetwork.Parse("weak:pw;rssi=-80"), SimulatedNetwork.Parse("strong:pw;rssi=-35"), SimulatedNetwork.Parse("open:;rssi=-60")]);
+        await using var device = await NewDevice.Security(new DeviceSecurity1("abcd1234")).Networks([SimulatedNetwork.Parse("weak:pw;rssi=-80"), SimulatedNetwork.Parse("strong:pw;rssi=-35"), SimulatedNetwork.Parse("open:;rssi=-60")]).StartAsync();
         var r = await CliHarness.RunAsync(Args(device, "--scan", "--pop", "abcd1234"));
         Assert.True(r.ExitCode == 0, r.ToString());
         var strong = r.Output.IndexOf("strong", StringComparison.Ordinal);
@@ -119,8 +110,7 @@ public sealed class CliIdfFeatureTests
     [Fact]
     public async Task NoSsid_OnTerminal_PicksFromScan_AndPromptsPassphrase()
     {
-        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"), networks:
-            [SimulatedNetwork.Parse("other:pw;rssi=-70"), SimulatedNetwork.Parse("myssid:mypassword;rssi=-40")]);
+        await using var device = await NewDevice.Security(new DeviceSecurity1("abcd1234")).Networks([SimulatedNetwork.Parse("other:pw;rssi=-70"), SimulatedNetwork.Parse("myssid:mypassword;rssi=-40")]).StartAsync();
         var terminal = new ScriptedTerminal("1", "mypassword");
         var r = await CliHarness.RunAsync(terminal, Args(device, "--pop", "abcd1234"));
         Assert.True(r.ExitCode == 0, r.ToString());
@@ -131,7 +121,7 @@ public sealed class CliIdfFeatureTests
     [Fact]
     public async Task NoSsid_WithoutTerminal_FailsAtOnce_WithoutContactingTheDevice()
     {
-        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"));
+        await using var device = await NewDevice.Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var r = await CliHarness.RunAsync(Args(device, "--pop", "abcd1234"));
         Assert.True(r.ExitCode == 64, r.ToString());
         Assert.Contains("--ssid is required", r.Error, StringComparison.Ordinal);
@@ -141,7 +131,7 @@ public sealed class CliIdfFeatureTests
     [Fact]
     public async Task WrongPassphrase_SuggestsReset_ThenResetWithNewCredentials_Succeeds()
     {
-        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"));
+        await using var device = await NewDevice.Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var failed = await CliHarness.RunAsync(Args(device, "--ssid", "myssid", "--passphrase", "wrong-pass", "--pop", "abcd1234"));
         Assert.True(failed.ExitCode == 8, failed.ToString());
         Assert.Contains("--reset", failed.Error, StringComparison.Ordinal);
@@ -154,7 +144,7 @@ public sealed class CliIdfFeatureTests
     [Fact]
     public async Task Reset_WhenNotFailed_Exits12()
     {
-        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"));
+        await using var device = await NewDevice.Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var r = await CliHarness.RunAsync(Args(device, "--reset", "--pop", "abcd1234"));
         Assert.True(r.ExitCode == 12, r.ToString());
     }
@@ -162,7 +152,7 @@ public sealed class CliIdfFeatureTests
     [Fact]
     public async Task Reset_OnEsp8266_WithoutProvCtrl_Exits12()
     {
-        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"), flavor: DeviceFlavor.Esp8266);
+        await using var device = await NewDevice.Security(new DeviceSecurity1("abcd1234")).Flavor(DeviceFlavor.Esp8266).StartAsync();
         var r = await CliHarness.RunAsync(Args(device, "--reset", "--pop", "abcd1234", "--sec_ver", "1"));
         Assert.True(r.ExitCode == 12, r.ToString());
         Assert.Contains("prov-ctrl", r.Error, StringComparison.Ordinal);
@@ -171,7 +161,7 @@ public sealed class CliIdfFeatureTests
     [Fact]
     public async Task Reprov_WithAutoStopDisabled_Succeeds()
     {
-        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"), autoStop: false);
+        await using var device = await NewDevice.Security(new DeviceSecurity1("abcd1234")).AutoStop(false).StartAsync();
         var r = await CliHarness.RunAsync(Args(device, "--reprov", "--pop", "abcd1234"));
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("==== Reprovisioning was successful ====", r.Output, StringComparison.Ordinal);
@@ -180,7 +170,7 @@ public sealed class CliIdfFeatureTests
     [Fact]
     public async Task CustomData_PrintsReply()
     {
-        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"));
+        await using var device = await NewDevice.Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var r = await CliHarness.RunAsync(Args(device, "--custom_data", "hello", "--ssid", "myssid", "--passphrase", "mypassword", "--pop", "abcd1234"));
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("CustomData response: SUCCESS", r.Output, StringComparison.Ordinal);
@@ -190,7 +180,7 @@ public sealed class CliIdfFeatureTests
     [Fact]
     public async Task Qr_Sec1_FillsPop_AndNamesTheSoftAp()
     {
-        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"));
+        await using var device = await NewDevice.Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var r = await CliHarness.RunAsync(Args(device, "--qr", "{\"ver\":\"v1\",\"name\":\"PROV_1A2B3C\",\"pop\":\"abcd1234\",\"transport\":\"softap\"}",
             "--ssid", "myssid", "--passphrase", "mypassword"));
         Assert.True(r.ExitCode == 0, r.ToString());
@@ -201,7 +191,7 @@ public sealed class CliIdfFeatureTests
     [Fact]
     public async Task Qr_Sec2_UsesUsernameAndPopAsPassword()
     {
-        await using var device = await StartAsync(DeviceSecurity2.FromPassword("wifiprov", "abcd1234"));
+        await using var device = await NewDevice.Security(DeviceSecurity2.FromPassword("wifiprov", "abcd1234")).StartAsync();
         var r = await CliHarness.RunAsync(Args(device, "--qr", "{\"ver\":\"v1\",\"name\":\"PROV_1\",\"username\":\"wifiprov\",\"pop\":\"abcd1234\",\"transport\":\"softap\"}",
             "--ssid", "myssid", "--passphrase", "mypassword"));
         Assert.True(r.ExitCode == 0, r.ToString());
@@ -210,7 +200,7 @@ public sealed class CliIdfFeatureTests
     [Fact]
     public async Task Qr_ExplicitPopWins()
     {
-        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"));
+        await using var device = await NewDevice.Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var r = await CliHarness.RunAsync(Args(device, "--qr", "{\"ver\":\"v1\",\"name\":\"PROV_1\",\"pop\":\"stale-pop\",\"transport\":\"softap\"}",
             "--pop", "abcd1234", "--ssid", "myssid", "--passphrase", "mypassword"));
         Assert.True(r.ExitCode == 0, r.ToString());

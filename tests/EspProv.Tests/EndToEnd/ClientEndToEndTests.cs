@@ -1,3 +1,4 @@
+using EspProv.Tests.Support;
 using System.Text;
 using EspProv.Device;
 using EspProv.Device.Security;
@@ -35,20 +36,8 @@ public sealed class ClientEndToEndTests
         }
     }
 
-    private static async Task<SimulatedDevice> StartAsync(IDeviceSecurity security, DeviceFlavor flavor = DeviceFlavor.Idf, bool autoStop = true,
-        bool http = false, params SimulatedNetwork[] networks)
-    {
-        var options = new SimulatedDeviceOptions
-        {
-            Port = 0,
-            Flavor = flavor,
-            Security = security,
-            ConnectDelay = TimeSpan.FromMilliseconds(30),
-            AutoStop = autoStop,
-            Networks = networks.Length > 0 ? networks : [SimulatedNetwork.Default],
-        };
-        return http ? await SimulatedDevice.StartAsync(options, CancellationToken.None) : SimulatedDevice.CreateInMemory(options);
-    }
+    /// <summary>In memory unless the test needs the device on loopback HTTP.</summary>
+    private static TestDevice NewDevice(bool http = false) => (http ? TestDevice.Http() : TestDevice.InMemory()).ConnectDelayMs(30);
 
     /// <summary>A client over loopback HTTP when the device serves it, else over the in-memory transport.</summary>
     private static (IProvisioningTransport, ProvisioningClient) Connect(SimulatedDevice device)
@@ -75,7 +64,7 @@ public sealed class ClientEndToEndTests
     public async Task FullFlow_EveryScheme_EveryTransport_ReturnsConnectionDetails(string scheme, string transport)
     {
         var (deviceSecurity, clientSecurity) = Pair(scheme);
-        await using var device = await StartAsync(deviceSecurity, http: transport == "http");
+        await using var device = await NewDevice(transport == "http").Security(deviceSecurity).StartAsync();
         var (_, client) = Connect(device);
         await using var _c = client;
         var info = await client.ProvisionAsync(clientSecurity, new WifiCredentials("myssid", "mypassword"));
@@ -90,7 +79,7 @@ public sealed class ClientEndToEndTests
     [MemberData(nameof(Flavors))]
     public async Task VersionInfo_PerFlavor(DeviceFlavor flavor)
     {
-        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"), flavor);
+        await using var device = await NewDevice().Security(new DeviceSecurity1("abcd1234")).Flavor(flavor).StartAsync();
         var (_, client) = Connect(device);
         await using var _c = client;
         var info = await client.GetVersionAsync();
@@ -113,7 +102,7 @@ public sealed class ClientEndToEndTests
     [InlineData(true)]
     public async Task WrongPop_FailsAtCommand1_WithHint(bool http)
     {
-        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"), http: http);
+        await using var device = await NewDevice(http).Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var (_, client) = Connect(device);
         await using var _c = client;
         var ex = await Assert.ThrowsAsync<SessionFailedException>(() => client.EstablishSessionAsync(new Security1("nope")));
@@ -126,7 +115,7 @@ public sealed class ClientEndToEndTests
     [Fact]
     public async Task WrongSec2Password_FailsAtCommand1_WithHint()
     {
-        await using var device = await StartAsync(DeviceSecurity2.FromPassword("wifiprov", "abcd1234"));
+        await using var device = await NewDevice().Security(DeviceSecurity2.FromPassword("wifiprov", "abcd1234")).StartAsync();
         var (_, client) = Connect(device);
         await using var _c = client;
         var ex = await Assert.ThrowsAsync<SessionFailedException>(() => client.EstablishSessionAsync(new Security2("wifiprov", "wrong", 1)));
@@ -136,7 +125,7 @@ public sealed class ClientEndToEndTests
     [Fact]
     public async Task Sec2_WrongPatchPick_FailsClearly_BeforeSendingAnything()
     {
-        await using var device = await StartAsync(DeviceSecurity2.FromPassword("wifiprov", "abcd1234", 1));
+        await using var device = await NewDevice().Security(DeviceSecurity2.FromPassword("wifiprov", "abcd1234", 1)).StartAsync();
         var (_, client) = Connect(device);
         await using var _c = client;
         var ex = await Assert.ThrowsAsync<SessionFailedException>(() => client.EstablishSessionAsync(new Security2("wifiprov", "abcd1234", 0)));
@@ -149,7 +138,7 @@ public sealed class ClientEndToEndTests
     [InlineData("mypassword-wrong", WifiFailureReason.AuthError)]
     public async Task WrongPassphrase_ThenReset_ThenSuccess(string wrong, WifiFailureReason reason)
     {
-        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"));
+        await using var device = await NewDevice().Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var (_, client) = Connect(device);
         await using var _c = client;
         var failed = await Assert.ThrowsAsync<WifiConnectionFailedException>(() => client.ProvisionAsync(new Security1("abcd1234"), new WifiCredentials("myssid", wrong)));
@@ -164,7 +153,7 @@ public sealed class ClientEndToEndTests
     [Fact]
     public async Task UnknownSsid_IsNetworkNotFound()
     {
-        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"));
+        await using var device = await NewDevice().Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var (_, client) = Connect(device);
         await using var _c = client;
         var failed = await Assert.ThrowsAsync<WifiConnectionFailedException>(() => client.ProvisionAsync(new Security1("abcd1234"), new WifiCredentials("other", "x")));
@@ -174,7 +163,7 @@ public sealed class ClientEndToEndTests
     [Fact]
     public async Task ResetBeforeAnyFailure_IsRefused()
     {
-        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"));
+        await using var device = await NewDevice().Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var (_, client) = Connect(device);
         await using var _c = client;
         await client.EstablishSessionAsync(new Security1("abcd1234"));
@@ -185,7 +174,7 @@ public sealed class ClientEndToEndTests
     [Fact]
     public async Task Reprov_NeedsAutoStopDisabled()
     {
-        await using (var device = await StartAsync(new DeviceSecurity1("abcd1234")))
+        await using (var device = await NewDevice().Security(new DeviceSecurity1("abcd1234")).StartAsync())
         {
             var (_, client) = Connect(device);
             await using var _c = client;
@@ -193,7 +182,7 @@ public sealed class ClientEndToEndTests
             await Assert.ThrowsAsync<DeviceStatusException>(() => client.ReprovisionAsync());
         }
 
-        await using (var device = await StartAsync(new DeviceSecurity1("abcd1234"), autoStop: false))
+        await using (var device = await NewDevice().Security(new DeviceSecurity1("abcd1234")).AutoStop(false).StartAsync())
         {
             var (_, client) = Connect(device);
             await using var _c = client;
@@ -206,7 +195,7 @@ public sealed class ClientEndToEndTests
     public async Task Scan_ReadsAllPages_StrongestFirst()
     {
         var networks = Enumerable.Range(1, 7).Select(i => SimulatedNetwork.Parse($"net{i}:pass{i};rssi={-30 - (i * 7 % 50)};channel={i}")).ToArray();
-        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"), networks: networks);
+        await using var device = await NewDevice().Security(new DeviceSecurity1("abcd1234")).Networks(networks).StartAsync();
         var (_, client) = Connect(device);
         await using var _c = client;
         await client.EstablishSessionAsync(new Security1("abcd1234"));
@@ -219,7 +208,7 @@ public sealed class ClientEndToEndTests
     [Fact]
     public async Task CustomData_RoundTrips()
     {
-        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"));
+        await using var device = await NewDevice().Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var (_, client) = Connect(device);
         await using var _c = client;
         await client.EstablishSessionAsync(new Security1("abcd1234"));
@@ -231,7 +220,7 @@ public sealed class ClientEndToEndTests
     [MemberData(nameof(Flavors))]
     public async Task CustomConfig_IsAccepted(DeviceFlavor flavor)
     {
-        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"), flavor);
+        await using var device = await NewDevice().Security(new DeviceSecurity1("abcd1234")).Flavor(flavor).StartAsync();
         var (_, client) = Connect(device);
         await using var _c = client;
         await client.EstablishSessionAsync(new Security1("abcd1234"));
@@ -241,7 +230,7 @@ public sealed class ClientEndToEndTests
     [Fact]
     public async Task EncryptedRequestBeforeSession_IsRefusedLocally()
     {
-        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"));
+        await using var device = await NewDevice().Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var (_, client) = Connect(device);
         await using var _c = client;
         var ex = await Assert.ThrowsAsync<SessionNotEstablishedException>(() => client.GetWifiStatusAsync());
@@ -251,7 +240,7 @@ public sealed class ClientEndToEndTests
     [Fact]
     public async Task SecondConnectionMidSession_PurgesTheFirst_AndTheClientReHandshakesBeforeItsNextRequest()
     {
-        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"), DeviceFlavor.Esp8266, http: true);
+        await using var device = await NewDevice(true).Security(new DeviceSecurity1("abcd1234")).Flavor(DeviceFlavor.Esp8266).StartAsync();
         var (_, client) = Connect(device);
         await using var _c = client;
         await client.EstablishSessionAsync(new Security1("abcd1234"));
@@ -275,7 +264,7 @@ public sealed class ClientEndToEndTests
     [MemberData(nameof(Flavors))]
     public async Task DroppedInMemoryLink_EndsTheSession_AndTheClientReHandshakesBeforeItsNextRequest(DeviceFlavor flavor)
     {
-        await using var device = await StartAsync(new DeviceSecurity1("abcd1234"), flavor);
+        await using var device = await NewDevice().Security(new DeviceSecurity1("abcd1234")).Flavor(flavor).StartAsync();
         var (transport, client) = Connect(device);
         await using var _c = client;
         await client.EstablishSessionAsync(new Security1("abcd1234"));

@@ -4,6 +4,7 @@ using EspProv.Exceptions;
 using EspProv.Provisioning;
 using EspProv.Security;
 using EspProv.Tests.Cli;
+using EspProv.Tests.Support;
 using EspProv.Transport;
 using EspProv.Transport.Http;
 
@@ -12,14 +13,7 @@ namespace EspProv.Tests.EndToEnd;
 /// <summary>A device closing the connection mid-session, at each kind of step: the right error, or recovery where it is safe.</summary>
 public sealed class FaultRecoveryTests
 {
-    private static Task<SimulatedDevice> StartAsync(DeviceFlavor flavor = DeviceFlavor.Idf) =>
-        SimulatedDevice.StartAsync(new SimulatedDeviceOptions
-        {
-            Port = 0,
-            Flavor = flavor,
-            Security = new DeviceSecurity1("abcd1234"),
-            ConnectDelay = TimeSpan.FromMilliseconds(20),
-        }, CancellationToken.None);
+    private static TestDevice NewDevice => TestDevice.Http().Security(new DeviceSecurity1("abcd1234")).ConnectDelayMs(20);
 
     private static string[] Args(SimulatedDevice d) =>
         ["--softap_endpoint", $"127.0.0.1:{d.EndPoint.Port}", "--ssid", "myssid", "--passphrase", "mypassword", "--pop", "abcd1234", "--sec_ver", "1"];
@@ -27,7 +21,7 @@ public sealed class FaultRecoveryTests
     [Fact]
     public async Task ProtoVerDropped_IsRetried_AndProvisioningSucceeds()
     {
-        await using var device = await StartAsync();
+        await using var device = await NewDevice.StartAsync();
         device.Faults.CloseConnectionOnNext(Endpoints.ProtoVer);
         var r = await CliHarness.RunAsync(Args(device));
         Assert.True(r.ExitCode == 0, r.ToString());
@@ -38,7 +32,7 @@ public sealed class FaultRecoveryTests
     [InlineData(DeviceFlavor.Esp8266)]
     public async Task SessionDroppedAtCommand0_Exits4(DeviceFlavor flavor)
     {
-        await using var device = await StartAsync(flavor);
+        await using var device = await NewDevice.Flavor(flavor).StartAsync();
         device.Faults.CloseConnectionOnNext(Endpoints.Session);
         var r = await CliHarness.RunAsync(Args(device));
         Assert.True(r.ExitCode == 4, r.ToString());
@@ -48,7 +42,7 @@ public sealed class FaultRecoveryTests
     [Fact]
     public async Task SetConfigDropped_Exits6_AndNothingWasStored()
     {
-        await using var device = await StartAsync();
+        await using var device = await NewDevice.StartAsync();
         device.Faults.CloseConnectionOnNext(Endpoints.Config);
         var r = await CliHarness.RunAsync(Args(device));
         Assert.True(r.ExitCode == 6, r.ToString());
@@ -60,7 +54,7 @@ public sealed class FaultRecoveryTests
     [Fact]
     public async Task SetConfigHttp500_Exits6()
     {
-        await using var device = await StartAsync();
+        await using var device = await NewDevice.StartAsync();
         device.Faults.RespondHttpStatusOnNext(Endpoints.Config, 500);
         var r = await CliHarness.RunAsync(Args(device));
         Assert.True(r.ExitCode == 6, r.ToString());
@@ -70,7 +64,7 @@ public sealed class FaultRecoveryTests
     [Fact]
     public async Task ApplyAnswerLost_IsApplyFailure_AndApplyIsNotResent()
     {
-        await using var device = await StartAsync();
+        await using var device = await NewDevice.StartAsync();
         var transport = new HttpTransport(new DeviceAddress("127.0.0.1", device.EndPoint.Port, false));
         await using var client = new ProvisioningClient(transport, ownsTransport: true);
         await client.EstablishSessionAsync(new Security1("abcd1234"));
@@ -86,7 +80,7 @@ public sealed class FaultRecoveryTests
     [Fact]
     public async Task StatusPollDropped_RecoversWithANewSession()
     {
-        await using var device = await StartAsync();
+        await using var device = await NewDevice.StartAsync();
         var transport = new HttpTransport(new DeviceAddress("127.0.0.1", device.EndPoint.Port, false));
         await using var client = new ProvisioningClient(transport, ownsTransport: true);
         await client.EstablishSessionAsync(new Security1("abcd1234"));
@@ -102,7 +96,7 @@ public sealed class FaultRecoveryTests
     [Fact]
     public async Task DeviceGoneAfterApply_IsOutcomeUnknown_Exit9()
     {
-        await using var device = await StartAsync();
+        await using var device = await NewDevice.StartAsync();
         var transport = new HttpTransport(new DeviceAddress("127.0.0.1", device.EndPoint.Port, false));
         await using var client = new ProvisioningClient(transport, new ProvisioningClientOptions
         {

@@ -11,61 +11,79 @@ public sealed partial class SimulateCommandTests
     [GeneratedRegex(@"listening on http://127\.0\.0\.1:(\d+)")]
     private static partial Regex ListeningLine();
 
+    /// <summary>Output the CLI writes on its own thread; a test awaits the write it needs instead of polling.</summary>
     private sealed class LockedWriter : StringWriter
     {
         private readonly Lock _gate = new();
+        private TaskCompletionSource _written = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public override void Write(char value)
+        public override void Write(char value) => Append(() => base.Write(value));
+
+        public override void Write(string? value) => Append(() => base.Write(value));
+
+        public override void Write(char[] buffer, int index, int count) => Append(() => base.Write(buffer, index, count));
+
+        public override void WriteLine(string? value) => Append(() => base.WriteLine(value));
+
+        public string Snapshot() => Current().Text;
+
+        /// <summary>Waits until <paramref name="done"/> holds for the output, or <paramref name="run"/> ends, or the deadline passes.</summary>
+        public async Task<string> WaitForAsync(Func<string, bool> done, Task run, TimeSpan timeout)
         {
-            lock (_gate)
+            using var deadline = new CancellationTokenSource(timeout);
+            while (true)
             {
-                base.Write(value);
+                var (text, written) = Current();
+                if (done(text) || run.IsCompleted)
+                {
+                    return text;
+                }
+
+                try
+                {
+                    await Task.WhenAny(written, run).WaitAsync(deadline.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return Snapshot();
+                }
             }
         }
 
-        public override void Write(string? value)
+        private (string Text, Task Written) Current()
         {
             lock (_gate)
             {
-                base.Write(value);
+                return (ToString(), _written.Task);
             }
         }
 
-        public override void WriteLine(string? value)
+        private void Append(Action write)
         {
+            TaskCompletionSource written;
             lock (_gate)
             {
-                base.WriteLine(value);
+                write();
+                written = _written;
+                _written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
-        }
 
-        public string Snapshot()
-        {
-            lock (_gate)
-            {
-                return ToString();
-            }
+            written.SetResult();
         }
     }
+
+    private static int[] Ports(string output) =>
+        [.. ListeningLine().Matches(output).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))];
 
     private static async Task<(Task<int> Run, LockedWriter Output, CancellationTokenSource Stop, int[] Ports)> StartAsync(int expected, params string[] args)
     {
         var output = new LockedWriter();
         var stop = new CancellationTokenSource();
         var run = Task.Run(() => new CliApp(output, output, new ScriptedTerminal()).RunAsync(["simulate", .. args], stop.Token));
-        for (var i = 0; i < 200; i++)
-        {
-            var ports = ListeningLine().Matches(output.Snapshot()).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-            if (ports.Length >= expected)
-            {
-                return (run, output, stop, ports);
-            }
-
-            Assert.False(run.IsCompleted, output.Snapshot());
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException("simulator did not start: " + output.Snapshot());
+        var text = await output.WaitForAsync(t => Ports(t).Length >= expected, run, TimeSpan.FromSeconds(10));
+        Assert.False(run.IsCompleted, text);
+        var ports = Ports(text);
+        return ports.Length >= expected ? (run, output, stop, ports) : throw new TimeoutException("simulator did not start: " + text);
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using EspProv.Device.Wifi;
 using EspProv.Exceptions;
 using EspProv.Provisioning;
 using EspProv.Security;
+using EspProv.Tests.Support;
 using EspProv.Transport;
 using EspProv.Transport.Http;
 using Microsoft.Extensions.Logging;
@@ -119,19 +120,13 @@ public sealed class LoggingSecretsTests
         yield return Convert.ToBase64String(Encoding.Unicode.GetBytes(secret)).TrimEnd('=');
     }
 
-    private static async Task<SimulatedDevice> StartAsync(IDeviceSecurity security, ILoggerFactory logs, bool http)
-    {
-        var options = new SimulatedDeviceOptions
-        {
-            Port = 0,
-            Security = security,
-            ConnectDelay = TimeSpan.Zero,
-            AutoStop = false,
-            LoggerFactory = logs,
-            Networks = [new SimulatedNetwork("myssid", Passphrase), new SimulatedNetwork("other", OtherPassphrase)],
-        };
-        return http ? await SimulatedDevice.StartAsync(options) : SimulatedDevice.CreateInMemory(options);
-    }
+    private static Task<SimulatedDevice> StartAsync(IDeviceSecurity security, ILoggerFactory logs, bool http) =>
+        (http ? TestDevice.Http() : TestDevice.InMemory())
+            .Security(security)
+            .AutoStop(false)
+            .With(o => o.LoggerFactory, logs)
+            .Networks(new SimulatedNetwork("myssid", Passphrase), new SimulatedNetwork("other", OtherPassphrase))
+            .StartAsync();
 
     private static ProvisioningClient Connect(SimulatedDevice device, ILoggerFactory logs, bool http)
     {

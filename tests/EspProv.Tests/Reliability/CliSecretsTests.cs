@@ -1,3 +1,4 @@
+using EspProv.Tests.Support;
 using System.Globalization;
 using System.Text;
 using EspProv.Device;
@@ -60,16 +61,8 @@ public sealed class CliSecretsTests
         yield return Convert.ToBase64String(Encoding.Unicode.GetBytes(secret)).TrimEnd('=');
     }
 
-    private static Task<SimulatedDevice> StartAsync(IDeviceSecurity security, DeviceFlavor flavor = DeviceFlavor.Idf, bool autoStop = true) =>
-        SimulatedDevice.StartAsync(new SimulatedDeviceOptions
-        {
-            Port = 0,
-            Flavor = flavor,
-            Security = security,
-            ConnectDelay = TimeSpan.FromMilliseconds(20),
-            AutoStop = autoStop,
-            Networks = [SimulatedNetwork.Parse($"myssid:{Passphrase};rssi=-40"), SimulatedNetwork.Parse($"other:{OtherNetworkPassphrase};rssi=-70")],
-        }, CancellationToken.None);
+    private static TestDevice NewDevice => TestDevice.Http().ConnectDelayMs(20)
+        .Networks(SimulatedNetwork.Parse($"myssid:{Passphrase};rssi=-40"), SimulatedNetwork.Parse($"other:{OtherNetworkPassphrase};rssi=-70"));
 
     private static string[] Args(SimulatedDevice d, params string[] more) => ["-v", "--timeout", "8", "--softap_endpoint", $"127.0.0.1:{d.EndPoint.Port}", .. more];
 
@@ -81,55 +74,55 @@ public sealed class CliSecretsTests
         {
             case "sec0":
             {
-                await using var d = await StartAsync(DeviceSecurity0.Instance);
+                await using var d = await NewDevice.Security(DeviceSecurity0.Instance).StartAsync();
                 return (0, await CliHarness.RunAsync([.. Args(d, "--sec_ver", "0"), .. Wifi()]));
             }
 
             case "sec1-pop":
             {
-                await using var d = await StartAsync(new DeviceSecurity1(Pop));
+                await using var d = await NewDevice.Security(new DeviceSecurity1(Pop)).StartAsync();
                 return (0, await CliHarness.RunAsync([.. Args(d, "--sec_ver", "1", "--pop", Pop), .. Wifi()]));
             }
 
             case "sec1-wrong-pop":
             {
-                await using var d = await StartAsync(new DeviceSecurity1(Pop));
+                await using var d = await NewDevice.Security(new DeviceSecurity1(Pop)).StartAsync();
                 return (4, await CliHarness.RunAsync([.. Args(d, "--sec_ver", "1", "--pop", WrongPop), .. Wifi()]));
             }
 
             case "sec2":
             {
-                await using var d = await StartAsync(DeviceSecurity2.FromPassword("wifiprov", Password));
+                await using var d = await NewDevice.Security(DeviceSecurity2.FromPassword("wifiprov", Password)).StartAsync();
                 return (0, await CliHarness.RunAsync([.. Args(d, "--sec_ver", "2", "--sec2_username", "wifiprov", "--sec2_pwd", Password), .. Wifi()]));
             }
 
             case "sec2-wrong-password":
             {
-                await using var d = await StartAsync(DeviceSecurity2.FromPassword("wifiprov", Password));
+                await using var d = await NewDevice.Security(DeviceSecurity2.FromPassword("wifiprov", Password)).StartAsync();
                 return (4, await CliHarness.RunAsync([.. Args(d, "--sec_ver", "2", "--sec2_username", "wifiprov", "--sec2_pwd", WrongPassword), .. Wifi()]));
             }
 
             case "sec2-patch0":
             {
-                await using var d = await StartAsync(DeviceSecurity2.FromPassword("wifiprov", Password, patchVersion: 0));
+                await using var d = await NewDevice.Security(DeviceSecurity2.FromPassword("wifiprov", Password, patchVersion: 0)).StartAsync();
                 return (0, await CliHarness.RunAsync([.. Args(d, "--sec_ver", "2", "--sec2_username", "wifiprov", "--sec2_pwd", Password), .. Wifi()]));
             }
 
             case "wrong-passphrase":
             {
-                await using var d = await StartAsync(new DeviceSecurity1(Pop));
+                await using var d = await NewDevice.Security(new DeviceSecurity1(Pop)).StartAsync();
                 return (8, await CliHarness.RunAsync([.. Args(d, "--pop", Pop), .. Wifi(WrongPassphrase)]));
             }
 
             case "scan":
             {
-                await using var d = await StartAsync(new DeviceSecurity1(Pop));
+                await using var d = await NewDevice.Security(new DeviceSecurity1(Pop)).StartAsync();
                 return (0, await CliHarness.RunAsync(Args(d, "--scan", "--pop", Pop)));
             }
 
             case "reset":
             {
-                await using var d = await StartAsync(new DeviceSecurity1(Pop));
+                await using var d = await NewDevice.Security(new DeviceSecurity1(Pop)).StartAsync();
                 var failed = await CliHarness.RunAsync([.. Args(d, "--pop", Pop), .. Wifi(WrongPassphrase)]);
                 var reset = await CliHarness.RunAsync([.. Args(d, "--reset", "--pop", Pop), .. Wifi()]);
                 return (0, reset with { Output = failed.Output + reset.Output, Error = failed.Error + reset.Error });
@@ -137,7 +130,7 @@ public sealed class CliSecretsTests
 
             case "reprov":
             {
-                await using var d = await StartAsync(new DeviceSecurity1(Pop), autoStop: false);
+                await using var d = await NewDevice.Security(new DeviceSecurity1(Pop)).AutoStop(false).StartAsync();
                 var first = await CliHarness.RunAsync([.. Args(d, "--pop", Pop), .. Wifi()]);
                 var reprov = await CliHarness.RunAsync(Args(d, "--reprov", "--pop", Pop));
                 return (0, reprov with { Output = first.Output + reprov.Output, Error = first.Error + reprov.Error });
@@ -145,25 +138,25 @@ public sealed class CliSecretsTests
 
             case "custom-data":
             {
-                await using var d = await StartAsync(new DeviceSecurity1(Pop));
+                await using var d = await NewDevice.Security(new DeviceSecurity1(Pop)).StartAsync();
                 return (0, await CliHarness.RunAsync([.. Args(d, "--custom_data", "hello", "--pop", Pop), .. Wifi()]));
             }
 
             case "custom-config-esp8266":
             {
-                await using var d = await StartAsync(new DeviceSecurity1(Pop), DeviceFlavor.Esp8266);
+                await using var d = await NewDevice.Security(new DeviceSecurity1(Pop)).Flavor(DeviceFlavor.Esp8266).StartAsync();
                 return (0, await CliHarness.RunAsync([.. Args(d, "--sec_ver", "1", "--pop", Pop, "--custom_config", "--custom_info", "my info", "--custom_ver", "7"), .. Wifi()]));
             }
 
             case "qr-sec1":
             {
-                await using var d = await StartAsync(new DeviceSecurity1(Pop));
+                await using var d = await NewDevice.Security(new DeviceSecurity1(Pop)).StartAsync();
                 return (0, await CliHarness.RunAsync([.. Args(d, "--qr", $"{{\"ver\":\"v1\",\"name\":\"PROV_1A2B3C\",\"pop\":\"{Pop}\",\"transport\":\"softap\"}}"), .. Wifi()]));
             }
 
             case "qr-sec2":
             {
-                await using var d = await StartAsync(DeviceSecurity2.FromPassword("wifiprov", Password));
+                await using var d = await NewDevice.Security(DeviceSecurity2.FromPassword("wifiprov", Password)).StartAsync();
                 return (0, await CliHarness.RunAsync([.. Args(d, "--qr", $"{{\"ver\":\"v1\",\"name\":\"PROV_1\",\"username\":\"wifiprov\",\"pop\":\"{Password}\",\"transport\":\"softap\"}}"), .. Wifi()]));
             }
 
@@ -179,7 +172,7 @@ public sealed class CliSecretsTests
             case "unreachable":
             {
                 int port;
-                await using (var gone = await StartAsync(new DeviceSecurity1(Pop)))
+                await using (var gone = await NewDevice.Security(new DeviceSecurity1(Pop)).StartAsync())
                 {
                     port = gone.EndPoint.Port;
                 }
@@ -189,21 +182,21 @@ public sealed class CliSecretsTests
 
             case "set-config-dropped":
             {
-                await using var d = await StartAsync(new DeviceSecurity1(Pop));
+                await using var d = await NewDevice.Security(new DeviceSecurity1(Pop)).StartAsync();
                 d.Faults.CloseConnectionOnNext(Endpoints.Config);
                 return (6, await CliHarness.RunAsync([.. Args(d, "--sec_ver", "1", "--pop", Pop), .. Wifi()]));
             }
 
             case "set-config-http-500":
             {
-                await using var d = await StartAsync(DeviceSecurity0.Instance);
+                await using var d = await NewDevice.Security(DeviceSecurity0.Instance).StartAsync();
                 d.Faults.RespondHttpStatusOnNext(Endpoints.Config, 500);
                 return (6, await CliHarness.RunAsync([.. Args(d, "--sec_ver", "0"), .. Wifi()]));
             }
 
             case "interactive-pick-and-prompt":
             {
-                await using var d = await StartAsync(new DeviceSecurity1(Pop));
+                await using var d = await NewDevice.Security(new DeviceSecurity1(Pop)).StartAsync();
                 var terminal = new ScriptedTerminal("1", Passphrase);
                 return (0, await CliHarness.RunAsync(terminal, Args(d, "--pop", Pop)));
             }

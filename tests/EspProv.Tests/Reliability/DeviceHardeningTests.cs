@@ -25,7 +25,7 @@ public sealed partial class DeviceHardeningTests
     [Fact]
     public async Task Slowloris_HeaderByteByByte_IsCutAtTheReceiveDeadline()
     {
-        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, ReceiveTimeout = TimeSpan.FromMilliseconds(600) });
+        await using var device = await TestDevice.Http().With(o => o.ReceiveTimeout, TimeSpan.FromMilliseconds(600)).StartAsync();
         await using var slow = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
         var head = "POST /proto-ver HTTP/1.1\r\nHost: 192.168.4.1\r\nX-Slow: "u8.ToArray();
         var clock = Stopwatch.StartNew();
@@ -60,7 +60,7 @@ public sealed partial class DeviceHardeningTests
     [Fact]
     public async Task Slowloris_DoesNotBlockAnotherClient_WhichProvisionsAtOnce()
     {
-        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, ConnectDelay = TimeSpan.Zero, Security = new DeviceSecurity1(Pop) });
+        await using var device = await TestDevice.Http().Security(new DeviceSecurity1(Pop)).StartAsync();
         await using var slow = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
         await slow.SendAsync("POST /prov-config HTTP/1.1\r\nContent-Length: 100\r\n\r\nabc"); // body never completes (default 5 s deadline)
         await Eventually.UntilAsync(() => device.ConnectionsAccepted == 1, "the device accepts");
@@ -79,7 +79,7 @@ public sealed partial class DeviceHardeningTests
     [Fact]
     public async Task IdleConnection_IsClosedAfterTheIdleTimeout()
     {
-        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, IdleTimeout = TimeSpan.FromMilliseconds(300) });
+        await using var device = await TestDevice.Http().With(o => o.IdleTimeout, TimeSpan.FromMilliseconds(300)).StartAsync();
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
         // Started before the request: the device's idle timer starts after it, so a slow read on a busy machine cannot
         // make the close look early (the old order failed about 2 runs in 12 with both cores busy).
@@ -96,7 +96,7 @@ public sealed partial class DeviceHardeningTests
     {
         // A client that sees OpenConnections == 0 must also see the close on its socket, or it reuses a dying
         // connection (the CI failure of RecoveryTests). Ten connections: a purge or idle close must hold every time.
-        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, IdleTimeout = TimeSpan.FromMilliseconds(50) });
+        await using var device = await TestDevice.Http().With(o => o.IdleTimeout, TimeSpan.FromMilliseconds(50)).StartAsync();
         for (var i = 0; i < 10; i++)
         {
             using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
@@ -114,7 +114,7 @@ public sealed partial class DeviceHardeningTests
     [InlineData(DeviceFlavor.Idf, 1100, 431)]
     public async Task HeaderBlock_LimitIsTheFlavorsOwn(DeviceFlavor flavor, int headerBytes, int expected)
     {
-        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, Flavor = flavor });
+        await using var device = await TestDevice.Http().Flavor(flavor).StartAsync();
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
         await raw.SendAsync(RawHttpConnection.Post("/proto-ver", "V0.1"u8.ToArray(), extraHeaders: $"X-Pad: {new string('p', headerBytes - 200)}\r\n"));
         Assert.Equal(expected, (await raw.ReadResponseAsync())!.Status);
@@ -123,7 +123,7 @@ public sealed partial class DeviceHardeningTests
     [Fact]
     public async Task Idf_SessionIsNotUsableFromAnotherConnection_WithoutItsCookie()
     {
-        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, ConnectDelay = TimeSpan.Zero, Security = new DeviceSecurity1(Pop) });
+        await using var device = await TestDevice.Http().Security(new DeviceSecurity1(Pop)).StartAsync();
         await using var owner = OpenTransport(device);
         var session = await HandshakeAsync(owner, new Security1(Pop));
         var cookie = owner.SessionCookie!;
@@ -145,7 +145,7 @@ public sealed partial class DeviceHardeningTests
     [Fact]
     public async Task Idf_SessionFollowsItsCookieToAnotherConnection()
     {
-        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, ConnectDelay = TimeSpan.Zero, Security = new DeviceSecurity1(Pop) });
+        await using var device = await TestDevice.Http().Security(new DeviceSecurity1(Pop)).StartAsync();
         await using var owner = OpenTransport(device);
         var session = await HandshakeAsync(owner, new Security1(Pop));
         await using var other = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
@@ -172,7 +172,7 @@ public sealed partial class DeviceHardeningTests
     [Fact]
     public async Task RequestLog_IsBounded()
     {
-        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, MaxRecordedRequests = 3 });
+        await using var device = await TestDevice.Http().With(o => o.MaxRecordedRequests, 3).StartAsync();
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
         for (var i = 0; i < 7; i++)
         {
@@ -187,7 +187,7 @@ public sealed partial class DeviceHardeningTests
     [Fact]
     public async Task CustomDataRecords_AreBounded()
     {
-        await using var device = await StartAsync(new SimulatedDeviceOptions { Port = 0, Security = DeviceSecurity0.Instance });
+        await using var device = await TestDevice.Http().Security(DeviceSecurity0.Instance).StartAsync();
         await using var client = new ProvisioningClient(OpenTransport(device), ownsTransport: true);
         await client.EstablishSessionAsync(Security0.Instance);
         for (var i = 0; i < EspProv.Device.Handlers.ProvisioningManager.MaxRecords + 10; i++)

@@ -89,10 +89,7 @@ public sealed partial class FaultMatrixTests(ITestOutputHelper log)
     public async Task LostApplyAnswer_IsNeverAnsweredByASecondApply(FaultKind fault)
     {
         // Security 0, so the proxy reads every prov-config message and counts applies exactly.
-        await using var device = await SimulatedDevice.StartAsync(new SimulatedDeviceOptions
-        {
-            Port = 0, Security = new DeviceSecurity0(), ConnectDelay = TimeSpan.FromMilliseconds(50), Networks = [new SimulatedNetwork(Ssid, Passphrase)],
-        });
+        await using var device = await TestDevice.Http().Security(new DeviceSecurity0()).ConnectDelayMs(50).Networks(new SimulatedNetwork(Ssid, Passphrase)).StartAsync();
         await using var proxy = new FaultProxy(device.EndPoint.Port, s => s == Steps.Apply ? fault : null) { PlaintextConfig = true };
         var r = await CliHarness.RunAsync("--softap_endpoint", proxy.Endpoint, "--ssid", Ssid, "--passphrase", Passphrase, "--sec_ver", "0",
             "--timeout", TimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -105,10 +102,7 @@ public sealed partial class FaultMatrixTests(ITestOutputHelper log)
     [Fact]
     public async Task LinkLostRightAfterApply_IsOutcomeUnknown_Exit9_WithAdvice()
     {
-        await using var device = await SimulatedDevice.StartAsync(new SimulatedDeviceOptions
-        {
-            Port = 0, Security = new DeviceSecurity1(Pop), ConnectDelay = TimeSpan.FromMilliseconds(50), Networks = [new SimulatedNetwork(Ssid, Passphrase)],
-        });
+        await using var device = await TestDevice.Http().Security(new DeviceSecurity1(Pop)).ConnectDelayMs(50).Networks(new SimulatedNetwork(Ssid, Passphrase)).StartAsync();
         await using var proxy = FaultProxy.At(device.EndPoint.Port, Steps.Status, FaultKind.Refuse, Sequence);
         var r = await RunCliAsync(proxy);
         Assert.True(r.ExitCode == 9, r.ToString());
@@ -123,13 +117,7 @@ public sealed partial class FaultMatrixTests(ITestOutputHelper log)
 
     private static async Task<CellResult> RunCellAsync(string step, FaultKind fault)
     {
-        await using var device = await SimulatedDevice.StartAsync(new SimulatedDeviceOptions
-        {
-            Port = 0,
-            Security = new DeviceSecurity1(Pop),
-            ConnectDelay = TimeSpan.FromMilliseconds(50),
-            Networks = [new SimulatedNetwork(Ssid, Passphrase)],
-        });
+        await using var device = await TestDevice.Http().Security(new DeviceSecurity1(Pop)).ConnectDelayMs(50).Networks(new SimulatedNetwork(Ssid, Passphrase)).StartAsync();
         await using var proxy = FaultProxy.At(device.EndPoint.Port, step, fault, Sequence);
         var clock = Stopwatch.StartNew();
         var r = await RunCliAsync(proxy);

@@ -2,56 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
-using EspProv.Protocol;
 
 namespace EspProv.Tests.Support;
-
-/// <summary>The faults <see cref="FaultProxy"/> injects into one exchange (docs/reliability.md, fault matrix).</summary>
-public enum FaultKind
-{
-    /// <summary>The link drops after the previous exchange and every new connection is refused.</summary>
-    Refuse,
-
-    /// <summary>The link drops (FIN) after the previous exchange; reconnecting works (cookie firmware keeps the session).</summary>
-    Disconnect,
-
-    /// <summary>The request reaches the device; the connection is then reset (RST) instead of the answer.</summary>
-    Reset,
-
-    /// <summary>The request reaches the device; the connection is then closed (FIN) without any answer (firmware's error behaviour).</summary>
-    CloseWithoutResponse,
-
-    /// <summary>The request reaches the device; its answer is never delivered and the connection stays open.</summary>
-    Stall,
-
-    /// <summary>The answer's headers and half its body arrive, then the connection closes.</summary>
-    TruncateBody,
-
-    /// <summary>Half the body arrives, with a Content-Length that matches it (a short but well-framed answer).</summary>
-    TruncateReframed,
-
-    /// <summary>Every body byte is XORed with 0x5A (length kept): what a bit-flipping link does to CTR ciphertext.</summary>
-    GarbleBody,
-
-    /// <summary>The proxy answers <c>404 Not Found</c> itself (request not forwarded) and closes, as ESP-IDF 5 does.</summary>
-    Http4xx,
-
-    /// <summary>The proxy answers <c>500 Internal Server Error</c> itself (request not forwarded) and closes.</summary>
-    Http5xx,
-
-    /// <summary>The answer arrives one byte at a time, <see cref="FaultProxy.TrickleDelay"/> apart (completes in time).</summary>
-    Trickle,
-
-    /// <summary>The answer arrives one byte at a time, <see cref="FaultProxy.SlowTrickleDelay"/> apart (too slow for the request timeout).</summary>
-    SlowTrickle,
-
-    /// <summary>A 200 answer announcing 16 MiB and streaming junk until the client gives up.</summary>
-    Oversized,
-}
-
-/// <summary>One request the proxy saw, classified into a provisioning step.</summary>
-internal sealed record ProxyExchange(int Index, int Connection, string Endpoint, string Step, int RequestBytes, FaultKind? Fault);
 
 /// <summary>
 /// A fault-injecting HTTP/1.1 proxy for tests: listens on 127.0.0.1:0, forwards each request of a client connection on
@@ -60,23 +12,8 @@ internal sealed record ProxyExchange(int Index, int Connection, string Endpoint,
 /// plaintext handshake messages, and the order of <c>prov-config</c> requests (set, apply, then status polls).
 /// Everything is bounded: bodies at 64 KiB, oversized answers at 16 MiB, stalls end when the client or the proxy closes.
 /// </summary>
-internal sealed class FaultProxy : IAsyncDisposable
+internal sealed partial class FaultProxy : IAsyncDisposable
 {
-    /// <summary>Step names (the endpoint, refined where one endpoint carries several steps).</summary>
-    public static class Steps
-    {
-        public const string Version = "proto-ver";
-        public const string Command0 = "session:Command0";
-        public const string Command1 = "session:Command1";
-        public const string CustomConfig = "custom-config";
-        public const string CustomData = "custom-data";
-        public const string SetConfig = "config:set";
-        public const string Apply = "config:apply";
-        public const string Status = "config:status";
-        public const string Scan = "scan";
-        public const string Control = "ctrl";
-    }
-
     private const int MaxBody = 64 * 1024;
     private const int OversizedBytes = 16 * 1024 * 1024;
 
@@ -201,11 +138,11 @@ internal sealed class FaultProxy : IAsyncDisposable
         var stop = _stop.Token;
         try
         {
-            var fromClient = new Reader(client.GetStream());
-            Reader? fromDevice = null;
+            var fromClient = new HttpMessageReader(client.GetStream(), MaxBody);
+            HttpMessageReader? fromDevice = null;
             while (!stop.IsCancellationRequested)
             {
-                var requestTask = ReadMessageAsync(fromClient, isRequest: true, stop);
+                var requestTask = fromClient.ReadAsync(isRequest: true, stop);
                 if (fromDevice is not null)
                 {
                     // Mirror the device closing an idle connection (LRU purge, idle timeout) at once.
@@ -243,8 +180,7 @@ internal sealed class FaultProxy : IAsyncDisposable
                 {
                     var (code, reason) = fault == FaultKind.Http4xx ? (404, "Not Found") : (500, "Internal Server Error");
                     var text = fault == FaultKind.Http4xx ? "Nothing matches the given URI" : "Server error";
-                    await WriteAsync(clientStream, Encoding.ASCII.GetBytes(
-                        $"HTTP/1.1 {code} {reason}\r\nContent-Type: text/html\r\nContent-Length: {text.Length}\r\n\r\n{text}"), stop).ConfigureAwait(false);
+                    await WriteAsync(clientStream, HttpFraming.Response(code, reason, text), stop).ConfigureAwait(false);
                     client.Client.Shutdown(SocketShutdown.Both);
                     return;
                 }
@@ -261,11 +197,11 @@ internal sealed class FaultProxy : IAsyncDisposable
                         return; // device not there: the client sees the connection close
                     }
 
-                    fromDevice = new Reader(upstream.GetStream());
+                    fromDevice = new HttpMessageReader(upstream.GetStream(), MaxBody);
                 }
 
                 await WriteAsync(upstream.GetStream(), request.Raw, stop).ConfigureAwait(false);
-                var response = await ReadMessageAsync(fromDevice!, isRequest: false, stop).ConfigureAwait(false);
+                var response = await fromDevice!.ReadAsync(isRequest: false, stop).ConfigureAwait(false);
                 if (response is null)
                 {
                     client.Client.Shutdown(SocketShutdown.Both); // the device closed without an answer: pass it on
@@ -282,7 +218,7 @@ internal sealed class FaultProxy : IAsyncDisposable
                         StopListening();
                     }
 
-                    client.Client.Send(Frame(response.Head + "\r\nConnection: close", response.Body, response.Body.Length));
+                    client.Client.Send(HttpFraming.Reframe(response.Head + "\r\nConnection: close", response.Body, response.Body.Length));
                     client.Client.Shutdown(SocketShutdown.Both);
                     return;
                 }
@@ -318,14 +254,14 @@ internal sealed class FaultProxy : IAsyncDisposable
     }
 
     /// <summary>Sends the (possibly faulted) answer; false when the connection is finished.</summary>
-    private async Task<bool> DeliverAsync(TcpClient client, Message response, FaultKind? fault, CancellationToken stop)
+    private async Task<bool> DeliverAsync(TcpClient client, HttpMessage response, FaultKind? fault, CancellationToken stop)
     {
         var stream = client.GetStream();
         var body = response.Body;
         switch (fault)
         {
             case null:
-                await WriteAsync(stream, Frame(response.Head, body, body.Length), stop).ConfigureAwait(false);
+                await WriteAsync(stream, HttpFraming.Reframe(response.Head, body, body.Length), stop).ConfigureAwait(false);
                 return true;
             case FaultKind.Reset:
                 Reset(client);
@@ -342,20 +278,20 @@ internal sealed class FaultProxy : IAsyncDisposable
 
                 return false;
             case FaultKind.TruncateBody:
-                await WriteAsync(stream, Frame(response.Head, body.AsSpan(0, body.Length / 2).ToArray(), body.Length), stop).ConfigureAwait(false);
+                await WriteAsync(stream, HttpFraming.Reframe(response.Head, body.AsSpan(0, body.Length / 2).ToArray(), body.Length), stop).ConfigureAwait(false);
                 client.Client.Shutdown(SocketShutdown.Both);
                 return false;
             case FaultKind.TruncateReframed:
                 var half = body.AsSpan(0, body.Length / 2).ToArray();
-                await WriteAsync(stream, Frame(response.Head, half, half.Length), stop).ConfigureAwait(false);
+                await WriteAsync(stream, HttpFraming.Reframe(response.Head, half, half.Length), stop).ConfigureAwait(false);
                 return true;
             case FaultKind.GarbleBody:
                 var garbled = body.Select(b => (byte)(b ^ 0x5A)).ToArray();
-                await WriteAsync(stream, Frame(response.Head, garbled, garbled.Length), stop).ConfigureAwait(false);
+                await WriteAsync(stream, HttpFraming.Reframe(response.Head, garbled, garbled.Length), stop).ConfigureAwait(false);
                 return true;
             case FaultKind.Trickle or FaultKind.SlowTrickle:
                 var delay = fault == FaultKind.Trickle ? TrickleDelay : SlowTrickleDelay;
-                var bytes = Frame(response.Head, body, body.Length);
+                var bytes = HttpFraming.Reframe(response.Head, body, body.Length);
                 var clock = Stopwatch.StartNew();
                 for (var i = 0; i < bytes.Length; i++)
                 {
@@ -372,8 +308,7 @@ internal sealed class FaultProxy : IAsyncDisposable
 
                 return true;
             case FaultKind.Oversized:
-                await WriteAsync(stream, Encoding.ASCII.GetBytes(
-                    $"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {OversizedBytes}\r\n\r\n"), stop).ConfigureAwait(false);
+                await WriteAsync(stream, HttpFraming.Head(200, "OK", OversizedBytes), stop).ConfigureAwait(false);
                 var junk = new byte[64 * 1024];
                 Array.Fill(junk, (byte)'A');
                 for (var sent = 0; sent < OversizedBytes; sent += junk.Length)
@@ -400,16 +335,7 @@ internal sealed class FaultProxy : IAsyncDisposable
         await stream.FlushAsync(stop).ConfigureAwait(false);
     }
 
-    /// <summary>Re-frames an answer: its status line and headers (minus framing headers) with the given Content-Length.</summary>
-    private static byte[] Frame(string head, byte[] body, int contentLength)
-    {
-        var lines = head.Split("\r\n").Where(l =>
-            !l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase) && !l.StartsWith("Transfer-Encoding:", StringComparison.OrdinalIgnoreCase));
-        var text = string.Join("\r\n", lines) + $"\r\nContent-Length: {contentLength.ToString(CultureInfo.InvariantCulture)}\r\n\r\n";
-        return [.. Encoding.Latin1.GetBytes(text), .. body];
-    }
-
-    private string Classify(Message request)
+    private string Classify(HttpMessage request)
     {
         var endpoint = request.Target.TrimStart('/');
         switch (endpoint)
@@ -440,43 +366,6 @@ internal sealed class FaultProxy : IAsyncDisposable
         }
     }
 
-    private static string ClassifyPlainConfig(byte[] body)
-    {
-        try
-        {
-            return WiFiConfigPayload.Parser.ParseFrom(body).Msg switch
-            {
-                WiFiConfigMsgType.TypeCmdSetConfig => Steps.SetConfig,
-                WiFiConfigMsgType.TypeCmdApplyConfig => Steps.Apply,
-                WiFiConfigMsgType.TypeCmdGetStatus => Steps.Status,
-                _ => "config:?",
-            };
-        }
-        catch (Google.Protobuf.InvalidProtocolBufferException)
-        {
-            return "config:?";
-        }
-    }
-
-    private static string ClassifySession(byte[] body)
-    {
-        try
-        {
-            var data = SessionData.Parser.ParseFrom(body);
-            var second = data.ProtoCase switch
-            {
-                SessionData.ProtoOneofCase.Sec1 => data.Sec1.Msg == Sec1MsgType.SessionCommand1,
-                SessionData.ProtoOneofCase.Sec2 => data.Sec2.Msg == Sec2MsgType.S2SessionCommand1,
-                _ => false,
-            };
-            return second ? Steps.Command1 : Steps.Command0;
-        }
-        catch (Google.Protobuf.InvalidProtocolBufferException)
-        {
-            return "session:?";
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
@@ -500,169 +389,5 @@ internal sealed class FaultProxy : IAsyncDisposable
 
         await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         _stop.Dispose();
-    }
-
-    /// <summary>One HTTP message: the raw bytes as received (requests are forwarded verbatim), its head and its body.</summary>
-    private sealed record Message(string Head, string Target, byte[] Body, byte[] Raw);
-
-    private static async Task<Message?> ReadMessageAsync(Reader reader, bool isRequest, CancellationToken stop)
-    {
-        var head = await reader.ReadHeadAsync(stop).ConfigureAwait(false);
-        if (head is null)
-        {
-            return null;
-        }
-
-        var lines = head.Split("\r\n");
-        var target = isRequest && lines[0].Split(' ') is { Length: >= 2 } parts ? parts[1] : string.Empty;
-        var lengthLine = lines.FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
-        var chunked = lines.Any(l => l.StartsWith("Transfer-Encoding:", StringComparison.OrdinalIgnoreCase) && l.Contains("chunked", StringComparison.OrdinalIgnoreCase));
-        byte[] body;
-        if (lengthLine is not null)
-        {
-            var length = int.Parse(lengthLine["Content-Length:".Length..].Trim(), CultureInfo.InvariantCulture);
-            if (length is < 0 or > MaxBody)
-            {
-                throw new InvalidDataException("body too large for the proxy");
-            }
-
-            body = await reader.ReadExactAsync(length, stop).ConfigureAwait(false);
-        }
-        else if (chunked && !isRequest)
-        {
-            body = await reader.ReadChunkedAsync(MaxBody, stop).ConfigureAwait(false);
-        }
-        else if (!isRequest)
-        {
-            body = await reader.ReadToEndAsync(MaxBody, stop).ConfigureAwait(false);
-        }
-        else
-        {
-            body = [];
-        }
-
-        return new Message(head, target, body, [.. Encoding.Latin1.GetBytes(head + "\r\n\r\n"), .. body]);
-    }
-
-    /// <summary>A buffered reader with at most one outstanding socket read, so an idle watch never loses bytes.</summary>
-    private sealed class Reader(NetworkStream stream)
-    {
-        private readonly byte[] _chunk = new byte[16 * 1024];
-        private readonly List<byte> _buffer = [];
-        private Task<int>? _pending;
-
-        public Task<int> PendingReadAsync(CancellationToken stop) => _pending ??= stream.ReadAsync(_chunk, stop).AsTask();
-
-        private async Task<bool> FillAsync(CancellationToken stop)
-        {
-            var read = await PendingReadAsync(stop).ConfigureAwait(false);
-            _pending = null;
-            if (read == 0)
-            {
-                return false;
-            }
-
-            _buffer.AddRange(_chunk.AsSpan(0, read).ToArray());
-            return true;
-        }
-
-        public async Task<string?> ReadHeadAsync(CancellationToken stop)
-        {
-            while (true)
-            {
-                var text = Encoding.Latin1.GetString([.. _buffer]);
-                var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-                if (end >= 0)
-                {
-                    _buffer.RemoveRange(0, end + 4);
-                    return text[..end];
-                }
-
-                if (_buffer.Count > 16 * 1024)
-                {
-                    throw new InvalidDataException("header block too large for the proxy");
-                }
-
-                if (!await FillAsync(stop).ConfigureAwait(false))
-                {
-                    return null;
-                }
-            }
-        }
-
-        public async Task<byte[]> ReadExactAsync(int length, CancellationToken stop)
-        {
-            while (_buffer.Count < length)
-            {
-                if (!await FillAsync(stop).ConfigureAwait(false))
-                {
-                    throw new IOException("closed inside a body");
-                }
-            }
-
-            var body = _buffer.GetRange(0, length).ToArray();
-            _buffer.RemoveRange(0, length);
-            return body;
-        }
-
-        public async Task<byte[]> ReadToEndAsync(int max, CancellationToken stop)
-        {
-            while (await FillAsync(stop).ConfigureAwait(false))
-            {
-                if (_buffer.Count > max)
-                {
-                    throw new InvalidDataException("body too large for the proxy");
-                }
-            }
-
-            var body = _buffer.ToArray();
-            _buffer.Clear();
-            return body;
-        }
-
-        public async Task<byte[]> ReadChunkedAsync(int max, CancellationToken stop)
-        {
-            var body = new List<byte>();
-            while (true)
-            {
-                var line = await ReadLineAsync(stop).ConfigureAwait(false);
-                var size = int.Parse(line.Split(';')[0], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
-                if (size == 0)
-                {
-                    while ((await ReadLineAsync(stop).ConfigureAwait(false)).Length > 0)
-                    {
-                    }
-
-                    return [.. body];
-                }
-
-                if (body.Count + size > max)
-                {
-                    throw new InvalidDataException("body too large for the proxy");
-                }
-
-                body.AddRange(await ReadExactAsync(size, stop).ConfigureAwait(false));
-                await ReadLineAsync(stop).ConfigureAwait(false);
-            }
-        }
-
-        private async Task<string> ReadLineAsync(CancellationToken stop)
-        {
-            while (true)
-            {
-                var idx = _buffer.IndexOf((byte)'\n');
-                if (idx >= 0)
-                {
-                    var line = Encoding.Latin1.GetString(_buffer.GetRange(0, idx).ToArray()).TrimEnd('\r');
-                    _buffer.RemoveRange(0, idx + 1);
-                    return line;
-                }
-
-                if (_buffer.Count > 1024 || !await FillAsync(stop).ConfigureAwait(false))
-                {
-                    throw new InvalidDataException("bad chunk framing");
-                }
-            }
-        }
     }
 }

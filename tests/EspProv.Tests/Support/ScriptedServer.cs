@@ -80,50 +80,23 @@ internal sealed class ScriptedServer : IAsyncDisposable
     internal sealed class Connection(TcpClient client, ScriptedServer server)
     {
         private readonly NetworkStream _stream = client.GetStream();
-        private readonly List<byte> _pending = [];
+        private readonly HttpMessageReader _reader = new(client.GetStream());
 
-        /// <summary>Reads one request (headers + Content-Length body); null when the client closed.</summary>
+        /// <summary>Reads one request (headers + Content-Length body); null when the client closed between requests.</summary>
         public async Task<(string Head, byte[] Body)?> ReadRequestAsync()
         {
-            var buffer = new byte[4096];
-            while (true)
+            var request = await _reader.ReadAsync(isRequest: true, CancellationToken.None);
+            if (request is null)
             {
-                var text = Encoding.Latin1.GetString([.. _pending]);
-                var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-                if (end >= 0)
-                {
-                    var head = text[..end];
-                    var lengthLine = head.Split("\r\n").FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
-                    var length = lengthLine is null ? 0 : int.Parse(lengthLine["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
-                    while (_pending.Count < end + 4 + length)
-                    {
-                        var n = await _stream.ReadAsync(buffer);
-                        if (n == 0)
-                        {
-                            return null;
-                        }
-
-                        _pending.AddRange(buffer.AsSpan(0, n).ToArray());
-                    }
-
-                    var body = _pending.GetRange(end + 4, length).ToArray();
-                    _pending.RemoveRange(0, end + 4 + length);
-                    lock (server.Requests)
-                    {
-                        server.Requests.Add(head);
-                    }
-
-                    return (head, body);
-                }
-
-                var read = await _stream.ReadAsync(buffer);
-                if (read == 0)
-                {
-                    return null;
-                }
-
-                _pending.AddRange(buffer.AsSpan(0, read).ToArray());
+                return null;
             }
+
+            lock (server.Requests)
+            {
+                server.Requests.Add(request.Head);
+            }
+
+            return (request.Head, request.Body);
         }
 
         public Task SendAsync(string text) => SendAsync(Encoding.Latin1.GetBytes(text));
@@ -135,7 +108,7 @@ internal sealed class ScriptedServer : IAsyncDisposable
         }
 
         public Task SendOkAsync(byte[] body, string extraHeaders = "") =>
-            SendAsync([.. Encoding.Latin1.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {body.Length}\r\n{extraHeaders}\r\n"), .. body]);
+            SendAsync(HttpFraming.Response(200, "OK", body, extraHeaders));
 
         public void Close()
         {

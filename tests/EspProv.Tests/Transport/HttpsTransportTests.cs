@@ -3,8 +3,8 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using EspProv.Exceptions;
+using EspProv.Tests.Support;
 using EspProv.Transport;
 using EspProv.Transport.Http;
 
@@ -32,20 +32,12 @@ public sealed class HttpsTransportTests
         try
         {
             await ssl.AuthenticateAsServerAsync(cert);
-            var buffer = new byte[4096];
-            var read = 0;
-            while (!Encoding.ASCII.GetString(buffer, 0, read).Contains("\r\n\r\n", StringComparison.Ordinal))
+            if (await new HttpMessageReader(ssl).ReadAsync(isRequest: true, TimeSpan.FromSeconds(10)) is null)
             {
-                var n = await ssl.ReadAsync(buffer.AsMemory(read));
-                if (n == 0)
-                {
-                    return;
-                }
-
-                read += n;
+                return;
             }
 
-            await ssl.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 4\r\n\r\nV0.1"u8.ToArray());
+            await ssl.WriteAsync(HttpFraming.Response(200, "OK", "V0.1"));
             await ssl.FlushAsync();
         }
         catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException)

@@ -4,6 +4,7 @@ using EspProv.Exceptions;
 using EspProv.Tests.Device.Support;
 using EspProv.Transport;
 using EspProv.Transport.InMemory;
+using EspProv.Tests.Support;
 
 namespace EspProv.Tests.Transport;
 
@@ -11,7 +12,7 @@ namespace EspProv.Tests.Transport;
 public sealed class InMemoryTransportTests
 {
     private static SimulatedDevice Create(TimeProvider? time = null) =>
-        SimulatedDevice.CreateInMemory(new SimulatedDeviceOptions { Security = DeviceSecurity0.Instance, TimeProvider = time, ConnectDelay = TimeSpan.Zero });
+        TestDevice.InMemory().Security(DeviceSecurity0.Instance).With(o => o.TimeProvider, time).Create();
 
     [Fact]
     public async Task ProtoVer_IsAnswered_OnLinkOne_AndSessionsDoNotSurviveANewLink()
@@ -44,7 +45,7 @@ public sealed class InMemoryTransportTests
     [Fact]
     public async Task ProtocolError_EndsTheExchangeWithoutResponse_AndClosesTheLink()
     {
-        await using var device = SimulatedDevice.CreateInMemory(new SimulatedDeviceOptions { Security = new DeviceSecurity1("abcd1234") });
+        await using var device = TestDevice.InMemory().Security(new DeviceSecurity1("abcd1234")).Create();
         await using var transport = device.CreateInMemoryTransport();
 
         // An encrypted endpoint before the security 1 handshake: protocomm refuses it.

@@ -229,7 +229,7 @@ public sealed class PlatformHttpClientExperiments
                     return; // the test fails below on the partial read
                 }
 
-                await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 0\r\n\r\n"u8.ToArray());
+                await stream.WriteAsync(HttpFraming.Response(200, "OK", []));
             }
         });
         using var client = new Client();

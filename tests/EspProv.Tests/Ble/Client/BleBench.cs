@@ -5,6 +5,7 @@ using EspProv.Device.Security;
 using EspProv.Device.Wifi;
 using EspProv.Provisioning;
 using EspProv.Tests.Logging;
+using EspProv.Tests.Support;
 using EspProv.Transport.Ble;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -37,13 +38,9 @@ internal sealed class BleBench : IAsyncDisposable
         var bluez = await VirtualBluez.StartAsync(new VirtualBluezOptions { PeripheralAdapters = peripheralAdapters });
         try
         {
-            var device = await SimulatedDevice.StartBleAsync(new SimulatedDeviceOptions
-            {
-                Security = security ?? new DeviceSecurity1("abcd1234"),
-                ConnectDelay = connectDelay ?? TimeSpan.FromMilliseconds(30),
-                AutoStop = autoStop,
-                Networks = networks ?? [SimulatedNetwork.Default],
-            }, new BleDeviceOptions { Name = name, Adapter = "hci1", Stack = stack, BusAddress = bluez.BusAddress });
+            var device = await TestDevice.Ble().Security(security ?? new DeviceSecurity1("abcd1234"))
+                .ConnectDelay(connectDelay ?? TimeSpan.FromMilliseconds(30)).AutoStop(autoStop).Networks(networks ?? [SimulatedNetwork.Default])
+                .StartBleAsync(new BleDeviceOptions { Name = name, Adapter = "hci1", Stack = stack, BusAddress = bluez.BusAddress });
             return new BleBench(bluez, device, name);
         }
         catch

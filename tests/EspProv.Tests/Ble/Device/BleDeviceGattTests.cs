@@ -10,12 +10,12 @@ namespace EspProv.Tests.Ble.Device;
 /// <summary>The simulated device's BLE front-end seen by a central through the virtual BlueZ: layout, advertisement, sizes.</summary>
 public sealed class BleDeviceGattTests
 {
-    private static SimulatedDeviceOptions Options() => new() { ConnectDelay = TimeSpan.Zero };
+    private static TestDevice NewDevice => TestDevice.Ble();
 
     [RequiresFact(Prerequisite.DbusDaemon)]
     public async Task Gatt_LaysOutEndpointsAsFirmware_WithExactDescriptions()
     {
-        await using var bed = await BleTestBed.StartAsync(Options());
+        await using var bed = await BleTestBed.StartAsync(NewDevice);
         var advertised = bed.Central.Properties(bed.DevicePath, BleTestBed.Device1)!;
         Assert.Equal("PROV_B1E7E5", advertised["Name"].GetString());
         Assert.Equal([BleDeviceOptions.ExampleServiceUuid], advertised["UUIDs"].GetArray<string>());
@@ -47,7 +47,7 @@ public sealed class BleDeviceGattTests
     [RequiresFact(Prerequisite.DbusDaemon)]
     public async Task Read_BeforeAnyWrite_IsEmpty_ThenTheStoredResponse_FromAnyOffset_AcrossConnections()
     {
-        await using var bed = await BleTestBed.StartAsync(Options());
+        await using var bed = await BleTestBed.StartAsync(NewDevice);
         await bed.ConnectAsync();
         Assert.Empty(await bed.ReadAsync("proto-ver"));
 
@@ -69,7 +69,7 @@ public sealed class BleDeviceGattTests
     [RequiresFact(Prerequisite.DbusDaemon)]
     public async Task LongWrite_NimBle_Takes512Bytes_Bluedroid_RefusesMoreThan481()
     {
-        await using (var nimble = await BleTestBed.StartAsync(Options(), BleStack.NimBle, mtu: 256))
+        await using (var nimble = await BleTestBed.StartAsync(NewDevice, BleStack.NimBle, mtu: 256))
         {
             await nimble.ConnectAsync();
             var answer = await nimble.ExchangeAsync("proto-ver", new byte[512]);
@@ -78,7 +78,7 @@ public sealed class BleDeviceGattTests
             Assert.Equal("Invalid Length", tooLong.ErrorMessage);
         }
 
-        await using var bluedroid = await BleTestBed.StartAsync(Options(), BleStack.Bluedroid, mtu: 256, name: "PROV_B1DD01");
+        await using var bluedroid = await BleTestBed.StartAsync(NewDevice, BleStack.Bluedroid, mtu: 256, name: "PROV_B1DD01");
         await bluedroid.ConnectAsync();
         Assert.NotEmpty(await bluedroid.ExchangeAsync("proto-ver", new byte[481]));
         var overflow = await Assert.ThrowsAsync<DBusErrorReplyException>(() => bluedroid.WriteAsync("proto-ver", new byte[482]));

@@ -17,14 +17,8 @@ public sealed class BleDeviceProvisioningTests
 {
     private static readonly WifiCredentials Credentials = new("myssid", "mypassword");
 
-    private static SimulatedDeviceOptions Options(IDeviceSecurity security, bool autoStop = true, TimeProvider? time = null) => new()
-    {
-        Security = security,
-        ConnectDelay = TimeSpan.Zero,
-        Networks = [new SimulatedNetwork("myssid", "mypassword")],
-        AutoStop = autoStop,
-        TimeProvider = time,
-    };
+    private static TestDevice NewDevice(IDeviceSecurity security, bool autoStop = true, TimeProvider? time = null) =>
+        TestDevice.Ble().Security(security).Networks(new SimulatedNetwork("myssid", "mypassword")).AutoStop(autoStop).With(o => o.TimeProvider, time);
 
     private static async Task ProvisionAsync(BleTestBed bed, ISecurity security)
     {
@@ -48,7 +42,7 @@ public sealed class BleDeviceProvisioningTests
     public async Task Provision_Security2_OverNimBleMtu256_NeedsLongWritesAndLongReads()
     {
         // Command0/Response0 are ~406/416 bytes: over NimBLE's MTU of 256 they take a long write and a long read.
-        await using var bed = await BleTestBed.StartAsync(Options(DeviceSecurity2.FromPassword("wifiprov", "abcd1234")), BleStack.NimBle, mtu: 256);
+        await using var bed = await BleTestBed.StartAsync(NewDevice(DeviceSecurity2.FromPassword("wifiprov", "abcd1234")), BleStack.NimBle, mtu: 256);
         await ProvisionAsync(bed, new Security2("wifiprov", "abcd1234"));
         var response0 = bed.Device.Requests.First(r => r.Endpoint == "prov-session");
         Assert.InRange(response0.ResponseBytes, 256, 512); // read back whole through Read + Read Blob at offset 255
@@ -70,14 +64,14 @@ public sealed class BleDeviceProvisioningTests
 
     private static async Task ProvisionOnceAsync(IDeviceSecurity device, ISecurity client)
     {
-        await using var bed = await BleTestBed.StartAsync(Options(device));
+        await using var bed = await BleTestBed.StartAsync(NewDevice(device));
         await ProvisionAsync(bed, client);
     }
 
     [RequiresFact(Prerequisite.DbusDaemon)]
     public async Task WrongPop_NimBle_FailsTheWrite_AndKeepsTheLink()
     {
-        await using var bed = await BleTestBed.StartAsync(Options(new DeviceSecurity1("abcd1234")));
+        await using var bed = await BleTestBed.StartAsync(NewDevice(new DeviceSecurity1("abcd1234")));
         await using var client = new ProvisioningClient(bed.CreateTransport());
 
         var error = await Assert.ThrowsAnyAsync<ProvisioningException>(() => client.EstablishSessionAsync(new Security1("wrong-pop")).WaitAsync(BleTestBed.Timeout));
@@ -95,7 +89,7 @@ public sealed class BleDeviceProvisioningTests
     [RequiresFact(Prerequisite.DbusDaemon)]
     public async Task WrongPop_Bluedroid_DropsTheLink_WithoutAWriteResponse()
     {
-        await using var bed = await BleTestBed.StartAsync(Options(new DeviceSecurity1("abcd1234")), BleStack.Bluedroid);
+        await using var bed = await BleTestBed.StartAsync(NewDevice(new DeviceSecurity1("abcd1234")), BleStack.Bluedroid);
         await using var client = new ProvisioningClient(bed.CreateTransport());
 
         var error = await Assert.ThrowsAnyAsync<ProvisioningException>(() => client.EstablishSessionAsync(new Security1("wrong-pop")).WaitAsync(BleTestBed.Timeout));
@@ -109,7 +103,7 @@ public sealed class BleDeviceProvisioningTests
     [RequiresFact(Prerequisite.DbusDaemon)]
     public async Task Session_EndsWithTheLink_ANewConnectionNeedsANewHandshake()
     {
-        await using var bed = await BleTestBed.StartAsync(Options(new DeviceSecurity1("abcd1234")));
+        await using var bed = await BleTestBed.StartAsync(NewDevice(new DeviceSecurity1("abcd1234")));
         var closed = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         bed.Device.Ble!.Server.LinkClosed += link => closed.TrySetResult(link);
         await using var client = new ProvisioningClient(bed.CreateTransport());
@@ -134,7 +128,7 @@ public sealed class BleDeviceProvisioningTests
     public async Task AutoStop_AfterConnected_UnregistersAndDropsTheLink()
     {
         var time = new ManualTimeProvider();
-        await using var bed = await BleTestBed.StartAsync(Options(new DeviceSecurity1("abcd1234"), time: time));
+        await using var bed = await BleTestBed.StartAsync(NewDevice(new DeviceSecurity1("abcd1234"), time: time));
         await ProvisionAsync(bed, new Security1("abcd1234"));
         Assert.False(bed.Device.Stopped.IsCompleted);
 
@@ -152,7 +146,7 @@ public sealed class BleDeviceProvisioningTests
     public async Task NoAutoStop_KeepsServingAfterConnected()
     {
         var time = new ManualTimeProvider();
-        await using var bed = await BleTestBed.StartAsync(Options(new DeviceSecurity1("abcd1234"), autoStop: false, time: time));
+        await using var bed = await BleTestBed.StartAsync(NewDevice(new DeviceSecurity1("abcd1234"), autoStop: false, time: time));
         await ProvisionAsync(bed, new Security1("abcd1234"));
 
         time.Advance(TimeSpan.FromSeconds(60));

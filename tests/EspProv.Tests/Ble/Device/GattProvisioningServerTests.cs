@@ -7,6 +7,7 @@ using EspProv.Security;
 using EspProv.Transport;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging.Abstractions;
+using EspProv.Tests.Support;
 
 namespace EspProv.Tests.Ble.Device;
 
@@ -17,12 +18,9 @@ public sealed class GattProvisioningServerTests
 
     private static (SimulatedDevice Device, GattProvisioningServer Server) Create(BleStack stack, int networks = 1)
     {
-        var device = SimulatedDevice.CreateInMemory(new SimulatedDeviceOptions
-        {
-            Security = new DeviceSecurity0(),
-            ConnectDelay = TimeSpan.Zero,
-            Networks = [.. Enumerable.Range(0, networks).Select(i => new SimulatedNetwork(new string((char)('a' + (i % 26)), 31) + i % 10, "password"))],
-        });
+        var device = TestDevice.InMemory().Security(new DeviceSecurity0())
+            .Networks([.. Enumerable.Range(0, networks).Select(i => new SimulatedNetwork(new string((char)('a' + (i % 26)), 31) + i % 10, "password"))])
+            .Create();
         var layout = GattLayout.For([.. device.Service.EndpointNames], BleDeviceOptions.ExampleServiceUuid);
         return (device, new GattProvisioningServer(device.Service, layout, stack, NullLogger.Instance));
     }

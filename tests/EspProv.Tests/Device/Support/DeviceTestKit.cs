@@ -8,13 +8,10 @@ using Google.Protobuf;
 
 namespace EspProv.Tests.Device.Support;
 
-/// <summary>Starts devices on free ports and drives them with the real client pieces (HttpTransport + client security).</summary>
+/// <summary>Drives devices (started with <see cref="EspProv.Tests.Support.TestDevice"/>) with the real client pieces (HttpTransport + client security).</summary>
 internal static class DeviceTestKit
 {
     public const string Pop = "abcd1234";
-
-    public static Task<SimulatedDevice> StartAsync(SimulatedDeviceOptions? options = null) =>
-        SimulatedDevice.StartAsync(options ?? new SimulatedDeviceOptions { Port = 0, ConnectDelay = TimeSpan.Zero });
 
     public static HttpTransport OpenTransport(SimulatedDevice device, bool cookies = true) =>
         new(new DeviceAddress("127.0.0.1", device.EndPoint.Port, false),

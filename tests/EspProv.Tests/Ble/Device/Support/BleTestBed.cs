@@ -3,6 +3,7 @@ using EspProv.Device;
 using EspProv.Device.Ble.Peripheral;
 using EspProv.Device.Ble.VirtualBluez;
 using EspProv.Tests.Ble.Support;
+using EspProv.Tests.Support;
 using Tmds.DBus.Protocol;
 
 namespace EspProv.Tests.Ble.Device.Support;
@@ -42,23 +43,23 @@ internal sealed class BleTestBed : IAsyncDisposable
     /// <summary>Descriptor paths in handle order, after <see cref="ConnectAsync"/>.</summary>
     public List<string> DescriptorPaths { get; } = [];
 
-    public static async Task<BleTestBed> StartAsync(SimulatedDeviceOptions options, BleStack stack = BleStack.NimBle, ushort mtu = 517, string name = "PROV_B1E7E5")
+    public static async Task<BleTestBed> StartAsync(TestDevice device, BleStack stack = BleStack.NimBle, ushort mtu = 517, string name = "PROV_B1E7E5")
     {
         var bluez = await VirtualBluez.StartAsync(new VirtualBluezOptions { RandomSeed = 11, Mtu = mtu });
-        SimulatedDevice? device = null;
+        SimulatedDevice? started = null;
         try
         {
-            device = await SimulatedDevice.StartBleAsync(options, new BleDeviceOptions { Name = name, Adapter = "hci1", BusAddress = bluez.BusAddress, Stack = stack });
+            started = await device.StartBleAsync(new BleDeviceOptions { Name = name, Adapter = "hci1", BusAddress = bluez.BusAddress, Stack = stack });
             var central = await TestCentral.StartAsync(bluez.BusAddress);
             await central.StartDiscoveryAsync();
             var path = await central.WaitForAsync(c => c.FindDevice(d => d.TryGetValue("Alias", out var a) && a.GetString() == name), "device advertised", Timeout);
-            return new BleTestBed(bluez, device, central, path);
+            return new BleTestBed(bluez, started, central, path);
         }
         catch
         {
-            if (device is not null)
+            if (started is not null)
             {
-                await device.DisposeAsync();
+                await started.DisposeAsync();
             }
 
             await bluez.DisposeAsync();
