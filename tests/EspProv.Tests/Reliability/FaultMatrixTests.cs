@@ -7,7 +7,7 @@ using EspProv.Device.Wifi;
 using EspProv.Tests.Cli;
 using EspProv.Tests.Support;
 using Xunit.Abstractions;
-using Steps = EspProv.Tests.Support.FaultProxy.Steps;
+using Steps = EspProv.Tests.Support.FaultSteps;
 
 namespace EspProv.Tests.Reliability;
 

@@ -35,7 +35,7 @@ public sealed class FaultProxyTests
         Assert.Equal("echo:V0.1", Encoding.ASCII.GetString(await transport.SendAsync("proto-ver", "V0.1"u8.ToArray())));
         Assert.Equal("echo:xy", Encoding.ASCII.GetString(await transport.SendAsync("prov-config", "xy"u8.ToArray())));
         Assert.Equal(1, device.Connections);
-        Assert.Equal([FaultProxy.Steps.Version, FaultProxy.Steps.SetConfig], proxy.Exchanges.Select(e => e.Step));
+        Assert.Equal([FaultSteps.Version, FaultSteps.SetConfig], proxy.Exchanges.Select(e => e.Step));
     }
 
     [Theory]
@@ -50,7 +50,7 @@ public sealed class FaultProxyTests
     public async Task Fault_BecomesItsTransportFailure_WithinTheRequestTimeout(FaultKind fault, TransportFailure expected)
     {
         await using var device = EchoDevice();
-        await using var proxy = FaultProxy.At(device.Port, FaultProxy.Steps.SetConfig, fault);
+        await using var proxy = FaultProxy.At(device.Port, FaultSteps.SetConfig, fault);
         // The request timeout runs on a fake clock, moved only for the faults that must end in it: the others must end
         // by themselves, and no test waits the real 2 s.
         var time = new ManualTimeProvider();
@@ -59,7 +59,7 @@ public sealed class FaultProxyTests
         var send = transport.SendAsync("prov-config", "0123456789"u8.ToArray());
         if (expected == TransportFailure.Timeout)
         {
-            await Eventually.UntilAsync(() => proxy.Count(FaultProxy.Steps.SetConfig) == 1, "the request reaches the proxy");
+            await Eventually.UntilAsync(() => proxy.Count(FaultSteps.SetConfig) == 1, "the request reaches the proxy");
             time.Advance(RequestTimeout);
         }
 
@@ -72,7 +72,7 @@ public sealed class FaultProxyTests
     public async Task Garble_KeepsLength_AndFlipsEveryByte()
     {
         await using var device = EchoDevice();
-        await using var proxy = FaultProxy.At(device.Port, FaultProxy.Steps.Version, FaultKind.GarbleBody);
+        await using var proxy = FaultProxy.At(device.Port, FaultSteps.Version, FaultKind.GarbleBody);
         await using var transport = Client(proxy);
         var reply = await transport.SendAsync("proto-ver", "V0.1"u8.ToArray());
         Assert.Equal("echo:V0.1"u8.ToArray().Select(b => (byte)(b ^ 0x5A)), reply);
@@ -82,7 +82,7 @@ public sealed class FaultProxyTests
     public async Task TruncateReframed_DeliversHalfTheBody_AsAWellFramedAnswer()
     {
         await using var device = EchoDevice();
-        await using var proxy = FaultProxy.At(device.Port, FaultProxy.Steps.Version, FaultKind.TruncateReframed);
+        await using var proxy = FaultProxy.At(device.Port, FaultSteps.Version, FaultKind.TruncateReframed);
         await using var transport = Client(proxy);
         Assert.Equal("echo"u8.ToArray(), await transport.SendAsync("proto-ver", "V0.1"u8.ToArray()));
     }
@@ -91,7 +91,7 @@ public sealed class FaultProxyTests
     public async Task Trickle_CompletesByteByByte_WithinTheTimeout()
     {
         await using var device = EchoDevice();
-        await using var proxy = FaultProxy.At(device.Port, FaultProxy.Steps.Version, FaultKind.Trickle);
+        await using var proxy = FaultProxy.At(device.Port, FaultSteps.Version, FaultKind.Trickle);
         await using var transport = Client(proxy);
         Assert.Equal("echo:V0.1", Encoding.ASCII.GetString(await transport.SendAsync("proto-ver", "V0.1"u8.ToArray())));
     }
@@ -100,8 +100,8 @@ public sealed class FaultProxyTests
     public async Task Refuse_DropsTheLinkAfterThePreviousStep_AndRefusesReconnects()
     {
         await using var device = EchoDevice();
-        await using var proxy = FaultProxy.At(device.Port, FaultProxy.Steps.SetConfig, FaultKind.Refuse,
-            [FaultProxy.Steps.Version, FaultProxy.Steps.SetConfig]);
+        await using var proxy = FaultProxy.At(device.Port, FaultSteps.SetConfig, FaultKind.Refuse,
+            [FaultSteps.Version, FaultSteps.SetConfig]);
         await using var transport = Client(proxy);
         await transport.SendAsync("proto-ver", "V0.1"u8.ToArray());
         // The answer said "Connection: close" and the proxy stopped listening before sending it: no wait is needed.

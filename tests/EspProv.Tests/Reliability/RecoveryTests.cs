@@ -82,8 +82,8 @@ public sealed class RecoveryTests
     public async Task CookieFirmware_IdleLinkDrop_Reconnects_AndKeepsTheSession()
     {
         await using var device = await TestDevice.Http().Security(new DeviceSecurity1("abcd1234")).ConnectDelayMs(50).StartAsync();
-        await using var proxy = FaultProxy.At(device.EndPoint.Port, FaultProxy.Steps.SetConfig, FaultKind.Disconnect,
-            [FaultProxy.Steps.Version, FaultProxy.Steps.Command0, FaultProxy.Steps.Command1, FaultProxy.Steps.SetConfig]);
+        await using var proxy = FaultProxy.At(device.EndPoint.Port, FaultSteps.SetConfig, FaultKind.Disconnect,
+            [FaultSteps.Version, FaultSteps.Command0, FaultSteps.Command1, FaultSteps.SetConfig]);
         await using var transport = new HttpTransport(DeviceAddress.Parse(proxy.Endpoint));
         await using var client = new ProvisioningClient(transport);
         await client.GetVersionAsync();

@@ -12,7 +12,7 @@ namespace EspProv.Tests.Support;
 /// plaintext handshake messages, and the order of <c>prov-config</c> requests (set, apply, then status polls).
 /// Everything is bounded: bodies at 64 KiB, oversized answers at 16 MiB, stalls end when the client or the proxy closes.
 /// </summary>
-internal sealed partial class FaultProxy : IAsyncDisposable
+internal sealed class FaultProxy : IAsyncDisposable
 {
     private const int MaxBody = 64 * 1024;
     private const int OversizedBytes = 16 * 1024 * 1024;
@@ -341,26 +341,26 @@ internal sealed partial class FaultProxy : IAsyncDisposable
         switch (endpoint)
         {
             case "proto-ver":
-                return Steps.Version;
+                return FaultSteps.Version;
             case "prov-session":
-                return ClassifySession(request.Body);
+                return FaultSteps.ClassifySession(request.Body);
             case "prov-config" when PlaintextConfig:
-                return ClassifyPlainConfig(request.Body);
+                return FaultSteps.ClassifyPlainConfig(request.Body);
             case "prov-config":
                 return Interlocked.Increment(ref _configRequests) switch
                 {
-                    1 => Steps.SetConfig,
-                    2 => Steps.Apply,
-                    _ => Steps.Status,
+                    1 => FaultSteps.SetConfig,
+                    2 => FaultSteps.Apply,
+                    _ => FaultSteps.Status,
                 };
             case "custom-config":
-                return Steps.CustomConfig;
+                return FaultSteps.CustomConfig;
             case "custom-data":
-                return Steps.CustomData;
+                return FaultSteps.CustomData;
             case "prov-scan":
-                return Steps.Scan;
+                return FaultSteps.Scan;
             case "prov-ctrl":
-                return Steps.Control;
+                return FaultSteps.Control;
             default:
                 return endpoint;
         }
