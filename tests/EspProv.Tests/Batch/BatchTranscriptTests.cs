@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using EspProv.Cli;
 using EspProv.Cli.Batch;
-using EspProv.Tests.Doctor;
+using EspProv.Tests.Support;
 
 namespace EspProv.Tests.Batch;
 
@@ -35,7 +35,7 @@ public sealed class BatchTranscriptTests
         foreach (var file in Directory.GetFiles(dir))
         {
             var text = await File.ReadAllTextAsync(file);
-            foreach (var form in new[] { BatchTestKit.Pop, BatchTestKit.Passphrase, WrongPassphrase }.SelectMany(TranscriptTests.Forms))
+            foreach (var form in new[] { BatchTestKit.Pop, BatchTestKit.Passphrase, WrongPassphrase }.SelectMany(SecretForms.Of))
             {
                 Assert.False(text.Contains(form, StringComparison.OrdinalIgnoreCase), $"{Path.GetFileName(file)} contains a secret\n{text}");
             }

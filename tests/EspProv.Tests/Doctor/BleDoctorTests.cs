@@ -150,7 +150,7 @@ public sealed class BleDoctorTests
             var result = await new BleCliRun(bench.Bluez.BusAddress).RunAsync(Doctor(bench.Name, "--pop", "Wrong-P0p-Ble", "--transcript", file));
             Assert.True(result.ExitCode == 4, result.ToString());
             var text = await File.ReadAllTextAsync(file);
-            Assert.All(new[] { "Wrong-P0p-Ble", Pop }.SelectMany(TranscriptTests.Forms), form => Assert.DoesNotContain(form, text, StringComparison.OrdinalIgnoreCase));
+            Assert.All(new[] { "Wrong-P0p-Ble", Pop }.SelectMany(SecretForms.Of), form => Assert.DoesNotContain(form, text, StringComparison.OrdinalIgnoreCase));
             using var doc = JsonDocument.Parse(text);
             Assert.Equal($"BLE device {bench.Name}", doc.RootElement.GetProperty("target").GetString());
             Assert.Equal(4, doc.RootElement.GetProperty("outcome").GetProperty("exit_code").GetInt32());

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using EspProv.Cli;
 using EspProv.Device;
@@ -49,7 +47,7 @@ public sealed class TranscriptTests : IDisposable
         var (expected, result) = await RunAsync(scenario, file);
         Assert.True(result.ExitCode == expected, $"{scenario}: expected exit {expected}\n{result}");
         var text = await File.ReadAllTextAsync(file);
-        foreach (var form in AllSecrets.SelectMany(Forms))
+        foreach (var form in AllSecrets.SelectMany(SecretForms.Of))
         {
             Assert.False(text.Contains(form, StringComparison.OrdinalIgnoreCase), $"{scenario}: transcript contains a secret ({form.Length} chars)\n{text}");
         }
@@ -108,18 +106,6 @@ public sealed class TranscriptTests : IDisposable
         Assert.StartsWith("ip-", connected.GetProperty("ip").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("bssid-", connected.GetProperty("bssid").GetString(), StringComparison.Ordinal);
         Assert.True(doc.RootElement.GetProperty("redacted_network").GetBoolean());
-    }
-
-    /// <summary>The forms a secret could leak in: text, hex upper/lower/spaced, base64 (and base64 of its UTF-16).</summary>
-    internal static IEnumerable<string> Forms(string secret)
-    {
-        var bytes = Encoding.UTF8.GetBytes(secret);
-        yield return secret;
-        yield return Convert.ToHexString(bytes);
-        yield return Convert.ToHexStringLower(bytes);
-        yield return string.Join(' ', bytes.Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
-        yield return Convert.ToBase64String(bytes).TrimEnd('=');
-        yield return Convert.ToBase64String(Encoding.Unicode.GetBytes(secret)).TrimEnd('=');
     }
 
     private static TestDevice NewDevice => TestDevice.Http().ConnectDelayMs(20)

@@ -1,10 +1,8 @@
-using EspProv.Tests.Support;
-using System.Globalization;
-using System.Text;
 using EspProv.Device;
 using EspProv.Device.Security;
 using EspProv.Device.Wifi;
 using EspProv.Tests.Cli;
+using EspProv.Tests.Support;
 using EspProv.Transport;
 
 namespace EspProv.Tests.Reliability;
@@ -41,24 +39,12 @@ public sealed class CliSecretsTests
     {
         var (code, result) = await RunAsync(scenario);
         Assert.True(result.ExitCode == code, $"{scenario}: expected exit {code}\n{result}");
-        foreach (var form in AllSecrets.SelectMany(Forms))
+        foreach (var form in AllSecrets.SelectMany(SecretForms.Of))
         {
             Assert.False(result.All.Contains(form, StringComparison.OrdinalIgnoreCase), $"{scenario}: output contains a secret ({form.Length} chars)\n{result}");
         }
 
         Assert.True(result.All.Length > 200, $"{scenario}: suspiciously little output at -v\n{result}");
-    }
-
-    /// <summary>The forms a secret could leak in: text, hex upper/lower/spaced, base64 (and base64 of its UTF-16).</summary>
-    private static IEnumerable<string> Forms(string secret)
-    {
-        var bytes = Encoding.UTF8.GetBytes(secret);
-        yield return secret;
-        yield return Convert.ToHexString(bytes);
-        yield return Convert.ToHexStringLower(bytes);
-        yield return string.Join(' ', bytes.Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
-        yield return Convert.ToBase64String(bytes).TrimEnd('=');
-        yield return Convert.ToBase64String(Encoding.Unicode.GetBytes(secret)).TrimEnd('=');
     }
 
     private static TestDevice NewDevice => TestDevice.Http().ConnectDelayMs(20)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using EspProv.Cli;
 using EspProv.Device.Ble.Peripheral;
@@ -38,7 +37,7 @@ public sealed class BleCliTests
     {
         var (code, result) = await RunAsync(scenario);
         Assert.True(result.ExitCode == code, $"{scenario}: expected exit {code}\n{result}");
-        foreach (var form in AllSecrets.SelectMany(Forms))
+        foreach (var form in AllSecrets.SelectMany(SecretForms.Of))
         {
             Assert.False(result.All.Contains(form, StringComparison.OrdinalIgnoreCase), $"{scenario}: output contains a secret\n{result}");
         }
@@ -62,15 +61,6 @@ public sealed class BleCliTests
         Assert.True(r.ExitCode == 2, r.ToString());
         Assert.Contains("no D-Bus system bus", r.Error, StringComparison.Ordinal);
         Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-    }
-
-    private static IEnumerable<string> Forms(string secret)
-    {
-        var bytes = Encoding.UTF8.GetBytes(secret);
-        yield return secret;
-        yield return Convert.ToHexString(bytes);
-        yield return string.Join(' ', bytes.Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
-        yield return Convert.ToBase64String(bytes).TrimEnd('=');
     }
 
     private static string[] Wifi(string passphrase = Passphrase) => ["--ssid", "myssid", "--passphrase", passphrase];
