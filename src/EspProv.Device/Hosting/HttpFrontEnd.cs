@@ -19,6 +19,9 @@ internal sealed class HttpFrontEnd : IDeviceFrontEnd
     /// <summary>How long a stop waits for connection handlers to wind down after their sockets are closed.</summary>
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(2);
 
+    /// <summary>Pause after an accept failure that is not a reset connection (out of descriptors or buffers).</summary>
+    private static readonly TimeSpan AcceptBackoff = TimeSpan.FromMilliseconds(50);
+
     private readonly Socket _listener;
     private readonly DeviceHttpServer _server;
     private readonly CancellationTokenSource _stopping = new();
@@ -113,7 +116,13 @@ internal sealed class HttpFrontEnd : IDeviceFrontEnd
                     return;
                 }
 
-                // A connection reset while still in the backlog: the next one is unaffected.
+                if (ex is SocketException { SocketErrorCode: not (SocketError.ConnectionReset or SocketError.ConnectionAborted) })
+                {
+                    // Out of descriptors or buffers: pause instead of spinning; a connection reset in the backlog
+                    // (the other case) leaves the next accept unaffected.
+                    await Task.Delay(AcceptBackoff, _stopping.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+
                 continue;
             }
 
@@ -133,7 +142,17 @@ internal sealed class HttpFrontEnd : IDeviceFrontEnd
     {
         // Each connection on its own continuation, so a slow one never holds the accept loop.
         await Task.Yield();
-        await _server.HandleConnectionAsync(connection).ConfigureAwait(false);
+        try
+        {
+            await _server.HandleConnectionAsync(connection).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // one connection's unexpected failure must not stop the device or fail its StopAsync
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            // The handler's own finally has closed the socket and released the link already.
+            connection.Dispose();
+        }
     }
 
     private void Forget(Task handler)
