@@ -201,8 +201,9 @@ internal sealed class DeviceHttpServer
         }
 
         var cookie = exchange.Session.Created && _keying == SessionKeying.ByTokenThenLink ? SessionCookie.Format(exchange.Session.SessionId) : null;
-        await output.SendAsync(ErrorResponses.Success(response, cookie), closed).ConfigureAwait(false);
+        // Recorded before the send, so a client that has read the response also finds the request in the record.
         Record(id, head, declared, DeviceRequestOutcome.Answered, 200, response.Length);
+        await output.SendAsync(ErrorResponses.Success(response, cookie), closed).ConfigureAwait(false);
         return true;
     }
 
