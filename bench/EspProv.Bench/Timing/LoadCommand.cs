@@ -57,6 +57,7 @@ internal static class LoadCommand
             ConnectDelay = TimeSpan.Zero,
             Rearm = true,
             Security = deviceSecurity,
+            MaxRecordedRequests = args.Int("record", EspProv.Device.Core.DeviceService.DefaultMaxRecordedRequests),
         };
         var memory = transportName == "memory";
         await using var fleet = memory ? null : await SimulatedFleet.StartAsync(options, deviceCount).ConfigureAwait(false);

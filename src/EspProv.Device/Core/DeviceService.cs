@@ -21,11 +21,11 @@ internal sealed class DeviceService : IDisposable
     private readonly DeviceCore _core;
     private readonly DeviceFaults _faults;
     private readonly TimeProvider _time;
-    private readonly int _maxRecorded;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Lock _lock = new();
-    private readonly Queue<DeviceRequest> _requests = new();
+    private readonly RequestRecord _requests;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _recurringTexts = new(StringComparer.Ordinal);
     private long _nextLink;
     private long _requestTotal;
 
@@ -34,7 +34,7 @@ internal sealed class DeviceService : IDisposable
         _core = core;
         _faults = faults;
         _time = options.TimeProvider ?? TimeProvider.System;
-        _maxRecorded = options.MaxRecordedRequests;
+        _requests = new RequestRecord(options.MaxRecordedRequests);
         _logger = options.LoggerFactory.CreateLogger<DeviceService>();
     }
 
@@ -54,7 +54,7 @@ internal sealed class DeviceService : IDisposable
         {
             lock (_lock)
             {
-                return [.. _requests];
+                return _requests.ToArray();
             }
         }
     }
@@ -128,22 +128,27 @@ internal sealed class DeviceService : IDisposable
     }
 
     /// <summary>Adds a request to the bounded record and the log.</summary>
-    public void Record(DeviceRequest request)
+    public void Record(in RequestEntry request)
     {
         lock (_lock)
         {
-            // Bounded: a long-running or flooded device keeps only the most recent requests.
-            if (_requests.Count >= _maxRecorded)
-            {
-                _requests.Dequeue();
-            }
-
-            _requests.Enqueue(request);
+            _requests.Add(request);
             _requestTotal++;
         }
 
-        _logger.Request(request);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            _logger.Request(request.ToRequest());
+        }
     }
+
+    /// <summary>
+    /// One shared instance of a text that recurs with a known endpoint (its name, <c>POST /prov-session</c>), so the
+    /// record keeps no string per request; <paramref name="text"/> itself for anything else, so unknown input cannot
+    /// grow the set.
+    /// </summary>
+    public string Recurring(string text, string endpoint, bool canonical) =>
+        canonical && HasEndpoint(endpoint) ? _recurringTexts.GetOrAdd(text, text) : text;
 
     internal byte[]? Handle(string endpoint, byte[]? body, bool closeAfter)
     {

@@ -241,11 +241,11 @@ internal sealed class DeviceHttpServer
     {
         var path = target.StartsWith('/') ? target[1..] : target;
         var query = path.IndexOf('?', StringComparison.Ordinal);
-        _device.Record(new DeviceRequest(id, query >= 0 ? path[..query] : path, declared, outcome, responseBytes)
-        {
-            FrontEnd = "http",
-            Code = status,
-            Detail = method + " " + target,
-        });
+        var endpoint = query >= 0 ? path[..query] : path;
+
+        // A plain POST to an endpoint is recorded with shared strings, so the record holds nothing per request.
+        var canonical = query < 0 && string.Equals(method, "POST", StringComparison.Ordinal);
+        _device.Record(new RequestEntry(id, _device.Recurring(endpoint, endpoint, canonical), declared, outcome, responseBytes, "http", status,
+            _device.Recurring(method + " " + target, endpoint, canonical)));
     }
 }

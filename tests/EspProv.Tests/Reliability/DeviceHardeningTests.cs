@@ -184,6 +184,50 @@ public sealed partial class DeviceHardeningTests
         Assert.Equal(7, device.RequestTotal);
     }
 
+    [Theory]
+    [InlineData(1, 5)]
+    [InlineData(16, 16)]
+    [InlineData(20, 17)]
+    [InlineData(20, 100)]
+    [InlineData(100, 37)]
+    public void RequestRecord_KeepsTheNewestInOrder(int capacity, int added)
+    {
+        var record = new EspProv.Device.Core.RequestRecord(capacity);
+        for (var i = 1; i <= added; i++)
+        {
+            record.Add(new EspProv.Device.Core.RequestEntry(i, "proto-ver", i, DeviceRequestOutcome.Answered, 0, "memory", null, null));
+        }
+
+        var kept = record.ToArray();
+        var expected = Enumerable.Range(1, added).TakeLast(capacity).Select(i => (long)i).ToArray();
+        Assert.Equal(expected, kept.Select(r => r.Link).ToArray());
+        Assert.Equal(expected, kept.Select(r => r.RequestBytes).ToArray());
+    }
+
+    [Fact]
+    public async Task RequestRecord_SharesTheTextsOfKnownEndpoints_AndCachesNothingFromUnknownOnes()
+    {
+        await using var device = await TestDevice.Http().StartAsync();
+        foreach (var target in new[] { "/proto-ver", "/proto-ver", "/proto-ver?x=1", "/nosuch-1", "/nosuch-1" })
+        {
+            // A connection each: firmware closes after an error response (and without one on a query string).
+            await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
+            await raw.SendAsync(RawHttpConnection.Post(target, "---"u8.ToArray()));
+            _ = await raw.ReadResponseAsync();
+        }
+
+        var requests = device.Requests;
+        Assert.Equal(["POST /proto-ver", "POST /proto-ver", "POST /proto-ver?x=1", "POST /nosuch-1", "POST /nosuch-1"], requests.Select(r => r.Detail));
+        Assert.Equal(["proto-ver", "proto-ver", "proto-ver", "nosuch-1", "nosuch-1"], requests.Select(r => r.Endpoint));
+
+        // The same instance for the two plain requests: the record keeps no string per request.
+        Assert.Same(requests[0].Detail, requests[1].Detail);
+        Assert.Same(requests[0].Endpoint, requests[1].Endpoint);
+
+        // A query string or an unknown endpoint is kept as received, never added to the shared set.
+        Assert.NotSame(requests[3].Detail, requests[4].Detail);
+    }
+
     [Fact]
     public async Task CustomDataRecords_AreBounded()
     {
