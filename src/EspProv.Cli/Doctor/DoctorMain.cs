@@ -20,7 +20,7 @@ internal static class DoctorMain
             : settings.Provision.Endpoint ?? ProvisionOptions.DefaultEndpoint;
         try
         {
-            var code = await new DoctorRunner(report, network, transcript.Wrap, info => transcript.Version = info, bleBusAddress).RunAsync(settings, cancellationToken).ConfigureAwait(false);
+            var code = await new DoctorRunner(report, network, transcript.Wrap, info => transcript.Version = info, bleBusAddress, transcript.ScanResults).RunAsync(settings, cancellationToken).ConfigureAwait(false);
             transcript.Outcome(code, report.Checks.FirstOrDefault(c => c.Status == CheckStatus.Failed) is { } failed ? $"{failed.Name}: {failed.Detail}" : null);
             return code;
         }

@@ -20,7 +20,7 @@ internal sealed record DoctorSettings(ProvisionSettings Provision, string? Inter
 /// </summary>
 /// <remarks><paramref name="bleBusAddress"/>: the D-Bus bus BlueZ is on when not the system bus (tests, the virtual BlueZ).</remarks>
 internal sealed class DoctorRunner(DoctorReport report, INetworkInfo network, Func<IProvisioningTransport, IProvisioningTransport>? wrapTransport = null,
-    Action<DeviceVersionInfo>? versionReceived = null, string? bleBusAddress = null)
+    Action<DeviceVersionInfo>? versionReceived = null, string? bleBusAddress = null, Action<IReadOnlyList<WifiNetwork>>? scanned = null)
 {
     /// <summary>The checks that talk to the provisioning service, after the transport's own checks.</summary>
     public static readonly string[] DeviceCheckNames = ["proto_ver", "firmware", "session", "ssid"];
@@ -174,7 +174,9 @@ internal sealed class DoctorRunner(DoctorReport report, INetworkInfo network, Fu
         }
         else
         {
-            report.Add((await SessionChecks.SsidAsync(client, info, settings.Ssid, cancellationToken).ConfigureAwait(false)).Result);
+            var (check, seen) = await SessionChecks.SsidAsync(client, info, settings.Ssid, cancellationToken).ConfigureAwait(false);
+            scanned?.Invoke(seen);
+            report.Add(check);
         }
 
         return report.Verdict();

@@ -282,7 +282,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
             }
 
             _ownStep = ProvisioningStep.Scan;
-            var picker = new ScanPicker(_out, terminal);
+            var picker = new ScanPicker(_out, terminal, _transcript is null ? null : _transcript.ScanResults);
             WifiNetwork? picked;
             try
             {

@@ -4,8 +4,8 @@ using EspProv.Provisioning;
 
 namespace EspProv.Cli.Provision;
 
-/// <summary>Scanning for networks and letting the user pick one.</summary>
-internal sealed class ScanPicker(CliOutput output, ITerminal terminal)
+/// <summary>Scanning for networks and letting the user pick one; <c>scanned</c> hears every scan's result (the transcript).</summary>
+internal sealed class ScanPicker(CliOutput output, ITerminal terminal, Action<IReadOnlyList<WifiNetwork>>? scanned = null)
 {
     /// <summary>The exit code when <see cref="ScanAndPickAsync"/> ended the run (listed only, nothing found, nothing picked).</summary>
     public int ExitCode { get; private set; }
@@ -17,6 +17,7 @@ internal sealed class ScanPicker(CliOutput output, ITerminal terminal)
         {
             output.Out("==== Scanning Wi-Fi APs ====");
             var networks = ScanTable.Sort(await client.ScanAsync(cancellationToken: ct).ConfigureAwait(false));
+            scanned?.Invoke(networks);
             if (networks.Count == 0)
             {
                 output.Out("---- No APs found! ----");

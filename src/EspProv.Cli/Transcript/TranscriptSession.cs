@@ -109,6 +109,16 @@ internal sealed class TranscriptSession
         ("detail", check.Detail), ("advice", check.Advice), ("exit_code", check.Status == CheckStatus.Failed ? Num(check.ExitCode) : null));
 
     /// <summary>The run's outcome; the first call wins (a later, more generic one does not overwrite it).</summary>
+    /// <summary>The device's scan, one event per network, names and addresses through <see cref="Redactor"/>.</summary>
+    public void ScanResults(IReadOnlyList<WifiNetwork> networks)
+    {
+        foreach (var n in networks)
+        {
+            Add("scan_result", ("ssid", Redactor.Ssid(n.Ssid)), ("bssid", Redactor.Bssid(n.Bssid?.ToString())),
+                ("channel", Num(n.Channel)), ("rssi", Num(n.Rssi)), ("auth_mode", JsonNames.AuthMode(n.AuthMode)));
+        }
+    }
+
     public void Outcome(int exitCode, string? message)
     {
         ExitCode ??= exitCode;

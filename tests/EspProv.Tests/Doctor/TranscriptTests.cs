@@ -108,6 +108,39 @@ public sealed class TranscriptTests : IDisposable
         Assert.True(doc.RootElement.GetProperty("redacted_network").GetBoolean());
     }
 
+    [Fact]
+    public async Task ScanResults_AreListed_AndRedactedLikeTheRest()
+    {
+        await using var d = await NewDevice.Security(new DeviceSecurity1(Pop)).StartAsync();
+        var file = Path.Combine(_dir, "scan.json");
+        var result = await CliHarness.RunAsync(Args(d, file, "--scan", "--pop", Pop));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using (var doc = JsonDocument.Parse(await File.ReadAllTextAsync(file)))
+        {
+            var scans = ScanEvents(doc);
+            Assert.Equal(["myssid", "other"], scans.Select(e => e.GetProperty("ssid").GetString()));
+            Assert.Equal("aa:bb:cc:dd:ee:ff", scans[0].GetProperty("bssid").GetString());
+            Assert.Equal("-40", scans[0].GetProperty("rssi").GetString());
+            Assert.Equal("wpa2_psk", scans[0].GetProperty("auth_mode").GetString());
+        }
+
+        // Doctor's --ssid check scans too; redacted, the network keeps one placeholder throughout the document.
+        var redacted = Path.Combine(_dir, "scan-redacted.json");
+        result = await CliHarness.RunAsync(Doctor(d, redacted, "--pop", Pop, "--ssid", "myssid", "--redact-network"));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var text = await File.ReadAllTextAsync(redacted);
+        Assert.DoesNotContain("myssid", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("aa:bb", text, StringComparison.OrdinalIgnoreCase);
+        using var redactedDoc = JsonDocument.Parse(text);
+        var seen = ScanEvents(redactedDoc);
+        Assert.Equal(2, seen.Count);
+        Assert.All(seen, e => Assert.StartsWith("ssid-", e.GetProperty("ssid").GetString(), StringComparison.Ordinal));
+        Assert.NotEqual(seen[0].GetProperty("ssid").GetString(), seen[1].GetProperty("ssid").GetString());
+    }
+
+    private static List<JsonElement> ScanEvents(JsonDocument doc) =>
+        [.. doc.RootElement.GetProperty("events").EnumerateArray().Where(e => e.GetProperty("event").GetString() == "scan_result")];
+
     private static TestDevice NewDevice => TestDevice.Http().ConnectDelayMs(20)
         .Networks(SimulatedNetwork.Parse($"myssid:{Passphrase};rssi=-40;bssid=aa:bb:cc:dd:ee:ff"), SimulatedNetwork.Parse($"other:{OtherNetworkPassphrase};rssi=-70"));
 
