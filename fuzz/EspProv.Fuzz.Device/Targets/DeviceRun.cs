@@ -6,7 +6,6 @@ using EspProv.Device;
 using EspProv.Device.Core;
 using EspProv.Device.Hosting;
 using EspProv.Device.Protocomm;
-using EspProv.Device.Security;
 using EspProv.Security;
 using Microsoft.Extensions.Logging.Abstractions;
 

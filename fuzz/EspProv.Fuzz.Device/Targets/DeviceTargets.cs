@@ -1,11 +1,4 @@
-using System.Buffers;
-using System.Globalization;
-using System.IO.Pipelines;
-using System.Text;
 using EspProv.Device;
-using EspProv.Device.Core;
-using EspProv.Device.Hosting;
-using EspProv.Device.Protocomm;
 using EspProv.Device.Security;
 using EspProv.Security;
 using Microsoft.Extensions.Logging.Abstractions;
