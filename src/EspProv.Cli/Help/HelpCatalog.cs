@@ -27,6 +27,11 @@ internal static class HelpCatalog
                 Line(text, 'S', section.Title);
                 foreach (var row in section.Rows)
                 {
+                    if (row.Left.Contains('\t', StringComparison.Ordinal))
+                    {
+                        throw new ArgumentException($"a help row's first column has a tab: {row.Left}", nameof(pages));
+                    }
+
                     Line(text, 'R', row.Left + "\t" + row.Right);
                 }
             }
