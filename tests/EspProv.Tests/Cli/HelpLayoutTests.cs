@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using EspProv.Cli;
 using EspProv.Cli.Help;
+using EspProv.Tests.Support;
 
 namespace EspProv.Tests.Cli;
 
@@ -68,7 +69,7 @@ public sealed class HelpLayoutTests
         // A stale catalog would make the native esp-prov print old help. To refresh it after changing an option:
         // ESP_PROV_WRITE_HELP_CATALOG=1 dotnet test --filter EmbeddedCatalog_IsTheEnginesCommandTree
         var expected = HelpCatalog.Format(HelpPages.From(Root(), "esp-prov"));
-        var file = Path.Combine(RepositoryRoot(), "src", "EspProv.Cli.Launcher", "help-pages.txt");
+        var file = RepositoryFiles.Path("src/EspProv.Cli.Launcher/help-pages.txt");
         if (Environment.GetEnvironmentVariable("ESP_PROV_WRITE_HELP_CATALOG") == "1")
         {
             File.WriteAllText(file, expected);
@@ -153,16 +154,5 @@ public sealed class HelpLayoutTests
     public void Wrap_BreaksAfterTheLastBlankThatFits(string text, int width, string[] expected)
     {
         Assert.Equal(expected, HelpLayout.Wrap(text, width));
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "EspProv.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("EspProv.slnx not found above " + AppContext.BaseDirectory);
     }
 }

@@ -270,18 +270,7 @@ public sealed partial class DeviceHardeningTests
     [GeneratedRegex(@"\bnew\s+Random\s*\(|\bSystem\.Random\b|\bRandom\.Shared\b")]
     private static partial Regex NonCryptoRandom();
 
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EspProv.slnx")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
-    }
-
-    private static string Source(string relative) => Path.Combine(RepoRoot(), relative);
+    private static string Source(string relative) => RepositoryFiles.Path(relative);
 
     private static IEnumerable<string> SourceFiles(params string[] dirs) =>
         dirs.SelectMany(d => Directory.EnumerateFiles(Source(d), "*.cs", SearchOption.AllDirectories))
