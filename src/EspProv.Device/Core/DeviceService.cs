@@ -25,7 +25,7 @@ internal sealed class DeviceService : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Lock _lock = new();
     private readonly RequestRecord _requests;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _recurringTexts = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Prefix, string Endpoint), string> _recurringTexts = new();
     private long _nextLink;
     private long _requestTotal;
 
@@ -143,12 +143,12 @@ internal sealed class DeviceService : IDisposable
     }
 
     /// <summary>
-    /// One shared instance of a text that recurs with a known endpoint (its name, <c>POST /prov-session</c>), so the
-    /// record keeps no string per request; <paramref name="text"/> itself for anything else, so unknown input cannot
-    /// grow the set.
+    /// <paramref name="prefix"/> + <paramref name="endpoint"/> (its name alone with an empty prefix, or
+    /// <c>POST /prov-session</c>) as one shared string per known endpoint, so the request record keeps no string per
+    /// request and a hot path builds none; for an unknown endpoint a new string, so input cannot grow the set.
     /// </summary>
-    public string Recurring(string text, string endpoint, bool canonical) =>
-        canonical && HasEndpoint(endpoint) ? _recurringTexts.GetOrAdd(text, text) : text;
+    public string Recurring(string prefix, string endpoint) =>
+        HasEndpoint(endpoint) ? _recurringTexts.GetOrAdd((prefix, endpoint), static k => k.Prefix + k.Endpoint) : prefix + endpoint;
 
     internal byte[]? Handle(string endpoint, byte[]? body, bool closeAfter)
     {

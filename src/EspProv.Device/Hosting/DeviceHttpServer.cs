@@ -244,8 +244,8 @@ internal sealed class DeviceHttpServer
         var endpoint = query >= 0 ? path[..query] : path;
 
         // A plain POST to an endpoint is recorded with shared strings, so the record holds nothing per request.
-        var canonical = query < 0 && string.Equals(method, "POST", StringComparison.Ordinal);
-        _device.Record(new RequestEntry(id, _device.Recurring(endpoint, endpoint, canonical), declared, outcome, responseBytes, "http", status,
-            _device.Recurring(method + " " + target, endpoint, canonical)));
+        var canonical = query < 0 && target.StartsWith('/') && string.Equals(method, "POST", StringComparison.Ordinal);
+        _device.Record(new RequestEntry(id, canonical ? _device.Recurring(string.Empty, endpoint) : endpoint, declared, outcome, responseBytes, "http",
+            status, canonical ? _device.Recurring("POST /", endpoint) : method + " " + target));
     }
 }

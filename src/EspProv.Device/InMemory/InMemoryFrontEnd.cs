@@ -149,6 +149,6 @@ internal sealed class InMemoryFrontEnd : IDeviceFrontEnd, IInMemoryDevice
         }
 
         private void Record(string endpoint, int length, DeviceRequestOutcome outcome, int responseBytes) =>
-            owner._device.Record(new RequestEntry(Id, owner._device.Recurring(endpoint, endpoint, canonical: true), length, outcome, responseBytes, "memory", null, null));
+            owner._device.Record(new RequestEntry(Id, owner._device.Recurring(string.Empty, endpoint), length, outcome, responseBytes, "memory", null, null));
     }
 }

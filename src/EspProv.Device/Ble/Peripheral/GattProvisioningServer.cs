@@ -208,5 +208,5 @@ internal sealed class GattProvisioningServer
     }
 
     private void Record(long link, string endpoint, int length, DeviceRequestOutcome outcome, int responseBytes) =>
-        _device.Record(new RequestEntry(link, endpoint, length, outcome, responseBytes, "ble", null, _device.Recurring("ble write " + endpoint, endpoint, canonical: true)));
+        _device.Record(new RequestEntry(link, endpoint, length, outcome, responseBytes, "ble", null, _device.Recurring("ble write ", endpoint)));
 }
