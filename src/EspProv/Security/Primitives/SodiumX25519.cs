@@ -5,7 +5,7 @@ namespace EspProv.Security.Primitives;
 /// <summary>
 /// X25519 on libsodium (<c>crypto_scalarmult</c>, through Geralt's span API), used where its native library loads.
 /// Under a fleet's load BouncyCastle's X25519 took a third of the CPU; libsodium does the same work in about half the
-/// time (docs/benchmarks.md, "Fleet load").
+/// time (docs/benchmarks.md, "X25519 on libsodium").
 /// </summary>
 internal static class SodiumX25519
 {
