@@ -51,8 +51,8 @@ internal sealed class BleGattRun
     {
         for (var count = 0; count < MaxOperations && rest.Length > 0; count++)
         {
-            var op = Next(ref rest);
-            var index = Next(ref rest) % _server.Endpoints.Count;
+            var op = FuzzInput.Next(ref rest);
+            var index = FuzzInput.Next(ref rest) % _server.Endpoints.Count;
             switch (op % 6)
             {
                 case 0:
@@ -105,10 +105,10 @@ internal sealed class BleGattRun
     private void Write(int index, byte op, ref ReadOnlySpan<byte> rest)
     {
         var central = Centrals[op / 6 % Centrals.Length];
-        var mtu = 23 + (Next(ref rest) * 2);
+        var mtu = 23 + (FuzzInput.Next(ref rest) * 2);
         var offset = (op & 0x80) != 0 ? Offset(ref rest) : 0;
         // Lengths up to ~600 so both stacks' limits (481, 512) are crossed.
-        var length = Math.Min((Next(ref rest) * 3) + (op & 0x40) / 16, 600);
+        var length = Math.Min((FuzzInput.Next(ref rest) * 3) + (op & 0x40) / 16, 600);
         var value = new byte[length];
         var available = Math.Min(length, rest.Length);
         rest[..available].CopyTo(value);
@@ -154,19 +154,7 @@ internal sealed class BleGattRun
 
     private byte[][] Snapshot() => [.. Enumerable.Range(0, _server.Endpoints.Count).Select(i => _server.ReadCharacteristic(i, 0).Value!)];
 
-    private static int Offset(ref ReadOnlySpan<byte> rest) => Next(ref rest) * 3;
-
-    private static byte Next(ref ReadOnlySpan<byte> rest)
-    {
-        if (rest.IsEmpty)
-        {
-            return 0;
-        }
-
-        var b = rest[0];
-        rest = rest[1..];
-        return b;
-    }
+    private static int Offset(ref ReadOnlySpan<byte> rest) => FuzzInput.Next(ref rest) * 3;
 
     private static InvalidOperationException Finding(string what) => new("finding: ble: " + what);
 }

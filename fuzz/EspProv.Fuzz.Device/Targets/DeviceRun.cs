@@ -102,10 +102,10 @@ internal sealed class DeviceRun(DeviceCore core, FuzzClock clock, DeviceTargets.
                     ClientHandshake();
                     break;
                 case 5:
-                    core.Protocomm.OnLinkClosed(Next(ref rest) % 4, Keying);
+                    core.Protocomm.OnLinkClosed(FuzzInput.Next(ref rest) % 4, Keying);
                     break;
                 case 6:
-                    clock.Advance(TimeSpan.FromMilliseconds(250 * Next(ref rest)));
+                    clock.Advance(TimeSpan.FromMilliseconds(250 * FuzzInput.Next(ref rest)));
                     _ = core.Manager.State;
                     _ = core.Manager.Station.Status;
                     break;
@@ -116,21 +116,9 @@ internal sealed class DeviceRun(DeviceCore core, FuzzClock clock, DeviceTargets.
         }
     }
 
-    private static byte Next(ref ReadOnlySpan<byte> rest)
-    {
-        if (rest.IsEmpty)
-        {
-            return 0;
-        }
-
-        var b = rest[0];
-        rest = rest[1..];
-        return b;
-    }
-
     private static byte[] Body(ref ReadOnlySpan<byte> rest)
     {
-        var length = Math.Min(Next(ref rest), rest.Length);
+        var length = Math.Min(FuzzInput.Next(ref rest), rest.Length);
         var body = rest[..length].ToArray();
         rest = rest[length..];
         return body;
@@ -139,8 +127,8 @@ internal sealed class DeviceRun(DeviceCore core, FuzzClock clock, DeviceTargets.
     /// <summary>A raw body to any endpoint, on connection 0–3 or the client's, with a chosen cookie.</summary>
     private void Raw(ref ReadOnlySpan<byte> rest)
     {
-        var endpoint = DeviceTargets.EndpointNames[Next(ref rest) % DeviceTargets.EndpointNames.Length];
-        var how = Next(ref rest);
+        var endpoint = DeviceTargets.EndpointNames[FuzzInput.Next(ref rest) % DeviceTargets.EndpointNames.Length];
+        var how = FuzzInput.Next(ref rest);
         var connection = (how & 7) == 7 ? _clientConnection : how & 3;
         var cookie = ((how >> 3) & 3) switch
         {
@@ -155,7 +143,7 @@ internal sealed class DeviceRun(DeviceCore core, FuzzClock clock, DeviceTargets.
     /// <summary>Fuzzed plaintext to an encrypted endpoint, encrypted by the live client session (raw when there is none).</summary>
     private void Encrypted(ref ReadOnlySpan<byte> rest)
     {
-        var endpoint = DeviceTargets.EndpointNames[2 + (Next(ref rest) % 5)];
+        var endpoint = DeviceTargets.EndpointNames[2 + (FuzzInput.Next(ref rest) % 5)];
         var plaintext = Body(ref rest);
         if (plaintext.Length == 0)
         {
