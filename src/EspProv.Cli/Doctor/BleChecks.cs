@@ -70,7 +70,7 @@ internal static class BleChecks
                 return null;
             }
 
-            var gatt = await GattAsync(client, device, cancellationToken).ConfigureAwait(false);
+            var gatt = await GattAsync(client, adapter, device, cancellationToken).ConfigureAwait(false);
             report.Add(gatt);
             if (gatt.Status == CheckStatus.Failed)
             {
@@ -160,15 +160,19 @@ internal static class BleChecks
         return device;
     }
 
-    /// <summary>One trial connection: the provisioning service, its endpoints and how they are named; disconnected again.</summary>
-    private static async Task<CheckResult> GattAsync(BluezClient client, BleDevice device, CancellationToken cancellationToken)
+    /// <summary>
+    /// A trial connection as provisioning makes it (attempts retried as there): the provisioning service, its endpoints
+    /// and how they are named; disconnected again.
+    /// </summary>
+    private static async Task<CheckResult> GattAsync(BluezClient client, string adapter, BleDevice device, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         BleLink link;
         try
         {
-            link = await BleConnector.ConnectAsync(client, device, new BleTransportOptions { ServiceName = device.Name, Address = device.Address, ConnectTimeout = CallTimeout },
-                TimeProvider.System, string.Empty, NullLogger.Instance, cancellationToken).ConfigureAwait(false);
+            var options = new BleTransportOptions { ServiceName = device.Name, Address = device.Address, ConnectTimeout = CallTimeout };
+            (_, link) = await BleConnector.OpenAsync(client, adapter, device, options, TimeProvider.System, string.Empty, NullLogger.Instance, cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (BleTransportException ex)
         {
