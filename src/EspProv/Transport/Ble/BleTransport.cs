@@ -223,9 +223,20 @@ public sealed class BleTransport : IProvisioningTransport
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
         var client = _client ??= await BleDiscovery.OpenAsync(_options.BusAddress, _time, endpoint, linked.Token).ConfigureAwait(false);
         _adapter ??= BluezAdapters.Find(client, _options.Adapter, endpoint);
-        // Scans until the device is heard (BlueZ remembers it after a connection even when it no longer advertises), then
-        // connects, retrying a link that drops while it is being set up.
-        (Device, _link) = await BleConnector.OpenAsync(client, _adapter, Device, _options, _time, endpoint, _logger, linked.Token).ConfigureAwait(false);
+        try
+        {
+            // Scans until the device is heard (BlueZ remembers it after a connection even when it no longer advertises),
+            // then connects, retrying a link that drops while it is being set up.
+            (Device, _link) = await BleConnector.OpenAsync(client, _adapter, Device, _options, _time, endpoint, _logger, linked.Token).ConfigureAwait(false);
+        }
+        catch (DBusConnectionException ex)
+        {
+            // The bus (or BlueZ with it) went away: the next attempt starts from a new bus connection.
+            client.Dispose();
+            _client = null;
+            throw new BleTransportException(TransportFailure.Unavailable, endpoint, $"the D-Bus connection to BlueZ was closed ({ex.Message})", innerException: ex);
+        }
+
         Interlocked.Increment(ref _generation);
         return _link;
     }
