@@ -104,7 +104,7 @@ internal sealed record ProvisionSettings
             DeviceName = isBle ? null : qr.Name,
             ServiceName = isBle && !Given(result, o.ServiceName) ? qr.Name ?? s.ServiceName : s.ServiceName,
             Transport = transport,
-            SecVer = Given(result, o.SecVer) ? s.SecVer : qr.ImpliedSecurity ?? s.SecVer,
+            SecVer = Given(result, o.SecVer) ? s.SecVer : (int?)qr.ImpliedSecurity ?? s.SecVer,
             Pop = Given(result, o.Pop) || isSec2 ? s.Pop : qr.Pop ?? s.Pop,
             Sec2Username = Given(result, o.Sec2Username) ? s.Sec2Username : qr.Username ?? s.Sec2Username,
             Sec2Password = Given(result, o.Sec2Password) || !isSec2 ? s.Sec2Password : qr.Pop ?? s.Sec2Password,
