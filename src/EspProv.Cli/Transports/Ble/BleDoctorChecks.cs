@@ -1,16 +1,17 @@
 using System.Diagnostics;
+using EspProv.Cli.Doctor;
 using EspProv.Exceptions;
 using EspProv.Transport;
 using EspProv.Transport.Ble;
 
-namespace EspProv.Cli.Doctor;
+namespace EspProv.Cli.Transports.Ble;
 
 /// <summary>
 /// The BLE half of <c>esp-prov doctor</c> (<c>--transport ble</c>): BlueZ reachable, the adapter present and powered,
 /// the device advertising (with its RSSI), and its provisioning service and endpoint descriptors found on a trial
 /// connection, which is closed again. A failure is the exit code the provisioning run's connect step ends with (2).
 /// </summary>
-internal static class BleChecks
+internal static class BleDoctorChecks
 {
     /// <summary>The BLE checks in order, for skipping and for the timeout message.</summary>
     public static readonly string[] Names = ["bluez", "adapter", "advertising", "gatt"];
