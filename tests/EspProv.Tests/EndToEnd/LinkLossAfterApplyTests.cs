@@ -87,9 +87,9 @@ public sealed class LinkLossAfterApplyTests
             Polling = OneReconnect.Polling,
             LoggerFactory = logs,
         }, ownsTransport: true);
-        var flow = new ProvisioningFlow(client, new AfterFirstStatus(() => device.DropConnections()));
+        var observer = new AfterFirstStatus(() => device.DropConnections());
 
-        var ex = await Assert.ThrowsAsync<StatusUnknownException>(() => flow.RunAsync(Plan()));
+        var ex = await Assert.ThrowsAsync<StatusUnknownException>(() => client.ProvisionAsync(Plan(), observer));
         Assert.Equal(StatusOutcome.Unknown, ex.Outcome);
         Assert.Contains(Unknown, ex.Message, StringComparison.Ordinal);
         // The poll's new handshake failed, then the one reconnect's: both are "no answer", not "session failed".
@@ -104,7 +104,7 @@ public sealed class LinkLossAfterApplyTests
         await using var device = Joining(TestDevice.InMemory()).Create();
         var polls = 0;
         await using var client = new ProvisioningClient(device.CreateInMemoryTransport(), OneReconnect, ownsTransport: true);
-        var flow = new ProvisioningFlow(client, new AfterFirstStatus(() =>
+        var observer = new AfterFirstStatus(() =>
         {
             if (++polls == 1)
             {
@@ -116,9 +116,9 @@ public sealed class LinkLossAfterApplyTests
             {
                 _ = device.StopAsync();
             }
-        }, everyStatus: true));
+        }, everyStatus: true);
 
-        var ex = await Assert.ThrowsAsync<StatusUnknownException>(() => flow.RunAsync(Plan()));
+        var ex = await Assert.ThrowsAsync<StatusUnknownException>(() => client.ProvisionAsync(Plan(), observer));
         Assert.Equal(StatusOutcome.Unknown, ex.Outcome);
         Assert.Contains(Unknown, ex.Message, StringComparison.Ordinal);
         Assert.Contains(device.Requests, r => r.Endpoint == Endpoints.Session && r.Closed);
@@ -130,13 +130,13 @@ public sealed class LinkLossAfterApplyTests
     {
         await using var device = Joining(TestDevice.InMemory()).Create();
         await using var client = new ProvisioningClient(device.CreateInMemoryTransport(), OneReconnect, ownsTransport: true);
-        var flow = new ProvisioningFlow(client, new BeforeApply(() =>
+        var observer = new BeforeApply(() =>
         {
             device.Faults.CloseConnectionOnNext(Endpoints.Session);
             device.DropConnections();
-        }));
+        });
 
-        var ex = await Assert.ThrowsAsync<SessionFailedException>(() => flow.RunAsync(Plan()));
+        var ex = await Assert.ThrowsAsync<SessionFailedException>(() => client.ProvisionAsync(Plan(), observer));
         Assert.Equal(ProvisioningStep.Session, ex.Step);
         Assert.Equal(0, device.AppliesReceived);
         Assert.NotNull(device.PendingCredentials);
@@ -152,9 +152,9 @@ public sealed class LinkLossAfterApplyTests
         await using var client = new ProvisioningClient(transport, OneReconnect, ownsTransport: true);
         // Before apply the link drops and the device is gone: apply never leaves; the idf flavour's cookie keeps the
         // session, so there the failure is the apply request's own (refused: it never reached the device).
-        var flow = new ProvisioningFlow(client, new BeforeApplyAsync(() => device.StopAsync()));
+        var observer = new BeforeApplyAsync(() => device.StopAsync());
 
-        var ex = await Assert.ThrowsAnyAsync<ProvisioningException>(() => flow.RunAsync(Plan()));
+        var ex = await Assert.ThrowsAnyAsync<ProvisioningException>(() => client.ProvisionAsync(Plan(), observer));
         Assert.Equal(flavor == DeviceFlavor.Esp8266 ? ProvisioningStep.Session : ProvisioningStep.ApplyConfig, ex.Step);
         if (flavor == DeviceFlavor.Esp8266)
         {
@@ -178,18 +178,14 @@ public sealed class LinkLossAfterApplyTests
         Assert.Equal(0, device.AppliesReceived);
     }
 
-    private static ProvisioningPlan Plan() => new()
-    {
-        ChooseSecurity = (_, _) => ValueTask.FromResult<ISecurity>(new Security1("abcd1234")),
-        Credentials = ProvisioningPlan.Fixed(Credentials),
-    };
+    private static ProvisioningPlan Plan() => ProvisioningPlan.For(new Security1("abcd1234"), Credentials);
 
     /// <summary>Runs an action on the first status answer (or every one), on the polling thread, before the next poll.</summary>
-    private sealed class AfterFirstStatus(Action action, bool everyStatus = false) : StepObserver
+    private sealed class AfterFirstStatus(Action action, bool everyStatus = false) : IProvisioningObserver
     {
         private bool _done;
 
-        public override void StatusReceived(WifiStatus status)
+        public void StatusReceived(NetworkStatus status)
         {
             if (everyStatus || !_done)
             {
@@ -200,9 +196,9 @@ public sealed class LinkLossAfterApplyTests
     }
 
     /// <summary>Runs an action before apply goes out.</summary>
-    private sealed class BeforeApply(Action action) : StepObserver
+    private sealed class BeforeApply(Action action) : IProvisioningObserver
     {
-        public override ValueTask StepStartingAsync(ProvisioningStep provisioningStep, CancellationToken cancellationToken)
+        public ValueTask StepStartingAsync(ProvisioningStep provisioningStep, CancellationToken cancellationToken)
         {
             if (provisioningStep == ProvisioningStep.ApplyConfig)
             {
@@ -214,33 +210,14 @@ public sealed class LinkLossAfterApplyTests
     }
 
     /// <summary>Awaits an action before apply goes out.</summary>
-    private sealed class BeforeApplyAsync(Func<Task> action) : StepObserver
+    private sealed class BeforeApplyAsync(Func<Task> action) : IProvisioningObserver
     {
-        public override async ValueTask StepStartingAsync(ProvisioningStep provisioningStep, CancellationToken cancellationToken)
+        public async ValueTask StepStartingAsync(ProvisioningStep provisioningStep, CancellationToken cancellationToken)
         {
             if (provisioningStep == ProvisioningStep.ApplyConfig)
             {
                 await action();
             }
-        }
-    }
-
-    private abstract class StepObserver : IProvisioningObserver
-    {
-        public virtual ValueTask StepStartingAsync(ProvisioningStep provisioningStep, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-        public ValueTask StepCompletedAsync(ProvisioningStep provisioningStep, TimeSpan elapsed, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-        public void VersionReceived(DeviceVersionInfo version)
-        {
-        }
-
-        public void ApplyAnswerLost(ProvisioningException failure)
-        {
-        }
-
-        public virtual void StatusReceived(WifiStatus status)
-        {
         }
     }
 }
