@@ -58,7 +58,8 @@ internal sealed class BleLink(string devicePath, string serviceUuid, Dictionary<
     }
 }
 
-/// <summary>Finding the wanted device by scanning, connecting to it, and disconnecting (BLE.md §5; not esp_prov's §4 steps).</summary>
+/// <summary>Finding the wanted device by scanning, connecting to it, and disconnecting (docs/ble.md#bluez-central-role;
+/// not the steps of docs/ble.md#esp_prov-over-ble).</summary>
 internal static class BleConnector
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
@@ -172,7 +173,8 @@ internal static class BleConnector
         }
         catch (DBusErrorReplyException ex) when (ex.ErrorMessage.Contains("le-connection-abort-by-local", StringComparison.Ordinal))
         {
-            // BlueZ aborts an LE connection attempt now and then; one retry is what bleak does too (BLE.md §5).
+            // BlueZ aborts an LE connection attempt now and then; one retry is what bleak does too
+            // (docs/ble.md#bluez-central-role).
             await client.CallAsync(device.ObjectPath, BluezApi.Device, "Connect", null, null, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         }
         catch (DBusErrorReplyException ex) when (ex.ErrorName == "org.bluez.Error.NotReady")
