@@ -11,9 +11,9 @@ namespace EspProv.Device;
 
 /// <summary>
 /// A simulated Espressif provisioning device: protocomm + Wi-Fi provisioning, wire-compatible with firmware
-/// (PROTOCOL.md), reachable through front-ends: HTTP on a loopback port (<see cref="StartAsync"/>) and in-memory links
-/// (<see cref="InMemory"/>, always there; <see cref="CreateInMemory"/> for a device without sockets). Inspect what
-/// happened, inject faults, dispose to stop. Every instance has its own state, so devices run side by side.
+/// (docs/protocol.md), reachable through front-ends: HTTP on a loopback port (<see cref="StartAsync"/>) and in-memory
+/// links (<see cref="InMemory"/>, always there; <see cref="CreateInMemory"/> for a device without sockets). Inspect
+/// what happened, inject faults, dispose to stop. Every instance has its own state, so devices run side by side.
 /// </summary>
 /// <example>
 /// <code>
@@ -177,9 +177,10 @@ public sealed class SimulatedDevice : IAsyncDisposable
     }
 
     /// <summary>
-    /// Validates the options and starts a device that BLE centrals reach through BlueZ (BLE.md §6): it registers a GATT
-    /// application and an advertisement on <paramref name="ble"/>'s adapter, laid out and behaving as ESP-IDF firmware
-    /// (in-memory links work too). Auto-stop unregisters both and drops the link, as firmware stops its BLE stack.
+    /// Validates the options and starts a device that BLE centrals reach through BlueZ
+    /// (docs/ble.md#bluez-peripheral-role): it registers a GATT application and an advertisement on
+    /// <paramref name="ble"/>'s adapter, laid out and behaving as ESP-IDF firmware (in-memory links work too).
+    /// Auto-stop unregisters both and drops the link, as firmware stops its BLE stack.
     /// </summary>
     /// <example>
     /// <code>

@@ -101,9 +101,10 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
         ex.Failure is TransportFailure.ClosedWithoutResponse or TransportFailure.LinkLost or TransportFailure.ConnectionRefused;
 
     /// <summary>
-    /// Checks the device's version against <paramref name="expectedVersion"/> (PROTOCOL.md §4.2: equal to the plain
-    /// string, or to <c>prov.ver</c> of a JSON answer, ignoring case) and returns the version info.
-    /// Throws <see cref="ProtocolVersionMismatchException"/> when it differs.
+    /// Checks the device's version against <paramref name="expectedVersion"/>
+    /// (docs/protocol.md#how-clients-use-proto-ver: equal to the plain string, or to <c>prov.ver</c> of a JSON answer,
+    /// ignoring case) and returns the version info. Throws <see cref="ProtocolVersionMismatchException"/> when it
+    /// differs.
     /// </summary>
     public async Task<DeviceVersionInfo> VerifyVersionAsync(string expectedVersion, CancellationToken cancellationToken = default)
     {

@@ -42,7 +42,8 @@ internal sealed class StatusWaiter(ProvisioningClient client)
                     throw new WifiConnectionFailedException(WifiFailureReason.Unknown, "the device reports it is disconnected from the network");
             }
 
-            // Connected without details is firmware's "state unreadable" quirk (PROTOCOL.md §8.1): not a verdict.
+            // Connected without details is firmware's "state unreadable" quirk (docs/protocol.md#get-status): not a
+            // verdict.
             interval = polling.Next(interval, clock.GetUtcNow() - started);
             if (clock.GetUtcNow() + interval > deadline)
             {

@@ -116,7 +116,8 @@ internal sealed class BluezRoot : IDisposable
     }
 
     /// <summary>Takes a link down: pending central calls fail first, then <paramref name="answerFirst"/> (a Disconnect call) is
-    /// answered, then both sides see Connected=false and the peripheral resumes advertising (src/device.c, BLE.md §5).</summary>
+    /// answered, then both sides see Connected=false and the peripheral resumes advertising (src/device.c,
+    /// docs/ble.md#bluez-central-role).</summary>
     public void DropLink(Link link, MethodCall? answerFirst)
     {
         lock (Gate)

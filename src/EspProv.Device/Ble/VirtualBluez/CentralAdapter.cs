@@ -4,9 +4,10 @@ using Tmds.DBus.Protocol;
 namespace EspProv.Device.Ble.VirtualBluez;
 
 /// <summary>
-/// The central adapter <c>hci0</c>: Adapter1 with discovery (BLE.md §5, §7; src/adapter.c). While at least one client has
-/// a discovery session, each advertising peripheral is reported once per StartDiscovery after a delay drawn from its
-/// advertising interval, as InterfacesAdded for a new device or PropertiesChanged(RSSI, …) for a known one.
+/// The central adapter <c>hci0</c>: Adapter1 with discovery (docs/ble.md#bluez-central-role,
+/// #a-bluez-stand-in-for-bleak; src/adapter.c). While at least one client has a discovery session, each advertising
+/// peripheral is reported once per StartDiscovery after a delay drawn from its advertising interval, as InterfacesAdded
+/// for a new device or PropertiesChanged(RSSI, …) for a known one.
 /// </summary>
 internal sealed class CentralAdapter : IDisposable
 {

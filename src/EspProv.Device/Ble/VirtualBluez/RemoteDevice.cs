@@ -5,8 +5,8 @@ namespace EspProv.Device.Ble.VirtualBluez;
 
 /// <summary>
 /// A peripheral adapter as the central adapter sees it: <c>org.bluez.Device1</c> at <c>/org/bluez/hci0/dev_XX_…</c> with
-/// the advertised name, UUIDs and manufacturer data (BLE.md §5, §7; src/device.c), Connect/Disconnect, and its GATT objects
-/// once connected and resolved.
+/// the advertised name, UUIDs and manufacturer data (docs/ble.md#bluez-central-role, #a-bluez-stand-in-for-bleak;
+/// src/device.c), Connect/Disconnect, and its GATT objects once connected and resolved.
 /// </summary>
 internal sealed class RemoteDevice
 {
@@ -144,7 +144,8 @@ internal sealed class RemoteDevice
 
     /// <summary>
     /// LE connect: Connected=true, the reply (BlueZ answers once ATT is up, before discovery ends), then the GATT objects
-    /// (first time, or after the peripheral's database changed), UUIDs, and ServicesResolved=true (src/device.c, BLE.md §7).
+    /// (first time, or after the peripheral's database changed), UUIDs, and ServicesResolved=true (src/device.c,
+    /// docs/ble.md#a-bluez-stand-in-for-bleak).
     /// </summary>
     private void Connect(MethodCall call)
     {

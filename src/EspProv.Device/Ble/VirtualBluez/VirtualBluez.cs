@@ -6,7 +6,8 @@ namespace EspProv.Device.Ble.VirtualBluez;
 /// A software BlueZ 5.66 on a private bus: it owns <c>org.bluez</c> on its own dbus-daemon and models the central adapter
 /// <c>hci0</c> and peripheral adapters <c>hci1</c>…<c>hciN</c> in radio range of each other. Whatever a peripheral registers
 /// on <c>hciN</c> (GATT application, advertisement) is seen by centrals on <c>hci0</c> as a Device1 with that adapter's
-/// address, as through real BlueZ hosts (BLE.md §5–§7; docs/virtual-bluez.md). Point clients at <see cref="BusAddress"/>
+/// address, as through real BlueZ hosts (docs/ble.md#bluez-central-role, #bluez-peripheral-role,
+/// #a-bluez-stand-in-for-bleak; docs/virtual-bluez.md). Point clients at <see cref="BusAddress"/>
 /// with <c>DBUS_SYSTEM_BUS_ADDRESS</c>.
 /// </summary>
 public sealed class VirtualBluez : IAsyncDisposable

@@ -6,7 +6,7 @@ using Tmds.DBus.Protocol;
 namespace EspProv.Transport.Ble;
 
 /// <summary>
-/// The BLE (GATT) transport of Espressif provisioning through BlueZ on Linux (BLE.md): a request is a write with response
+/// The BLE (GATT) transport of Espressif provisioning through BlueZ on Linux (docs/ble.md): a request is a write with response
 /// of the request bytes to the endpoint's characteristic, then a read of the same characteristic. The device is found by
 /// its advertised name (the scan stops as soon as it is heard), connected once and kept; endpoints are mapped by their
 /// 0x2901 names. A connection that fails or drops while it is being set up is tried again, up to 3 attempts. The device
@@ -24,7 +24,8 @@ public sealed class BleTransport : IProvisioningTransport
 {
     /// <summary>
     /// What <see cref="MaxResponseBytes"/> reports: Bluedroid firmware without security 2 stores at most 257 bytes per
-    /// characteristic (BLE.md §2), so paged requests such as scans are sized to fit it (4 networks per page, as esp_prov).
+    /// characteristic (docs/ble.md#requests-and-responses), so paged requests such as scans are sized to fit it (4
+    /// networks per page, as esp_prov).
     /// </summary>
     public const int ReportedMaxResponseBytes = 257;
 
@@ -159,7 +160,8 @@ public sealed class BleTransport : IProvisioningTransport
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _disposed.Token);
         try
         {
-            // Write with response: the device runs the handler and stores its answer before it acknowledges (BLE.md §2).
+            // Write with response: the device runs the handler and stores its answer before it acknowledges
+            // (docs/ble.md#requests-and-responses).
             await client.CallAsync(characteristic, BluezApi.GattCharacteristic, "WriteValue", "aya{sv}", (ref MessageWriter w) =>
             {
                 w.WriteArray(request);

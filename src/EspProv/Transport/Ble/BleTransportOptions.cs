@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EspProv.Transport.Ble;
 
-/// <summary>Settings of <see cref="BleTransport"/>. Defaults follow esp_prov and the firmware (BLE.md).</summary>
+/// <summary>Settings of <see cref="BleTransport"/>. Defaults follow esp_prov and the firmware (docs/ble.md).</summary>
 public sealed class BleTransportOptions
 {
     /// <summary>

@@ -58,7 +58,8 @@ internal sealed class BleLink(string devicePath, string serviceUuid, Dictionary<
     }
 }
 
-/// <summary>Finding the wanted device by scanning, connecting to it, and disconnecting (BLE.md §5; not esp_prov's §4 steps).</summary>
+/// <summary>Finding the wanted device by scanning, connecting to it, and disconnecting (docs/ble.md#bluez-central-role;
+/// not the steps of docs/ble.md#esp_prov-over-ble).</summary>
 internal static class BleConnector
 {
     /// <summary>Attempts at a link (connect, service discovery, endpoint map) before the last one's error is reported.</summary>
