@@ -1,7 +1,7 @@
 using EspProv.Device.Ble.DBus;
 using Tmds.DBus.Protocol;
 
-namespace EspProv.Device.Ble.VirtualBluez;
+namespace EspProv.VirtualBluez;
 
 /// <summary>
 /// The central adapter <c>hci0</c>: Adapter1 with discovery (BLE.md §5, §7; src/adapter.c). While at least one client has
