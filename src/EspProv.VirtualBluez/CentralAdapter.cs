@@ -83,6 +83,23 @@ internal sealed class CentralAdapter : IDisposable
         }
     }
 
+    /// <summary>
+    /// Makes this adapter remember <paramref name="peripheral"/> as BlueZ does after an earlier connection: its Device1
+    /// stays (name, Connected=false, no RSSI) whether or not it advertises. Nothing changes if it is already known.
+    /// </summary>
+    public void Remember(PeripheralAdapter peripheral, string name)
+    {
+        lock (_root.Gate)
+        {
+            if (!_devices.ContainsKey(peripheral))
+            {
+                var remembered = new AdvertisementData(string.Empty, string.Empty, Connectable: true, name, [], new Dictionary<ushort, byte[]>(),
+                    new Dictionary<string, byte[]>(StringComparer.Ordinal), IncludesLocalName: false, TxPower: null, MaxInterval: null);
+                _devices[peripheral] = new RemoteDevice(this, peripheral, remembered, rssi: null);
+            }
+        }
+    }
+
     public void OnClientGone(string uniqueName)
     {
         _filters.Remove(uniqueName);

@@ -17,7 +17,11 @@ internal sealed class RemoteDevice
     private readonly GattMirror _mirror;
     private AdvertisementData _advertisement;
 
-    public RemoteDevice(CentralAdapter central, PeripheralAdapter peripheral, AdvertisementData advertisement, short rssi)
+    /// <param name="central">The central adapter.</param>
+    /// <param name="peripheral">The peripheral adapter this device is.</param>
+    /// <param name="advertisement">What the central heard (or remembers) of it.</param>
+    /// <param name="rssi">The signal of the advertisement just heard; null for a device BlueZ only remembers from an earlier connection.</param>
+    public RemoteDevice(CentralAdapter central, PeripheralAdapter peripheral, AdvertisementData advertisement, short? rssi)
     {
         Central = central;
         Peripheral = peripheral;
@@ -40,7 +44,14 @@ internal sealed class RemoteDevice
         props["Trusted"] = false;
         props["Blocked"] = false;
         props["LegacyPairing"] = false;
-        props["RSSI"] = VariantValue.Int16(rssi);
+        if (rssi is { } heard)
+        {
+            props["RSSI"] = VariantValue.Int16(heard);
+        }
+        else
+        {
+            EverConnected = true;
+        }
         props["Connected"] = false;
         props["UUIDs"] = VariantValue.Array(advertisement.ServiceUuids.ToArray());
         props["Adapter"] = VariantValue.ObjectPath(central.Info.Path);
@@ -137,6 +148,7 @@ internal sealed class RemoteDevice
     /// </summary>
     private void Connect(MethodCall call)
     {
+        _root.ConnectCalls++;
         if (Link is not null)
         {
             call.ReplyEmpty();
@@ -154,6 +166,12 @@ internal sealed class RemoteDevice
         Peripheral.OnLinkUp(link);
         Central.OnAdvertisingChanged(Peripheral);
         call.ReplyEmpty();
+        if (_root.TakeDiscoveryDrop(++_root.Connections))
+        {
+            // Fault: the peer disconnects while its database is being read: Connected=false, ServicesResolved never true.
+            _root.DropLink(link, null);
+            return;
+        }
         if (!_mirror.IsCurrent)
         {
             _mirror.RemoveAll();
