@@ -185,7 +185,7 @@ public sealed class SimulatedDevice : IAsyncDisposable
     /// <example>
     /// <code>
     /// // With the virtual BlueZ (no Bluetooth hardware): a central on hci0 finds "PROV_TEST01".
-    /// await using var bluez = await VirtualBluez.StartAsync();
+    /// await using var bluez = await VirtualBluezService.StartAsync();
     /// await using var device = await SimulatedDevice.StartBleAsync(new SimulatedDeviceOptions(),
     ///     new BleDeviceOptions { Name = "PROV_TEST01", Adapter = "hci1", BusAddress = bluez.BusAddress });
     /// </code>

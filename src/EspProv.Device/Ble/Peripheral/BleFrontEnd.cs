@@ -1,4 +1,4 @@
-using EspProv.Device.Ble.VirtualBluez;
+using EspProv.Transport.Ble.Bluez;
 using EspProv.Device.Ble.DBus;
 using EspProv.Device.Core;
 using Tmds.DBus.Protocol;
@@ -98,7 +98,7 @@ internal sealed class BleFrontEnd : IDeviceFrontEnd
     private static async Task<string> FindAdapterAsync(DBusConnection connection, BleDeviceOptions options, CancellationToken cancellationToken)
     {
         var objects = await BusCalls.CallAsync(connection, BluezNames.Service, "/", DBusNames.ObjectManager, "GetManagedObjects", null, null,
-            BusCalls.ReadManagedObjects, options.CallTimeout, cancellationToken).ConfigureAwait(false);
+            ManagedObjects.Read, options.CallTimeout, cancellationToken).ConfigureAwait(false);
         foreach (var o in objects.OrderBy(o => o.Path, StringComparer.Ordinal))
         {
             if (o.Interfaces.TryGetValue(BluezNames.Adapter, out var adapter) && o.Interfaces.ContainsKey(BluezNames.GattManager)

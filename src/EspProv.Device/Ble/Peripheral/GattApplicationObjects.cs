@@ -1,4 +1,3 @@
-using EspProv.Device.Ble.VirtualBluez;
 using EspProv.Device.Ble.DBus;
 using Tmds.DBus.Protocol;
 using Microsoft.Extensions.Logging;

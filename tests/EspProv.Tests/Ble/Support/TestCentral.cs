@@ -1,3 +1,4 @@
+using EspProv.Transport.Ble.Bluez;
 using EspProv.Device.Ble.DBus;
 using Tmds.DBus.Protocol;
 
@@ -31,7 +32,7 @@ internal sealed class TestCentral : IAsyncDisposable
         var central = new TestCentral(connection);
         await central.WatchAsync();
         List<ManagedObject> objects = await BusCalls.CallAsync(connection, "org.bluez", "/", DBusNames.ObjectManager, "GetManagedObjects",
-            null, null, BusCalls.ReadManagedObjects, CallTimeout, default);
+            null, null, ManagedObjects.Read, CallTimeout, default);
         lock (central._gate)
         {
             foreach (ManagedObject o in objects)
@@ -135,7 +136,7 @@ internal sealed class TestCentral : IAsyncDisposable
             {
                 Reader r = m.GetBodyReader();
                 string path = r.ReadObjectPathAsString();
-                return (path, BusCalls.ReadInterfaces(ref r));
+                return (path, ManagedObjects.ReadInterfaces(ref r));
             },
             (Notification<(string Path, Dictionary<string, Dictionary<string, VariantValue>> Interfaces)> n) =>
             {

@@ -139,10 +139,10 @@ internal sealed class BluezClient : IDisposable
 
     private async Task LoadAsync(TimeSpan timeout, string endpoint, CancellationToken cancellationToken)
     {
-        List<(string Path, Dictionary<string, Dictionary<string, VariantValue>> Interfaces)> objects;
+        List<ManagedObject> objects;
         try
         {
-            objects = await CallAsync("/", BluezApi.ObjectManager, "GetManagedObjects", null, null, ReadManagedObjects, timeout, cancellationToken)
+            objects = await CallAsync("/", BluezApi.ObjectManager, "GetManagedObjects", null, null, ManagedObjects.Read, timeout, cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (DBusErrorReplyException ex)
@@ -173,7 +173,7 @@ internal sealed class BluezClient : IDisposable
             {
                 Reader r = m.GetBodyReader();
                 string path = r.ReadObjectPathAsString();
-                return (path, ReadInterfaces(ref r));
+                return (path, ManagedObjects.ReadInterfaces(ref r));
             },
             (Notification<(string Path, Dictionary<string, Dictionary<string, VariantValue>> Interfaces)> n) =>
             {
@@ -286,33 +286,6 @@ internal sealed class BluezClient : IDisposable
                 props.Remove(key);
             }
         }
-    }
-
-    private static List<(string, Dictionary<string, Dictionary<string, VariantValue>>)> ReadManagedObjects(Message message, object? state)
-    {
-        Reader reader = message.GetBodyReader();
-        var objects = new List<(string, Dictionary<string, Dictionary<string, VariantValue>>)>();
-        ArrayEnd end = reader.ReadDictionaryStart();
-        while (reader.HasNext(end))
-        {
-            string path = reader.ReadObjectPathAsString();
-            objects.Add((path, ReadInterfaces(ref reader)));
-        }
-
-        return objects;
-    }
-
-    private static Dictionary<string, Dictionary<string, VariantValue>> ReadInterfaces(ref Reader reader)
-    {
-        var interfaces = new Dictionary<string, Dictionary<string, VariantValue>>(StringComparer.Ordinal);
-        ArrayEnd end = reader.ReadDictionaryStart();
-        while (reader.HasNext(end))
-        {
-            string name = reader.ReadString();
-            interfaces[name] = reader.ReadDictionaryOfStringToVariantValue();
-        }
-
-        return interfaces;
     }
 
     public void Dispose() => _connection.Dispose();

@@ -2,7 +2,7 @@ using System.Globalization;
 using EspProv.Device.Ble.DBus;
 using Tmds.DBus.Protocol;
 
-namespace EspProv.Device.Ble.VirtualBluez;
+namespace EspProv.VirtualBluez;
 
 /// <summary>
 /// The model behind the <c>org.bluez</c> name: the ObjectManager at <c>/</c>, <c>/org/bluez</c>, the central adapter and

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace EspProv.Device.Ble.VirtualBluez;
+namespace EspProv.VirtualBluez;
 
 /// <summary>
 /// Seedable, non-cryptographic numbers for radio timing and RSSI jitter only, never for secrets (SplitMix64). Ours rather

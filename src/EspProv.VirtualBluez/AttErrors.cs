@@ -1,6 +1,7 @@
+using EspProv.Device.Ble.DBus;
 using System.Globalization;
 
-namespace EspProv.Device.Ble.VirtualBluez;
+namespace EspProv.VirtualBluez;
 
 /// <summary>
 /// The two error translations a GATT request crosses: the peripheral application's D-Bus error → the ATT error code its

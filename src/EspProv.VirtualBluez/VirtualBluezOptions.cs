@@ -1,6 +1,6 @@
-namespace EspProv.Device.Ble.VirtualBluez;
+namespace EspProv.VirtualBluez;
 
-/// <summary>Settings of a <see cref="VirtualBluez"/>. Defaults model a BlueZ 5.66 host and an ESP advertiser.</summary>
+/// <summary>Settings of a <see cref="VirtualBluezService"/>. Defaults model a BlueZ 5.66 host and an ESP advertiser.</summary>
 public sealed class VirtualBluezOptions
 {
     /// <summary>Number of peripheral adapters (<c>hci1</c>…<c>hciN</c>) created at start. Default 1.</summary>

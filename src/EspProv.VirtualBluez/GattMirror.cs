@@ -2,7 +2,7 @@ using System.Globalization;
 using EspProv.Device.Ble.DBus;
 using Tmds.DBus.Protocol;
 
-namespace EspProv.Device.Ble.VirtualBluez;
+namespace EspProv.VirtualBluez;
 
 /// <summary>One remote attribute object under the central's device, and the application object behind it.</summary>
 internal sealed class MirrorAttribute(ExportedObject obj, GattApplication app, string appPath, string iface, IReadOnlyList<string> flags)

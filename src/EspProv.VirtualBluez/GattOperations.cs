@@ -1,7 +1,7 @@
 using EspProv.Device.Ble.DBus;
 using Tmds.DBus.Protocol;
 
-namespace EspProv.Device.Ble.VirtualBluez;
+namespace EspProv.VirtualBluez;
 
 /// <summary>
 /// ReadValue/WriteValue on the central's GATT objects, carried to the application as BlueZ carries ATT requests

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace EspProv.Device.Ble.VirtualBluez;
+namespace EspProv.Device.Ble.DBus;
 
 /// <summary>BlueZ interface and error names (doc/*-api.txt, src/error.c) and address/UUID formatting.</summary>
 internal static class BluezNames

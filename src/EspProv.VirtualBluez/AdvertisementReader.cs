@@ -1,7 +1,8 @@
+using EspProv.Transport.Ble.Bluez;
 using EspProv.Device.Ble.DBus;
 using Tmds.DBus.Protocol;
 
-namespace EspProv.Device.Ble.VirtualBluez;
+namespace EspProv.VirtualBluez;
 
 /// <summary>What a registered advertisement puts on the air, as BlueZ parses it (src/advertising.c, parse_* functions).</summary>
 internal sealed record AdvertisementData(
@@ -28,7 +29,7 @@ internal static class AdvertisementReader
         try
         {
             await BusCalls.CallAsync(connection, owner, path, DBusNames.ObjectManager, "GetManagedObjects", null, null,
-                BusCalls.ReadManagedObjects, timeout, cancellationToken).ConfigureAwait(false);
+                ManagedObjects.Read, timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (DBusErrorReplyException)
         {

@@ -1,6 +1,6 @@
 using Tmds.DBus.Protocol;
 
-namespace EspProv.Device.Ble.VirtualBluez;
+namespace EspProv.VirtualBluez;
 
 /// <summary>
 /// A software BlueZ 5.66 on a private bus: it owns <c>org.bluez</c> on its own dbus-daemon and models the central adapter
@@ -10,13 +10,13 @@ namespace EspProv.Device.Ble.VirtualBluez;
 /// #a-bluez-stand-in-for-bleak; docs/virtual-bluez.md). Point clients at <see cref="BusAddress"/>
 /// with <c>DBUS_SYSTEM_BUS_ADDRESS</c>.
 /// </summary>
-public sealed class VirtualBluez : IAsyncDisposable
+public sealed class VirtualBluezService : IAsyncDisposable
 {
     private readonly DaemonProcess _daemon;
     private readonly DBusConnection _connection;
     private readonly BluezRoot _root;
 
-    private VirtualBluez(DaemonProcess daemon, DBusConnection connection, BluezRoot root)
+    private VirtualBluezService(DaemonProcess daemon, DBusConnection connection, BluezRoot root)
     {
         _daemon = daemon;
         _connection = connection;
@@ -39,7 +39,7 @@ public sealed class VirtualBluez : IAsyncDisposable
     /// <param name="options">Settings; null for the defaults (one peripheral adapter).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <exception cref="InvalidOperationException">dbus-daemon is missing or did not start.</exception>
-    public static async Task<VirtualBluez> StartAsync(VirtualBluezOptions? options = null, CancellationToken cancellationToken = default)
+    public static async Task<VirtualBluezService> StartAsync(VirtualBluezOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new VirtualBluezOptions();
         options.Validate();
@@ -56,7 +56,7 @@ public sealed class VirtualBluez : IAsyncDisposable
                 root.AddPeripheral();
             }
             await root.StartAsync(cancellationToken).ConfigureAwait(false);
-            return new VirtualBluez(daemon, connection, root);
+            return new VirtualBluezService(daemon, connection, root);
         }
         catch
         {

@@ -1,7 +1,7 @@
 using EspProv.Device.Ble.DBus;
 using Tmds.DBus.Protocol;
 
-namespace EspProv.Device.Ble.VirtualBluez;
+namespace EspProv.VirtualBluez;
 
 /// <summary>
 /// The central adapter <c>hci0</c>: Adapter1 with discovery (docs/ble.md#bluez-central-role,

@@ -1,7 +1,7 @@
 using EspProv.Device.Ble.DBus;
 using Tmds.DBus.Protocol;
 
-namespace EspProv.Device.Ble.VirtualBluez;
+namespace EspProv.VirtualBluez;
 
 /// <summary>
 /// A peripheral adapter as the central adapter sees it: <c>org.bluez.Device1</c> at <c>/org/bluez/hci0/dev_XX_…</c> with

@@ -1,7 +1,8 @@
+using EspProv.Transport.Ble.Bluez;
 using EspProv.Device.Ble.DBus;
 using Tmds.DBus.Protocol;
 
-namespace EspProv.Device.Ble.VirtualBluez;
+namespace EspProv.VirtualBluez;
 
 /// <summary>A descriptor of a registered application: its object path, 128-bit UUID and flags.</summary>
 internal sealed record AppDescriptor(string Path, string Uuid, IReadOnlyList<string> Flags);
@@ -43,7 +44,7 @@ internal sealed class GattApplication
         try
         {
             objects = await BusCalls.CallAsync(connection, owner, path, DBusNames.ObjectManager, "GetManagedObjects", null, null,
-                BusCalls.ReadManagedObjects, timeout, cancellationToken).ConfigureAwait(false);
+                ManagedObjects.Read, timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (DBusErrorReplyException)
         {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace EspProv.Device.Ble.VirtualBluez;
+namespace EspProv.VirtualBluez;
 
 /// <summary>
 /// A private <c>dbus-daemon</c> with a session-style policy (any peer may own any name, as

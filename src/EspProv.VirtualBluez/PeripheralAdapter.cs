@@ -1,7 +1,7 @@
 using EspProv.Device.Ble.DBus;
 using Tmds.DBus.Protocol;
 
-namespace EspProv.Device.Ble.VirtualBluez;
+namespace EspProv.VirtualBluez;
 
 /// <summary>
 /// A peripheral adapter <c>hciN</c> (N ≥ 1): <c>Adapter1</c>, <c>GattManager1</c> and <c>LEAdvertisingManager1</c> as

@@ -1,6 +1,6 @@
 using EspProv.Device.Ble.DBus;
 
-namespace EspProv.Device.Ble.VirtualBluez;
+namespace EspProv.VirtualBluez;
 
 /// <summary>
 /// An LE connection between the central adapter's <see cref="RemoteDevice"/> and a <see cref="PeripheralAdapter"/>. It holds
