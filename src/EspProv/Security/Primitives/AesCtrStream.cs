@@ -1,8 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Security.Cryptography;
-using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Parameters;
 
 namespace EspProv.Security.Primitives;
 
@@ -12,21 +10,15 @@ namespace EspProv.Security.Primitives;
 /// wrapping). Every call continues where the last one stopped, mid-block included; encryption and decryption are
 /// the same XOR, and both directions share the stream.
 /// </summary>
-/// <remarks>
-/// The block cipher follows <see cref="CryptoBackends.Current"/>: the platform's AES (OpenSSL, CNG, CommonCrypto) by
-/// default; BouncyCastle's AES-NI engine when <see cref="EspProvCrypto.PreferManagedEngines"/> is set on a CPU with AES
-/// instructions (a security 1 run then never loads OpenSSL on Linux, ~4 MB of resident memory); BouncyCastle's portable
-/// engine only when a test forces it.
-/// </remarks>
+/// <remarks>The keystream is the platform's AES-ECB of the counter blocks (docs/design.md, "Crypto back-ends").</remarks>
 internal sealed class AesCtrStream : IDisposable
 {
     public const int KeySize = 32;
     public const int CounterSize = 16;
     private const int BatchBlocks = 16;
 
-    private readonly IBlockCipher? _engine;
-    private readonly Aes? _aes;
-    private readonly ICryptoTransform? _ecb;
+    private readonly Aes _aes;
+    private readonly ICryptoTransform _ecb;
     private readonly byte[] _counter = new byte[CounterSize];
     private readonly byte[] _counterBlocks = new byte[BatchBlocks * 16];
     private readonly byte[] _keystream = new byte[BatchBlocks * 16];
@@ -46,20 +38,11 @@ internal sealed class AesCtrStream : IDisposable
         }
 
         // One cipher for the stream's life: the key schedule is set up once, not on every refill.
-        var backend = CryptoBackends.Current;
-        if (backend != CryptoBackend.Platform)
-        {
-            _engine = CryptoBackends.CreateAesEngine(backend);
-            _engine.Init(forEncryption: true, new KeyParameter(key));
-        }
-        else
-        {
-            _aes = Aes.Create();
-            _aes.Mode = CipherMode.ECB;
-            _aes.Padding = PaddingMode.None;
-            _aes.SetKey(key);
-            _ecb = _aes.CreateEncryptor();
-        }
+        _aes = Aes.Create();
+        _aes.Mode = CipherMode.ECB;
+        _aes.Padding = PaddingMode.None;
+        _aes.SetKey(key);
+        _ecb = _aes.CreateEncryptor();
 
         initialCounter.CopyTo(_counter);
     }
@@ -103,9 +86,8 @@ internal sealed class AesCtrStream : IDisposable
 
     public void Dispose()
     {
-        _ecb?.Dispose();
-        _aes?.Dispose(); // SymmetricAlgorithm.Dispose zeroes its copy of the key
-        // The BouncyCastle engine's round keys have no wipe in its API (see docs/reliability.md §6).
+        _ecb.Dispose();
+        _aes.Dispose(); // SymmetricAlgorithm.Dispose zeroes its copy of the key
 
         // Unused keystream would decrypt the session's next bytes: wipe it with the counter state.
         CryptographicOperations.ZeroMemory(_keystream);
@@ -142,14 +124,7 @@ internal sealed class AesCtrStream : IDisposable
             Increment(_counter);
         }
 
-        if (_engine is not null)
-        {
-            for (var b = 0; b < blocks; b++)
-            {
-                _engine.ProcessBlock(_counterBlocks.AsSpan(b * 16, 16), _keystream.AsSpan(b * 16, 16));
-            }
-        }
-        else if (_ecb!.TransformBlock(_counterBlocks, 0, blocks * 16, _keystream, 0) != blocks * 16)
+        if (_ecb.TransformBlock(_counterBlocks, 0, blocks * 16, _keystream, 0) != blocks * 16)
         {
             throw new CryptographicException("AES-ECB produced an unexpected output length");
         }

@@ -13,7 +13,7 @@ namespace EspProv.Security.Primitives;
 /// <list type="bullet">
 /// <item>patch 1: a 12-byte nonce = 8-byte session id ‖ big-endian uint32 counter (1 at the start); every GCM
 /// operation, encryption or decryption, uses the current nonce and then increments the counter. A counter of 0
-/// (after wrapping) is refused, like the device does. The platform's <see cref="AesGcm"/>, or BouncyCastle's GCM on the chosen back-end's engine (<see cref="CryptoBackends"/>).</item>
+/// (after wrapping) is refused, like the device does. The platform's <see cref="AesGcm"/>.</item>
 /// <item>patch 0: a 16-byte IV used unchanged for every message in both directions; GCM derives J0 from it by GHASH
 /// (NIST SP 800-38D), which <see cref="AesGcm"/> cannot do, so BouncyCastle's <see cref="GcmBlockCipher"/> runs it.</item>
 /// </list>
@@ -29,7 +29,6 @@ internal sealed class GcmSessionCipher : IDisposable
     private readonly byte[] _key;
     private readonly byte[] _nonce;
     private readonly AesGcm? _aesGcm;
-    private readonly CryptoBackend _backend;
     private readonly bool _counterMode;
     private readonly bool _advanceOnFailedDecrypt;
     private bool _disposed;
@@ -46,10 +45,8 @@ internal sealed class GcmSessionCipher : IDisposable
         _advanceOnFailedDecrypt = advanceOnFailedDecrypt;
         _counterMode = counterMode;
 
-        // Patch 1 runs on the platform's AesGcm unless a BouncyCastle back-end is chosen (CryptoBackends); patch 0
-        // always on BouncyCastle's GCM (AesGcm takes no 16-byte IV), over the back-end's AES engine.
-        _backend = CryptoBackends.Current;
-        if (counterMode && _backend == CryptoBackend.Platform)
+        // Patch 1 runs on the platform's AesGcm; patch 0 on BouncyCastle's GCM (AesGcm takes no 16-byte IV).
+        if (counterMode)
         {
             _aesGcm = new AesGcm(_key, TagSize);
         }
@@ -197,8 +194,8 @@ internal sealed class GcmSessionCipher : IDisposable
     {
         // A fresh instance per message: patch 0 deliberately reuses its IV, which a long-lived GcmBlockCipher would
         // refuse for encryption; patch 1 changes the nonce on every operation.
-        // The back-end's engine: AES-NI where chosen and available, the portable table engine only when a test forces it.
-        var cipher = new GcmBlockCipher(CryptoBackends.CreateAesEngine(_backend));
+        // BouncyCastle picks its AES-NI engine where the CPU has AES instructions, its portable one elsewhere.
+        var cipher = new GcmBlockCipher(AesUtilities.CreateEngine());
         cipher.Init(forEncryption, new AeadParameters(new KeyParameter(_key), TagSize * 8, _nonce));
         return cipher;
     }
