@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Security.Cryptography;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Parameters;
 
 namespace EspProv.Security.Primitives;
 
@@ -10,15 +12,19 @@ namespace EspProv.Security.Primitives;
 /// wrapping). Every call continues where the last one stopped, mid-block included; encryption and decryption are
 /// the same XOR, and both directions share the stream.
 /// </summary>
-/// <remarks>The keystream is the platform's AES-ECB of the counter blocks (docs/design.md, "Crypto back-ends").</remarks>
+/// <remarks>
+/// The keystream is the platform's AES-ECB of the counter blocks, or BouncyCastle's AES where the platform has none
+/// (<see cref="PlatformAes"/>: browser WebAssembly).
+/// </remarks>
 internal sealed class AesCtrStream : IDisposable
 {
     public const int KeySize = 32;
     public const int CounterSize = 16;
     private const int BatchBlocks = 16;
 
-    private readonly Aes _aes;
-    private readonly ICryptoTransform _ecb;
+    private readonly Aes? _aes;
+    private readonly ICryptoTransform? _ecb;
+    private readonly IBlockCipher? _engine;
     private readonly byte[] _counter = new byte[CounterSize];
     private readonly byte[] _counterBlocks = new byte[BatchBlocks * 16];
     private readonly byte[] _keystream = new byte[BatchBlocks * 16];
@@ -26,6 +32,12 @@ internal sealed class AesCtrStream : IDisposable
     private int _keystreamLen;
 
     public AesCtrStream(ReadOnlySpan<byte> key, ReadOnlySpan<byte> initialCounter)
+        : this(key, initialCounter, PlatformAes.IsAvailable)
+    {
+    }
+
+    /// <summary>The same stream; <paramref name="platformAes"/> false runs it on BouncyCastle's AES (the browser's path; tests run it anywhere).</summary>
+    internal AesCtrStream(ReadOnlySpan<byte> key, ReadOnlySpan<byte> initialCounter, bool platformAes)
     {
         if (key.Length != KeySize)
         {
@@ -38,11 +50,19 @@ internal sealed class AesCtrStream : IDisposable
         }
 
         // One cipher for the stream's life: the key schedule is set up once, not on every refill.
-        _aes = Aes.Create();
-        _aes.Mode = CipherMode.ECB;
-        _aes.Padding = PaddingMode.None;
-        _aes.SetKey(key);
-        _ecb = _aes.CreateEncryptor();
+        if (platformAes)
+        {
+            _aes = Aes.Create();
+            _aes.Mode = CipherMode.ECB;
+            _aes.Padding = PaddingMode.None;
+            _aes.SetKey(key);
+            _ecb = _aes.CreateEncryptor();
+        }
+        else
+        {
+            _engine = AesUtilities.CreateEngine();
+            _engine.Init(forEncryption: true, new KeyParameter(key));
+        }
 
         initialCounter.CopyTo(_counter);
     }
@@ -86,8 +106,8 @@ internal sealed class AesCtrStream : IDisposable
 
     public void Dispose()
     {
-        _ecb.Dispose();
-        _aes.Dispose(); // SymmetricAlgorithm.Dispose zeroes its copy of the key
+        _ecb?.Dispose();
+        _aes?.Dispose(); // SymmetricAlgorithm.Dispose zeroes its copy of the key; BouncyCastle's engine has no wipe
 
         // Unused keystream would decrypt the session's next bytes: wipe it with the counter state.
         CryptographicOperations.ZeroMemory(_keystream);
@@ -124,7 +144,14 @@ internal sealed class AesCtrStream : IDisposable
             Increment(_counter);
         }
 
-        if (_ecb.TransformBlock(_counterBlocks, 0, blocks * 16, _keystream, 0) != blocks * 16)
+        if (_engine is not null)
+        {
+            for (var b = 0; b < blocks; b++)
+            {
+                _engine.ProcessBlock(_counterBlocks.AsSpan(b * 16, 16), _keystream.AsSpan(b * 16, 16));
+            }
+        }
+        else if (_ecb!.TransformBlock(_counterBlocks, 0, blocks * 16, _keystream, 0) != blocks * 16)
         {
             throw new CryptographicException("AES-ECB produced an unexpected output length");
         }
