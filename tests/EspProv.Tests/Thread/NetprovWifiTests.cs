@@ -69,10 +69,9 @@ public sealed class NetprovWifiTests
     }
 
     [Fact]
-    public async Task Options_refuse_thread_outside_the_netprov_flavour()
+    public void Options_refuse_thread_outside_the_netprov_flavour()
     {
         var error = Assert.Throws<ArgumentException>(() => TestDevice.InMemory().With(o => o.NetworkType, NetworkKind.Thread).Create());
         Assert.Equal("NetworkType", error.ParamName);
-        await Task.CompletedTask;
     }
 }
