@@ -55,7 +55,7 @@ internal static class ThreadMessages
         if (payload.Msg != expected || payload.PayloadCase != expectedCase)
         {
             client.DropSession();
-            throw new InvalidResponseException(Endpoints.Config, $"/{Endpoints.Config}: expected {expected}, the device answered {payload.Msg} with {payload.PayloadCase} (garbled?)") { Step = step };
+            throw new InvalidResponseException(step, Endpoints.Config, $"/{Endpoints.Config}: expected {expected}, the device answered {payload.Msg} with {payload.PayloadCase} (garbled?)");
         }
 
         return payload;
@@ -124,5 +124,5 @@ internal static class ThreadMessages
     }
 
     public static InvalidResponseException Invalid(ProvisioningStep step, string endpoint, string what) =>
-        new(endpoint, $"/{endpoint}: {what}") { Step = step };
+        new(step, endpoint, $"/{endpoint}: {what}");
 }

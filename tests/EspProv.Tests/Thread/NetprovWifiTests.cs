@@ -18,9 +18,13 @@ public sealed class NetprovWifiTests
         await using var device = await WifiDevice.StartAsync();
         await using var client = ThreadDeviceTests.Client(device);
 
-        var info = await client.ProvisionAsync(new EspProv.Security.Security1("abcd1234"), new WifiCredentials("myssid", "mypassword"), expectedVersion: "netprov-v1.2");
+        var outcome = await client.ProvisionAsync(ProvisioningPlan.For(new EspProv.Security.Security1("abcd1234"), new WifiCredentials("myssid", "mypassword")) with
+        {
+            ExpectedVersion = "netprov-v1.2",
+            RequireVersionMatch = true,
+        });
 
-        Assert.Equal("myssid", info.Ssid);
+        Assert.Equal("myssid", Assert.IsType<WifiConnectionInfo>(outcome.Connection).Ssid);
         Assert.Equal(ProvisioningState.Succeeded, device.ProvisioningState);
     }
 
