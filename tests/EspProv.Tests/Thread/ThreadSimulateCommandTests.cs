@@ -17,7 +17,7 @@ public sealed class ThreadSimulateCommandTests
     public async Task Thread_device_prints_its_dataset_before_listening_and_attaches_a_client_over_http()
     {
         var (run, output, stop, ports) = await SimulateCommandTests.StartAsync(1, "--listen", "127.0.0.1:0", "--flavor", "netprov", "--network-type", "thread", "--connect-delay", "0");
-        var text = output.Snapshot();
+        var text = await output.WaitForAsync(t => t.Contains("Thread dataset: ", StringComparison.Ordinal), run, TimeSpan.FromSeconds(10));
         var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
         var dataset = SimulatedThreadNetwork.Default.Dataset.ToHex();
         var datasetLine = lines.IndexOf(dataset);
