@@ -37,6 +37,10 @@ internal sealed record FleetFault(int Device, FleetFaultKind Kind, string? Endpo
     public IReadOnlyList<SimulatedNetwork> NetworksFor(IReadOnlyList<SimulatedNetwork> networks) =>
         Kind == FleetFaultKind.NetworkAbsent ? [new SimulatedNetwork("fault-other-network", "fault-other-pass")] : networks;
 
+    /// <summary>The Thread networks a Thread device sees: none with <see cref="FleetFaultKind.NetworkAbsent"/> (the attach ends in ThreadNetworkNotFound).</summary>
+    public IReadOnlyList<EspProv.Device.Thread.SimulatedThreadNetwork> ThreadNetworksFor(IReadOnlyList<EspProv.Device.Thread.SimulatedThreadNetwork> networks) =>
+        Kind == FleetFaultKind.NetworkAbsent ? [] : networks;
+
     /// <summary>The join delay: <see cref="DelayMs"/> with <see cref="FleetFaultKind.SlowJoin"/>.</summary>
     public TimeSpan ConnectDelayFor(TimeSpan delay) => Kind == FleetFaultKind.SlowJoin ? TimeSpan.FromMilliseconds(DelayMs) : delay;
 

@@ -25,7 +25,7 @@ internal static class SimulateCommand
         var listen = new Option<string>("--listen") { Description = "address and port to listen on (port 0 = a free port)", DefaultValueFactory = _ => "127.0.0.1:8080", HelpName = "ip:port" };
         var secVer = new Option<int>("--sec_ver", "--sec-ver") { Description = "security scheme: 0, 1 or 2", DefaultValueFactory = _ => 1, HelpName = "0|1|2" };
         var pop = new Option<string>("--pop") { Description = "proof of possession for security 1 (empty = none: the device advertises no_pop)", DefaultValueFactory = _ => "abcd1234" };
-        var flavor = new Option<string>("--flavor") { Description = "esp8266: legacy firmware (plain V0.1, socket sessions); idf: current ESP-IDF (JSON proto-ver, cookie sessions, scan, ctrl)", DefaultValueFactory = _ => "idf", HelpName = "esp8266|idf" };
+        var flavor = new Option<string>("--flavor") { Description = "esp8266: legacy firmware (plain V0.1, socket sessions); idf: ESP-IDF 5 wifi_provisioning (JSON proto-ver, cookie sessions, scan, ctrl); netprov: ESP-IDF 6 network_provisioning 1.2, Wi-Fi or Thread", DefaultValueFactory = _ => "idf", HelpName = "esp8266|idf|netprov" };
         var network = new Option<string[]>("--network")
         {
             Description = "a network the device can join: ssid:passphrase[;channel=6;rssi=-40;auth=WPA2_PSK;bssid=aa:bb:cc:dd:ee:ff;ip=a.b.c.d] (repeatable; split at the first ':'; empty passphrase = open)",
@@ -55,6 +55,11 @@ internal static class SimulateCommand
             listen, secVer, pop, flavor, network, networksFile, connectDelay, user, pwd, patch, salt, verifier, devices, rearm, noAutoStop, quiet,
             transport, bleName, serviceUuid, bleAdapter, bleStack, virtualBluez, faultsFile,
         };
+        var netprovOptions = new SimulateNetprov();
+        foreach (var option in netprovOptions.Options)
+        {
+            command.Options.Add(option);
+        }
 
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -74,8 +79,10 @@ internal static class SimulateCommand
                 {
                     "idf" => DeviceFlavor.Idf,
                     "esp8266" => DeviceFlavor.Esp8266,
-                    var other => throw new FormatException($"--flavor must be esp8266 or idf, not '{other}'"),
+                    "netprov" => DeviceFlavor.Netprov,
+                    var other => throw new FormatException($"--flavor must be esp8266, idf or netprov, not '{other}'"),
                 };
+                var netprov = netprovOptions.Read(result, deviceFlavor);
                 var delay = result.GetValue(connectDelay);
                 if (delay is < 0 or > 600_000)
                 {
@@ -108,6 +115,10 @@ internal static class SimulateCommand
                     Security = Fault(i)?.SecurityFor(security, result.GetValue(secVer)) ?? security,
                     Networks = Fault(i)?.NetworksFor(networks) ?? networks,
                     ConnectDelay = Fault(i)?.ConnectDelayFor(TimeSpan.FromMilliseconds(delay)) ?? TimeSpan.FromMilliseconds(delay),
+                    NetworkType = netprov.Kind,
+                    ThreadNetworks = Fault(i)?.ThreadNetworksFor(netprov.ThreadNetworks) ?? netprov.ThreadNetworks,
+                    AttachTimeout = netprov.AttachTimeout,
+                    ConnectionAttempts = netprov.ConnectionAttempts,
                     Rearm = result.GetValue(rearm),
                     AutoStop = !result.GetValue(noAutoStop),
                     LoggerFactory = log ? Output.LineLoggerProvider.WithPrefix(output.WriteLine, count == 1 ? string.Empty : $"[device {i + 1}] ") : NullLoggerFactory.Instance,
@@ -115,7 +126,8 @@ internal static class SimulateCommand
 
                 FleetFault? Fault(int i) => faults.FirstOrDefault(f => f.Device == i + 1);
 
-                var qr = new QrSecrets(result.GetValue(secVer), result.GetValue(pop) ?? string.Empty, result.GetValue(user)!, result.GetValue(pwd)!);
+                var qr = new QrSecrets(result.GetValue(secVer), result.GetValue(pop) ?? string.Empty, result.GetValue(user)!, result.GetValue(pwd)!, netprov);
+                netprov.PrintDataset(output);
                 if (isBle)
                 {
                     var ble = new SimulateBleSettings(result.GetValue(bleName), result.GetValue(serviceUuid)!, result.GetValue(bleAdapter),
@@ -280,17 +292,23 @@ internal static class SimulateCommand
     /// </summary>
     private static void PrintQr(TextWriter output, string name, string transport, QrSecrets qr)
     {
+        // network_provisioning's examples add "network" after "transport".
+        var network = qr.Netprov.QrNetwork is { } kind ? $",\"network\":\"{kind}\"" : string.Empty;
         var payload = qr.Scheme switch
         {
-            0 => $"{{\"ver\":\"v1\",\"name\":\"{Json(name)}\",\"transport\":\"{transport}\"}}",
-            1 => $"{{\"ver\":\"v1\",\"name\":\"{Json(name)}\",\"pop\":\"{Json(qr.Pop)}\",\"transport\":\"{transport}\"}}",
-            _ => $"{{\"ver\":\"v1\",\"name\":\"{Json(name)}\",\"username\":\"{Json(qr.User)}\",\"pop\":\"{Json(qr.Password)}\",\"transport\":\"{transport}\"}}",
+            0 => $"{{\"ver\":\"v1\",\"name\":\"{Json(name)}\",\"transport\":\"{transport}\"{network}}}",
+            1 => $"{{\"ver\":\"v1\",\"name\":\"{Json(name)}\",\"pop\":\"{Json(qr.Pop)}\",\"transport\":\"{transport}\"{network}}}",
+            _ => $"{{\"ver\":\"v1\",\"name\":\"{Json(name)}\",\"username\":\"{Json(qr.User)}\",\"pop\":\"{Json(qr.Password)}\",\"transport\":\"{transport}\"{network}}}",
         };
         using var generator = new QRCodeGenerator();
         using var data = generator.CreateQrCode(payload, QRCodeGenerator.ECCLevel.L);
         output.WriteLine($"Scan this QR code from the provisioning application for {(transport == "ble" ? "BLE" : "SoftAP")} provisioning:");
         output.WriteLine(new AsciiQRCode(data).GetGraphicSmall());
         output.WriteLine($"QR payload: {payload}");
+        if (qr.Netprov.Kind == NetworkKind.Thread)
+        {
+            output.WriteLine($"Thread dataset: {Device.Thread.SimulatedThreadNetwork.Default.Dataset.ToHex()}");
+        }
     }
 
     /// <summary>The device's soft-AP name, <c>PROV_</c> and 6 hex digits (distinct: one port per device).</summary>
@@ -299,5 +317,5 @@ internal static class SimulateCommand
     private static string Json(string s) => System.Text.Json.JsonEncodedText.Encode(s).ToString();
 
     /// <summary>What the QR payload carries: the device's label secrets (printed only by the standalone simulator).</summary>
-    private sealed record QrSecrets(int Scheme, string Pop, string User, string Password);
+    private sealed record QrSecrets(int Scheme, string Pop, string User, string Password, SimulateNetprov.Settings Netprov);
 }

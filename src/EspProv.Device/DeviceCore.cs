@@ -1,6 +1,7 @@
 using EspProv.Device.Handlers;
 using EspProv.Device.Protocomm;
 using EspProv.Device.Security;
+using EspProv.Device.Thread;
 using EspProv.Device.Wifi;
 using Microsoft.Extensions.Logging;
 
@@ -17,25 +18,35 @@ internal sealed class DeviceCore : IDisposable
         Flavor = options.Flavor;
         var time = options.TimeProvider ?? TimeProvider.System;
         var networks = options.Networks.ToArray();
-        var station = new SimulatedStation(networks, options.ConnectDelay, time, loggers.CreateLogger<SimulatedStation>());
+        var station = new SimulatedStation(networks, options.ConnectDelay, time, loggers.CreateLogger<SimulatedStation>(), options.ConnectionAttempts);
         Manager = new ProvisioningManager(options.Flavor, options.AutoStop, options.Rearm, time, networks, station, loggers.CreateLogger<ProvisioningManager>());
         Endpoints = new EndpointRegistry();
         var security = options.Security ?? new DeviceSecurity1(SimulatedDeviceOptions.DefaultPop, options.Random);
-        var version = VersionDocument.For(options.Flavor, security);
+        var netprov = options.Flavor == DeviceFlavor.Netprov;
+        var kind = netprov ? options.NetworkType : EspProv.Provisioning.NetworkKind.Wifi;
+        Thread = kind == EspProv.Provisioning.NetworkKind.Thread ? new ThreadProvisioning(options, time, Manager, loggers.CreateLogger<ThreadProvisioning>()) : null;
+        var version = VersionDocument.For(options.Flavor, security, kind);
         var config = new WifiConfigHandler(Manager);
         var custom = new CustomEndpointHandlers(Manager);
         Endpoints.Add(EspProv.Transport.Endpoints.ProtoVer, EndpointKind.Version, _ => (byte[])version.Clone());
         Endpoints.Add(EspProv.Transport.Endpoints.Session, EndpointKind.Session, _ => null);
-        Endpoints.Add(EspProv.Transport.Endpoints.Config, EndpointKind.Encrypted, config.Handle);
+        Endpoints.Add(EspProv.Transport.Endpoints.Config, EndpointKind.Encrypted, netprov ? new NetworkConfigHandler(kind, config, Thread).Handle : config.Handle);
         Endpoints.Add(EspProv.Transport.Endpoints.CustomConfig, EndpointKind.Encrypted, custom.HandleCustomConfig);
-        if (options.Flavor == DeviceFlavor.Idf)
+        if (options.Flavor != DeviceFlavor.Esp8266)
         {
-            Endpoints.Add(EspProv.Transport.Endpoints.Scan, EndpointKind.Encrypted, new WifiScanHandler(Manager).Handle);
-            Endpoints.Add(EspProv.Transport.Endpoints.Control, EndpointKind.Encrypted, new WifiCtrlHandler(Manager).Handle);
+            var scan = new WifiScanHandler(Manager);
+            Endpoints.Add(EspProv.Transport.Endpoints.Scan, EndpointKind.Encrypted, netprov ? new NetworkScanHandler(kind, scan, Thread).Handle : scan.Handle);
+            Endpoints.Add(EspProv.Transport.Endpoints.Control, EndpointKind.Encrypted, netprov ? new NetworkCtrlHandler(kind, Manager, Thread).Handle : new WifiCtrlHandler(Manager).Handle);
             Endpoints.Add(EspProv.Transport.Endpoints.CustomData, EndpointKind.Encrypted, custom.HandleCustomData);
         }
 
-        Protocomm = new ProtocommCore(options.Flavor, security, Endpoints, loggers.CreateLogger<ProtocommCore>()) { AfterResponse = Manager.AfterResponse };
+        var thread = Thread;
+        Action afterResponse = thread is null ? Manager.AfterResponse : () =>
+        {
+            Manager.AfterResponse();
+            thread.AfterResponse();
+        };
+        Protocomm = new ProtocommCore(options.Flavor, security, Endpoints, loggers.CreateLogger<ProtocommCore>()) { AfterResponse = afterResponse };
         Manager.SessionDiscardRequested = Protocomm.DiscardSession;
     }
 
@@ -47,9 +58,16 @@ internal sealed class DeviceCore : IDisposable
 
     public ProvisioningManager Manager { get; }
 
+    /// <summary>The Thread side of a Thread device; null for a Wi-Fi device.</summary>
+    public ThreadProvisioning? Thread { get; }
+
+    /// <summary>The provisioning state of the device's network kind.</summary>
+    public ProvisioningState State => Thread?.State ?? Manager.State;
+
     public void Dispose()
     {
         Protocomm.Dispose();
+        Thread?.Dispose();
         Manager.Dispose();
     }
 }

@@ -14,4 +14,12 @@ public enum DeviceFlavor
     /// by connection, no scan/control, Command0 outside the initial state fails, 404/405 keep the connection.
     /// </summary>
     Esp8266 = 1,
+
+    /// <summary>
+    /// ESP-IDF 6 <c>network_provisioning</c> 1.2 (idf-extra-components): as <see cref="Idf"/> on the wire, plus
+    /// <c>"ver":"netprov-v1.2"</c>, the <c>wifi_prov</c>/<c>thread_prov</c> capabilities and the Thread messages; a
+    /// device is Wi-Fi or Thread (<see cref="SimulatedDeviceOptions.NetworkType"/>), and prov-ctrl reset answers
+    /// Success while it is in provisioning mode (docs/thread-simulator.md).
+    /// </summary>
+    Netprov = 2,
 }

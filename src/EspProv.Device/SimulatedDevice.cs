@@ -69,7 +69,12 @@ public sealed class SimulatedDevice : IAsyncDisposable
     public StationStatus WifiStatus => _core.Manager.Station.Status;
 
     /// <summary>The provisioning manager's state.</summary>
-    public ProvisioningState ProvisioningState => _core.Manager.State;
+    public ProvisioningState ProvisioningState => _core.State;
+
+    /// <summary>A Thread device's state (<see cref="DeviceFlavor.Netprov"/> with <see cref="SimulatedDeviceOptions.NetworkType"/> Thread); null for a Wi-Fi device.</summary>
+    public EspProv.Thread.ThreadStatus? ThreadStatus => _core.Thread?.RadioStatus is { } s
+        ? new(s.State, s.FailureReason, s.Network is { } n ? new EspProv.Thread.ThreadNetworkInfo(n.PanId, n.ExtendedPanId, n.Channel, n.NetworkName) : null)
+        : null;
 
     /// <summary>Credentials received by set-config and not yet applied (null if none).</summary>
     public DeviceCredentials? PendingCredentials => _core.Manager.PendingCredentials;
@@ -81,7 +86,7 @@ public sealed class SimulatedDevice : IAsyncDisposable
     /// How many apply requests the device acted on (started joining a network), over its whole life: tests assert
     /// "applied exactly once". A refused apply (no credentials, or a second one on ESP-IDF) does not count.
     /// </summary>
-    public int AppliesReceived => _core.Manager.AppliesReceived;
+    public int AppliesReceived => _core.Manager.AppliesReceived + (_core.Thread?.AppliesReceived ?? 0);
 
     /// <summary>Every <c>custom-config</c> request received.</summary>
     public IReadOnlyList<CustomConfigRecord> CustomConfigs => _core.Manager.CustomConfigs;

@@ -1,6 +1,8 @@
 using System.Net;
 using EspProv.Device.Security;
+using EspProv.Device.Thread;
 using EspProv.Device.Wifi;
+using EspProv.Provisioning;
 using EspProv.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -28,7 +30,25 @@ public sealed class SimulatedDeviceOptions
     /// <summary>The networks the station can see and join. Default: <see cref="SimulatedNetwork.Default"/> only.</summary>
     public IReadOnlyList<SimulatedNetwork> Networks { get; init; } = [SimulatedNetwork.Default];
 
-    /// <summary>How long the station reports Connecting after apply before the outcome. Default 1 s; 0 = at once.</summary>
+    /// <summary>
+    /// The network a <see cref="DeviceFlavor.Netprov"/> device is built for: <see cref="NetworkKind.Wifi"/> (default) or
+    /// <see cref="NetworkKind.Thread"/>. The other flavors are Wi-Fi only.
+    /// </summary>
+    public NetworkKind NetworkType { get; init; } = NetworkKind.Wifi;
+
+    /// <summary>The Thread networks a Thread device can see and attach to. Default: <see cref="SimulatedThreadNetwork.Default"/> only.</summary>
+    public IReadOnlyList<SimulatedThreadNetwork> ThreadNetworks { get; init; } = [SimulatedThreadNetwork.Default];
+
+    /// <summary>How long a Thread device tries a valid dataset of an unknown network before ThreadNetworkNotFound. Default 3 s (firmware: 20 s).</summary>
+    public TimeSpan AttachTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Firmware's <c>wifi_conn_attempts</c> (ESP-IDF 5.5 and network_provisioning): 0 (default) = one attempt; N = a failed
+    /// join is retried until N attempts failed, each failure reported as Connecting with <c>attempt_failed</c>.
+    /// </summary>
+    public int ConnectionAttempts { get; init; }
+
+    /// <summary>How long the station reports Connecting after apply before the outcome (a Thread device: Attaching before it attaches). Default 1 s; 0 = at once.</summary>
     public TimeSpan ConnectDelay { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Randomness of the default security (ignored when <see cref="Security"/> is set). Null = OS CSPRNG. Session ids always come from the OS RNG.</summary>
@@ -94,6 +114,31 @@ public sealed class SimulatedDeviceOptions
             network.Validate();
         }
 
+        if (!Enum.IsDefined(NetworkType) || (NetworkType == NetworkKind.Thread && Flavor != DeviceFlavor.Netprov))
+        {
+            throw new ArgumentException("a Thread device is a network_provisioning device: use the netprov flavor", nameof(NetworkType));
+        }
+
+        if (ThreadNetworks is null || ThreadNetworks.Any(n => n is null))
+        {
+            throw new ArgumentException("must be a list of Thread networks without null entries", nameof(ThreadNetworks));
+        }
+
+        foreach (var network in ThreadNetworks)
+        {
+            network.Validate();
+        }
+
+        if (AttachTimeout < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(AttachTimeout), AttachTimeout, "must not be negative");
+        }
+
+        if (ConnectionAttempts < 0 || (ConnectionAttempts > 0 && Flavor == DeviceFlavor.Esp8266))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ConnectionAttempts), ConnectionAttempts, "must be 0 or more, and 0 for ESP8266 firmware");
+        }
+
         if (ConnectDelay < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(ConnectDelay), ConnectDelay, "must not be negative");
@@ -128,6 +173,10 @@ public sealed class SimulatedDeviceOptions
         Flavor = Flavor,
         Security = Security,
         Networks = Networks,
+        NetworkType = NetworkType,
+        ThreadNetworks = ThreadNetworks,
+        AttachTimeout = AttachTimeout,
+        ConnectionAttempts = ConnectionAttempts,
         ConnectDelay = ConnectDelay,
         Random = Random,
         TimeProvider = TimeProvider,

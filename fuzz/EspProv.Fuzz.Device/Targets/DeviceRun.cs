@@ -57,13 +57,13 @@ internal sealed class DeviceRun(DeviceCore core, FuzzClock clock, DeviceTargets.
     }
 
     /// <summary>How the HTTP front-end keys sessions for this flavor.</summary>
-    private SessionKeying Keying => core.Flavor == DeviceFlavor.Idf ? SessionKeying.ByTokenThenLink : SessionKeying.ByLink;
+    private SessionKeying Keying => core.Flavor != DeviceFlavor.Esp8266 ? SessionKeying.ByTokenThenLink : SessionKeying.ByLink;
 
     /// <summary>One request through protocomm as the HTTP host does it: session first, then the body. Null = closed.</summary>
     private byte[]? Exchange(string endpoint, byte[] body, long connection, string? cookie)
     {
         var binding = core.Protocomm.BeginRequest(connection, Keying, Keying == SessionKeying.ByTokenThenLink ? SessionCookie.Claim(cookie) : null);
-        if (binding.Created && core.Flavor == DeviceFlavor.Idf && connection == _clientConnection)
+        if (binding.Created && core.Flavor != DeviceFlavor.Esp8266 && connection == _clientConnection)
         {
             _clientCookie = "session=" + binding.SessionId.ToString(CultureInfo.InvariantCulture);
         }

@@ -7,8 +7,9 @@ namespace EspProv.Fuzz.Device.Targets;
 
 /// <summary>
 /// Fuzz targets for the simulated device, in-process and without sockets. Byte 0 picks the device: flavor (ESP-IDF or
-/// ESP8266), security (0; 1 with PoP; 1 without; 2 patch 1; 2 patch 0 — ESP8266 has no security 2, so there it means
-/// security 1), whether a client handshake runs first, and the mode:
+/// ESP8266), security (0; 1 with PoP; 1 without; 2 patch 1; 2 patch 0 — ESP8266 has no security 2, so the ESP8266
+/// choices with security 2 pick a network_provisioning device with security 1 instead: patch 1 a Thread device, patch 0
+/// a Wi-Fi device retrying 3 attempts), whether a client handshake runs first, and the mode:
 /// <list type="bullet">
 /// <item><b>protocomm</b>: the rest is a sequence of operations on <c>ProtocommCore</c> (raw request to any endpoint on
 /// any connection with no / the right / a wrong / an over-long cookie; a request encrypted by a real client session so
@@ -57,8 +58,8 @@ public static class DeviceTargets
             return $"{DeviceFlavor.Idf} {(SecurityChoice)((input[0] >> 1) % 5)} ble {(((input[0] >> 5) & 1) != 0 ? "bluedroid" : "nimble")}";
         }
 
-        var (flavor, security, handshake, http) = Decode(input[0]);
-        return $"{flavor} {security}{(handshake ? " after handshake" : string.Empty)} {(http ? "http" : "protocomm")}";
+        var (flavor, network, security, handshake, http) = Decode(input[0]);
+        return $"{flavor}{(flavor == DeviceFlavor.Netprov ? " " + network : string.Empty)} {security}{(handshake ? " after handshake" : string.Empty)} {(http ? "http" : "protocomm")}";
     }
 
     /// <summary>Runs one input. Throws only on a finding.</summary>
@@ -78,7 +79,7 @@ public static class DeviceTargets
             return;
         }
 
-        var (flavor, security, handshake, http) = Decode(input[0]);
+        var (flavor, network, security, handshake, http) = Decode(input[0]);
         var clock = new FuzzClock();
         var deviceRandom = new CountingRandom(0x40);
         var options = new SimulatedDeviceOptions
@@ -87,6 +88,8 @@ public static class DeviceTargets
             Security = DeviceSecurity(security, deviceRandom),
             TimeProvider = clock,
             ConnectDelay = TimeSpan.FromSeconds(1),
+            NetworkType = network,
+            ConnectionAttempts = flavor == DeviceFlavor.Netprov && network == EspProv.Provisioning.NetworkKind.Wifi ? 3 : 0,
             AutoStop = (input[0] & 0x80) == 0,
             Rearm = (input[0] & 0x80) != 0,
             Port = 0,
@@ -110,16 +113,19 @@ public static class DeviceTargets
 
     private static bool IsBle(byte selector) => ((selector >> 6) & 1) != 0;
 
-    private static (DeviceFlavor Flavor, SecurityChoice Security, bool Handshake, bool Http) Decode(byte selector)
+    private static (DeviceFlavor Flavor, EspProv.Provisioning.NetworkKind Network, SecurityChoice Security, bool Handshake, bool Http) Decode(byte selector)
     {
         var flavor = (selector & 1) == 0 ? DeviceFlavor.Idf : DeviceFlavor.Esp8266;
         var security = (SecurityChoice)((selector >> 1) % 5);
+        var network = EspProv.Provisioning.NetworkKind.Wifi;
         if (flavor == DeviceFlavor.Esp8266 && security is SecurityChoice.Sec2Patch0 or SecurityChoice.Sec2Patch1)
         {
+            flavor = DeviceFlavor.Netprov;
+            network = security == SecurityChoice.Sec2Patch1 ? EspProv.Provisioning.NetworkKind.Thread : EspProv.Provisioning.NetworkKind.Wifi;
             security = SecurityChoice.Sec1Pop;
         }
 
-        return (flavor, security, ((selector >> 4) & 1) != 0, ((selector >> 5) & 1) != 0);
+        return (flavor, network, security, ((selector >> 4) & 1) != 0, ((selector >> 5) & 1) != 0);
     }
 
     private static IDeviceSecurity DeviceSecurity(SecurityChoice choice, IRandomSource random) => choice switch

@@ -33,6 +33,14 @@ public static class ClientTargets
             return;
         }
 
+        if (input[0] >= ThreadTargets.FirstSelector)
+        {
+            // Selectors 0xf0 and up: the Thread targets (the saved inputs above all start below 12).
+            ThreadTargets.Run(input[0], Split(input[1..]), input[1..], answers => new ProvisioningClient(new ScriptTransport([Sec0Response, .. answers]),
+                new ProvisioningClientOptions { LoggerFactory = FormattingLogger.Factory, VersionRetries = 0 }));
+            return;
+        }
+
         var name = Names[input[0] % Names.Length];
         var answers = Split(input[1..]);
         try
@@ -74,7 +82,7 @@ public static class ClientTargets
     private static string ReplyText(DeviceVersionInfo info) =>
         string.Join(",", info.Capabilities) + string.Join(",", info.Applications.Keys) + info.SecurityVersion + info.SecurityPatchVersion;
 
-    private static List<byte[]> Split(ReadOnlySpan<byte> rest)
+    internal static List<byte[]> Split(ReadOnlySpan<byte> rest)
     {
         var answers = new List<byte[]>();
         while (rest.Length > 0 && answers.Count < 16)

@@ -179,7 +179,7 @@ internal sealed class ProvisioningManager : IDisposable
                 return refused;
             }
 
-            if (_flavor == DeviceFlavor.Idf && _credentialsReceived)
+            if (_flavor != DeviceFlavor.Esp8266 && _credentialsReceived)
             {
                 return Status.InternalError;
             }
@@ -206,7 +206,7 @@ internal sealed class ProvisioningManager : IDisposable
                 {
                     _rearmPending = true;
                 }
-                else if (_autoStop && _flavor == DeviceFlavor.Idf)
+                else if (_autoStop && _flavor != DeviceFlavor.Esp8266)
                 {
                     ScheduleStop(CleanupDelay, "the client read the Connected status");
                 }

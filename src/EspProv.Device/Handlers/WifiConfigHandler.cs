@@ -69,8 +69,14 @@ internal sealed class WifiConfigHandler(ProvisioningManager manager)
                     : WifiConnectFailedReason.AuthError;
                 break;
             default:
-                // Firmware sets the oneof case to "connected" with a NULL pointer: nothing is emitted.
+                // Firmware sets the oneof case to "connected" with a NULL pointer: nothing is emitted; after a failed
+                // attempt with retries left it sends attempt_failed (ESP-IDF 5.5, network_provisioning).
                 message.StaState = WifiStationState.Connecting;
+                if (status.AttemptsRemaining is { } remaining)
+                {
+                    message.AttemptFailed = new WifiAttemptFailed { AttemptsRemaining = remaining };
+                }
+
                 break;
         }
 

@@ -30,7 +30,7 @@ internal sealed class DeviceHttpServer
         _logger = logger;
         // ESP-IDF's server follows a session by its cookie; ESP8266's keys it by socket
         // (docs/protocol.md#sessions-and-cookies).
-        _keying = device.Flavor == DeviceFlavor.Idf ? SessionKeying.ByTokenThenLink : SessionKeying.ByLink;
+        _keying = device.Flavor != DeviceFlavor.Esp8266 ? SessionKeying.ByTokenThenLink : SessionKeying.ByLink;
     }
 
     /// <summary>Connections accepted since start.</summary>
@@ -56,7 +56,7 @@ internal sealed class DeviceHttpServer
         Interlocked.Increment(ref _handlersRunning);
         var id = PurgeOthersAndAdd(connection);
         var closed = connection.Closed;
-        using var reader = new HttpRequestReader(connection.Input, _device.Flavor == DeviceFlavor.Idf ? 1024 : 512,
+        using var reader = new HttpRequestReader(connection.Input, _device.Flavor != DeviceFlavor.Esp8266 ? 1024 : 512,
             _options.ReceiveTimeout, _options.IdleTimeout, closed);
         try
         {
@@ -214,7 +214,7 @@ internal sealed class DeviceHttpServer
         await SendErrorAsync(output, id, head.Method, head.Target, declared, status).ConfigureAwait(false);
 
         // ESP-IDF closes after an error response; ESP8266 3.2 keeps the socket for 404/405 once the body is drained.
-        if (_device.Flavor == DeviceFlavor.Idf || head.IsChunked || declared > MaxBodyLength)
+        if (_device.Flavor != DeviceFlavor.Esp8266 || head.IsChunked || declared > MaxBodyLength)
         {
             return false;
         }

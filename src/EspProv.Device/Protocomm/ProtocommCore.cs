@@ -106,7 +106,7 @@ internal sealed class ProtocommCore : IDisposable
         {
             current.Link = -1;
         }
-        else if (_flavor == DeviceFlavor.Idf)
+        else if (_flavor != DeviceFlavor.Esp8266)
         {
             // ESP-IDF closes the session with the link it belongs to (protocomm_ble's disconnect handler).
             DiscardSession();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using EspProv.Device.Security;
+using EspProv.Provisioning;
 
 namespace EspProv.Device.Protocomm;
 
@@ -13,22 +14,29 @@ internal static class VersionDocument
 {
     public const string LegacyVersion = "V0.1";
     public const string ManagerVersion = "v1.1";
+    public const string NetprovVersion = "netprov-v1.2";
 
-    public static byte[] For(DeviceFlavor flavor, IDeviceSecurity security) =>
-        Encoding.UTF8.GetBytes(flavor == DeviceFlavor.Esp8266 ? LegacyVersion : Json(security));
+    public static byte[] For(DeviceFlavor flavor, IDeviceSecurity security, NetworkKind network = NetworkKind.Wifi) =>
+        Encoding.UTF8.GetBytes(flavor == DeviceFlavor.Esp8266 ? LegacyVersion : Json(security, flavor, network));
 
-    public static string Json(IDeviceSecurity security)
+    public static string Json(IDeviceSecurity security, DeviceFlavor flavor = DeviceFlavor.Idf, NetworkKind network = NetworkKind.Wifi)
     {
-        var caps = new List<string>(2);
+        var caps = new List<string>(3);
         if (security.Capability is { } capability)
         {
             caps.Add(capability);
         }
 
-        caps.Add(EspProv.Provisioning.Capabilities.WifiScan);
+        // network_provisioning's manager.c: the network kind's provisioning capability, then its scan.
+        if (flavor == DeviceFlavor.Netprov)
+        {
+            caps.Add(network == NetworkKind.Thread ? Capabilities.ThreadProv : Capabilities.WifiProv);
+        }
+
+        caps.Add(network == NetworkKind.Thread ? Capabilities.ThreadScan : Capabilities.WifiScan);
         var text = new StringBuilder(128)
             .Append("{\n\t\"prov\":\t{\n")
-            .Append("\t\t\"ver\":\t\"").Append(ManagerVersion).Append("\",\n")
+            .Append("\t\t\"ver\":\t\"").Append(flavor == DeviceFlavor.Netprov ? NetprovVersion : ManagerVersion).Append("\",\n")
             .Append("\t\t\"sec_ver\":\t").Append(((int)security.Scheme).ToString(CultureInfo.InvariantCulture)).Append(",\n");
         if (security.AdvertisedPatchVersion is { } patch)
         {

@@ -16,14 +16,19 @@ internal sealed class SimulatedStation : IDisposable
     private readonly TimeSpan _connectDelay;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly int _attempts;
+    private int _attemptsFailed;
     private StationStatus _status = StationStatus.Initial;
     private StationStatus? _pendingOutcome;
     private long _outcomeAt;
     private ITimer? _timer;
     private int _generation;
 
-    public SimulatedStation(IReadOnlyList<SimulatedNetwork> networks, TimeSpan connectDelay, TimeProvider time, ILogger logger)
+    // attempts: firmware's wifi_conn_attempts. 0 = one attempt; N = a failed attempt is retried until N failed, each one
+    // reported as Connecting with StationStatus.AttemptsRemaining.
+    public SimulatedStation(IReadOnlyList<SimulatedNetwork> networks, TimeSpan connectDelay, TimeProvider time, ILogger logger, int attempts = 0)
     {
+        _attempts = attempts;
         _networks = networks;
         _connectDelay = connectDelay;
         _time = time;
@@ -71,6 +76,7 @@ internal sealed class SimulatedStation : IDisposable
             _timer?.Dispose();
             _timer = null;
             var generation = ++_generation;
+            _attemptsFailed = 0;
             _status = StationStatus.Initial;
             _pendingOutcome = Decide(ssid, passphrase);
             _outcomeAt = _time.GetTimestamp();
@@ -133,6 +139,22 @@ internal sealed class SimulatedStation : IDisposable
         if (_pendingOutcome is null || _time.GetTimestamp() < _outcomeAt)
         {
             return null;
+        }
+
+        // A failure with attempts left: firmware reports attempt_failed and calls esp_wifi_connect again.
+        while (_pendingOutcome.Network is null && _attempts > 0 && _attemptsFailed + 1 < _attempts)
+        {
+            _attemptsFailed++;
+            _status = StationStatus.Initial with { AttemptsRemaining = (uint)(_attempts - _attemptsFailed) };
+            var next = (long)(_connectDelay.TotalSeconds * _time.TimestampFrequency);
+            _outcomeAt += next;
+            if (_time.GetTimestamp() < _outcomeAt)
+            {
+                var generation = _generation;
+                _timer?.Dispose();
+                _timer = _time.CreateTimer(_ => OnTimer(generation), null, _connectDelay, Timeout.InfiniteTimeSpan);
+                return null;
+            }
         }
 
         _status = _pendingOutcome;

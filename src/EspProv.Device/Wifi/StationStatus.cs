@@ -13,4 +13,7 @@ public sealed record StationStatus(WifiConnectionState State, WifiFailureReason?
 {
     /// <summary>The state of a station that has not been given credentials yet.</summary>
     public static StationStatus Initial { get; } = new(WifiConnectionState.Connecting, null, null);
+
+    /// <summary>While Connecting after a failed attempt with retries configured: the attempts left (firmware's <c>attempt_failed</c>).</summary>
+    public uint? AttemptsRemaining { get; init; }
 }

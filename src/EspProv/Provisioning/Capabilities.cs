@@ -7,6 +7,15 @@ public static class Capabilities
     /// <summary>The device offers <c>prov-scan</c> (Wi-Fi scan).</summary>
     public const string WifiScan = "wifi_scan";
 
+    /// <summary>A network_provisioning (ESP-IDF 6 generation) device built for Wi-Fi (docs/netprov.md#capabilities).</summary>
+    public const string WifiProv = "wifi_prov";
+
+    /// <summary>A network_provisioning device built for Thread: it takes a dataset, not Wi-Fi credentials.</summary>
+    public const string ThreadProv = "thread_prov";
+
+    /// <summary>The Thread device offers a Thread scan on <c>prov-scan</c>.</summary>
+    public const string ThreadScan = "thread_scan";
+
     /// <summary>Security 1 without a proof of possession.</summary>
     public const string NoPop = "no_pop";
 

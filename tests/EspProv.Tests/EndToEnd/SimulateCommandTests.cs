@@ -12,7 +12,7 @@ public sealed partial class SimulateCommandTests
     private static partial Regex ListeningLine();
 
     /// <summary>Output the CLI writes on its own thread; a test awaits the write it needs instead of polling.</summary>
-    private sealed class LockedWriter : StringWriter
+    internal sealed class LockedWriter : StringWriter
     {
         private readonly Lock _gate = new();
         private TaskCompletionSource _written = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -75,7 +75,7 @@ public sealed partial class SimulateCommandTests
     private static int[] Ports(string output) =>
         [.. ListeningLine().Matches(output).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))];
 
-    private static async Task<(Task<int> Run, LockedWriter Output, CancellationTokenSource Stop, int[] Ports)> StartAsync(int expected, params string[] args)
+    internal static async Task<(Task<int> Run, LockedWriter Output, CancellationTokenSource Stop, int[] Ports)> StartAsync(int expected, params string[] args)
     {
         var output = new LockedWriter();
         var stop = new CancellationTokenSource();

@@ -17,4 +17,16 @@ internal static class SecretForms
         yield return Convert.ToBase64String(bytes).TrimEnd('=');
         yield return Convert.ToBase64String(Encoding.Unicode.GetBytes(secret)).TrimEnd('=');
     }
+
+    /// <summary>
+    /// A binary secret (a Thread network key, a PSKc): hex (upper, lower, spaced, colon-separated) and base64.
+    /// </summary>
+    public static IEnumerable<string> OfBytes(byte[] bytes)
+    {
+        yield return Convert.ToHexString(bytes);
+        yield return Convert.ToHexStringLower(bytes);
+        yield return string.Join(' ', bytes.Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
+        yield return string.Join(':', bytes.Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
+        yield return Convert.ToBase64String(bytes).TrimEnd('=');
+    }
 }
