@@ -47,6 +47,7 @@ internal sealed class CliApp
         root.Subcommands.Add(SimulateCommand.Create(_out, _err));
         root.Subcommands.Add(Doctor.DoctorCommand.Create(_out, _err, _environment, bleBusAddress: BleBusAddress));
         root.Subcommands.Add(Batch.BatchCommand.Create(_out, _err, _terminal, _environment));
+        root.Subcommands.Add(Web.WebCommand.Create(_out, _err));
         return root;
     }
 
