@@ -5,7 +5,6 @@ using EspProv.Exceptions;
 using EspProv.Protocol;
 using EspProv.Security.Primitives;
 using Google.Protobuf;
-using Org.BouncyCastle.Crypto.Digests;
 
 namespace EspProv.Security;
 
@@ -50,10 +49,7 @@ public sealed class Security1 : ISecurity
         if (pop.Length > 0)
         {
             Span<byte> digest = stackalloc byte[32];
-            // BouncyCastle's SHA-256 rather than the platform's: security 1 then never loads OpenSSL (see AesCtrStream).
-            var sha256 = new Sha256Digest();
-            sha256.BlockUpdate(pop);
-            sha256.DoFinal(digest);
+            SHA256.HashData(pop, digest);
             for (var i = 0; i < key.Length; i++)
             {
                 key[i] ^= digest[i];

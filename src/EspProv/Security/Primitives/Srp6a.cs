@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
-using Org.BouncyCastle.Crypto.Digests;
 
 namespace EspProv.Security.Primitives;
 
@@ -157,27 +156,23 @@ internal static class Srp6a
     public static byte[] ComputeClientProof(
         ReadOnlySpan<byte> username, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> clientPublic, ReadOnlySpan<byte> devicePublic, ReadOnlySpan<byte> sessionKey)
     {
-        var hash = new Sha512Digest();
-        hash.BlockUpdate(Srp6aGroup.HashNXorHashG);
-        hash.BlockUpdate(Sha512.Hash(username));
-        hash.BlockUpdate(salt);
-        hash.BlockUpdate(clientPublic);
-        hash.BlockUpdate(devicePublic);
-        hash.BlockUpdate(sessionKey);
-        var proof = new byte[Sha512.Size];
-        hash.DoFinal(proof);
-        return proof;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
+        hash.AppendData(Srp6aGroup.HashNXorHashG);
+        hash.AppendData(Sha512.Hash(username));
+        hash.AppendData(salt);
+        hash.AppendData(clientPublic);
+        hash.AppendData(devicePublic);
+        hash.AppendData(sessionKey);
+        return hash.GetHashAndReset();
     }
 
     /// <summary>The device's proof H(A ‖ M ‖ K).</summary>
     public static byte[] ComputeDeviceProof(ReadOnlySpan<byte> clientPublic, ReadOnlySpan<byte> clientProof, ReadOnlySpan<byte> sessionKey)
     {
-        var hash = new Sha512Digest();
-        hash.BlockUpdate(clientPublic);
-        hash.BlockUpdate(clientProof);
-        hash.BlockUpdate(sessionKey);
-        var proof = new byte[Sha512.Size];
-        hash.DoFinal(proof);
-        return proof;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
+        hash.AppendData(clientPublic);
+        hash.AppendData(clientProof);
+        hash.AppendData(sessionKey);
+        return hash.GetHashAndReset();
     }
 }
