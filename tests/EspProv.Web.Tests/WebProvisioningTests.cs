@@ -82,7 +82,8 @@ public sealed class WebProvisioningTests(WebBrowserFixture fixture)
         await page.Page.ClickAsync("#start-session");
         var log = await page.OutcomeAsync();
         Assert.Contains("---- Error in establishing session ----", log);
-        Assert.Contains("PoP", log);
+        Assert.Contains("session failed at", log);
+        Assert.True(log.Contains("wrong proof of possession?", StringComparison.Ordinal), log);
 
         await page.Page.ClickAsync("#again");
         await page.WaitForSecurityAsync();
