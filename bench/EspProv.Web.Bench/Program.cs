@@ -68,14 +68,14 @@ for (var i = 0; i < runs; i++)
 }
 
 var published = assets.Count;
-Console.WriteLine(CultureInfo.InvariantCulture, $"EspProv web bench: {runs} runs, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the end, {published} embedded files");
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"EspProv web bench: {runs} runs, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the end, {published} embedded files"));
 Console.WriteLine("| measure | median | min | max | goal |");
 Console.WriteLine("|---|---|---|---|---|");
 Row("first load, bytes transferred (Brotli as served, headers included)", bytes.Select(b => (double)b).ToList(), "{0:N0} B", "≤ 4 MB");
 Row("navigation → ready (ms)", ready, "{0:N0}", "≤ 2,000");
 Row("security 1 provisioning through the page (ms, chooser click → verdict)", pageTimes, "{0:N0}", string.Empty);
 Row("security 1 provisioning with the CLI (ms, in-process, scan → verdict)", cliTimes, "{0:N0}", string.Empty);
-Console.WriteLine(CultureInfo.InvariantCulture, $"| page / CLI (medians) | {Median(pageTimes) / Median(cliTimes):0.00}× | | | ≤ 1.5× |");
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| page / CLI (medians) | {Median(pageTimes) / Median(cliTimes):0.00}× | | | ≤ 1.5× |"));
 return 0;
 
 void Row(string name, List<double> values, string format, string goal) =>

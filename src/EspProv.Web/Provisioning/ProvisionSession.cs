@@ -100,8 +100,9 @@ public sealed class ProvisionSession(IProvisioningTransport transport, string de
             }, _stop.Token).ConfigureAwait(true);
             Succeeded(outcome.Connection!);
         }
-        catch (Exception ex) when (ex is ProvisioningException or ArgumentException)
+        catch (Exception ex) when (ex is ProvisioningException or ArgumentException or InvalidOperationException or Microsoft.JSInterop.JSException)
         {
+            // Anything else the browser throws still ends in a failure line, not a broken page.
             Fail(ex, _step);
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -169,7 +170,7 @@ public sealed class ProvisionSession(IProvisioningTransport transport, string de
             var connection = await _client.WaitForConnectionAsync(new Progress(this), _stop.Token).ConfigureAwait(true);
             Succeeded(connection);
         }
-        catch (Exception ex) when (ex is ProvisioningException or ArgumentException)
+        catch (Exception ex) when (ex is ProvisioningException or ArgumentException or InvalidOperationException or Microsoft.JSInterop.JSException)
         {
             Fail(ex, _step);
         }

@@ -41,7 +41,7 @@ public sealed class HelpLayoutTests
     {
         var root = Root();
         var pages = HelpPages.From(root, root.Name);
-        Assert.Equal(5, pages.Count);
+        Assert.Equal(6, pages.Count);
         foreach (var page in pages)
         {
             var path = page.Path.Split(' ')[1..];
