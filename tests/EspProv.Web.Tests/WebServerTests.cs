@@ -5,7 +5,9 @@ using EspProv.Cli.Web;
 namespace EspProv.Web.Tests;
 
 /// <summary><c>esp-prov web</c>'s server over the files embedded in the CLI: the page at /, encodings as the request accepts them.</summary>
+#pragma warning disable CA1001 // disposed by xunit through IAsyncLifetime.DisposeAsync
 public sealed class WebServerTests : IAsyncLifetime
+#pragma warning restore CA1001
 {
     private WebServer _server = null!;
     private HttpClient _http = null!;
