@@ -39,7 +39,7 @@ public sealed record LogLine(string Text, bool IsError);
 public sealed record NetworkChoice(string Ssid, string Passphrase, string CustomData);
 
 /// <summary>
-/// One provisioning run in the page, on the library's <see cref="ProvisioningFlow"/> (the CLI's step order and words,
+/// One provisioning run in the page, on the library's <see cref="ProvisioningClient.ProvisionAsync"/> (the CLI's step order and words,
 /// <see cref="StepWording"/>). The flow waits for the user where the CLI would prompt: for secrets once the device's
 /// version is known, for the network once the session is up. Secrets live only in memory for the run.
 /// </summary>
@@ -86,19 +86,18 @@ public sealed class ProvisionSession(IProvisioningTransport transport, string de
         Stage = Stage.Working;
         CanRetry = false;
         _lastState = null;
-        var flow = new ProvisioningFlow(_client, this);
         // The step in progress: the flow's own, or the page's (connect, scan, custom data), as the CLI reports it.
         try
         {
             _step = ProvisioningStep.Connect;
             Add($"==== Connecting to {DeviceName} ====");
             await transport.PrepareAsync(Endpoints.ProtoVer, _stop.Token).ConfigureAwait(true);
-            var outcome = await flow.RunAsync(new ProvisioningPlan
+            var outcome = await _client.ProvisionAsync(new ProvisioningPlan
             {
                 ChooseSecurity = (info, _) => new ValueTask<ISecurity>(AskSecurity(info)),
                 Credentials = AskNetworkAsync,
-            }, _stop.Token).ConfigureAwait(true);
-            Succeeded(outcome.Connection!);
+            }, this, _stop.Token).ConfigureAwait(true);
+            Succeeded((WifiConnectionInfo)outcome.Connection!);
         }
         catch (Exception ex) when (ex is ProvisioningException or ArgumentException or InvalidOperationException or Microsoft.JSInterop.JSException)
         {
@@ -207,8 +206,13 @@ public sealed class ProvisionSession(IProvisioningTransport transport, string de
     void IProvisioningObserver.ApplyAnswerLost(ProvisioningException failure) =>
         Add("---- No valid answer to apply: the device may have applied the config; asking it for its Wi-Fi status ----");
 
-    void IProvisioningObserver.StatusReceived(WifiStatus status)
+    void IProvisioningObserver.StatusReceived(NetworkStatus network)
     {
+        if (network is not WifiStatus status)
+        {
+            return;
+        }
+
         if (status.State != _lastState && status.State != WifiConnectionState.ConnectionFailed)
         {
             _lastState = status.State;
@@ -261,7 +265,7 @@ public sealed class ProvisionSession(IProvisioningTransport transport, string de
         return _security.Task;
     }
 
-    private async ValueTask<WifiCredentials?> AskNetworkAsync(ProvisioningClient client, DeviceVersionInfo info, CancellationToken ct)
+    private async ValueTask<NetworkCredentials?> AskNetworkAsync(ProvisioningClient client, DeviceVersionInfo info, CancellationToken ct)
     {
         Networks = null;
         if (info.HasCapability(Capabilities.WifiScan))
