@@ -59,6 +59,9 @@ internal sealed class CliApp
         root.Subcommands.Add(all || args.Contains(Batch.BatchCommand.Name)
             ? Batch.BatchCommand.Create(_out, _err, _terminal, _environment)
             : new Command(Batch.BatchCommand.Name, Batch.BatchCommand.Description));
+        root.Subcommands.Add(all || args.Contains(Web.WebCommand.Name)
+            ? Web.WebCommand.Create(_out, _err)
+            : new Command(Web.WebCommand.Name, Web.WebCommand.Description));
         return root;
     }
 

@@ -36,7 +36,7 @@ internal static class ScanTable
                 n.Channel.ToString(CultureInfo.InvariantCulture),
                 n.Rssi.ToString(CultureInfo.InvariantCulture),
                 SignalBar(n.Rssi),
-                AuthName(n.AuthMode));
+                Provision.StepWording.AuthName(n.AuthMode));
         }
 
         console.Write(table);
@@ -48,16 +48,4 @@ internal static class ScanTable
         var bars = rssi >= -50 ? 4 : rssi >= -60 ? 3 : rssi >= -70 ? 2 : 1;
         return new string('#', bars) + new string('.', 4 - bars);
     }
-
-    public static string AuthName(WifiAuthMode mode) => mode switch
-    {
-        WifiAuthMode.Open => "Open",
-        WifiAuthMode.Wep => "WEP",
-        WifiAuthMode.WpaPsk => "WPA_PSK",
-        WifiAuthMode.Wpa2Psk => "WPA2_PSK",
-        WifiAuthMode.WpaWpa2Psk => "WPA_WPA2_PSK",
-        WifiAuthMode.Wpa2Enterprise => "WPA2_ENTERPRISE",
-        WifiAuthMode.Wpa3Psk => "WPA3_PSK",
-        _ => "WPA2_WPA3_PSK",
-    };
 }

@@ -110,7 +110,7 @@ internal sealed class DeviceProvisioner(IJournal journal, BatchSettings batch, I
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             var step = flow?.Current ?? ProvisioningStep.Connect;
-            var message = $"timed out after {settings.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s during {StepFailures.Describe(step)}";
+            var message = $"timed out after {settings.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s during {StepWording.Describe(step)}";
             return await FailAsync(observer, steps, entry, started, step, message, cancellationToken).ConfigureAwait(false);
         }
         catch (NetworkConnectionFailedException ex)

@@ -126,7 +126,7 @@ internal static class SessionChecks
                 "a network the device cannot see is usually 5 GHz only (ESP32/ESP8266 use 2.4 GHz) or out of range; check the SSID's spelling and case, and list what it sees with esp-prov --scan", elapsed), networks);
         }
 
-        var detail = $"the device sees '{shown}' on channel {match.Channel}, {ScanTable.AuthName(match.AuthMode)}, RSSI {match.Rssi} dBm";
+        var detail = $"the device sees '{shown}' on channel {match.Channel}, {Provision.StepWording.AuthName(match.AuthMode)}, RSSI {match.Rssi} dBm";
         return (match.Rssi < -80
             ? CheckResult.Warn("ssid", detail + ": a weak signal", "move the device closer to the access point")
             : CheckResult.Pass("ssid", detail, elapsed), networks);

@@ -143,9 +143,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
             }
 
             _out.Out("==== Provisioning was successful ====");
-            _out.Out($"Device joined '{CliOutput.Shown(connection.Ssid)}'"
-                + (connection.Bssid is { } bssid ? $" (BSSID {bssid}, channel {connection.Channel}, {ScanTable.AuthName(connection.AuthMode)})" : string.Empty)
-                + $": IP address {connection.IPAddress}");
+            _out.Out(StepWording.Joined(connection, CliOutput.Shown));
             return ExitCodes.Success;
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -153,7 +151,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
             // Once apply has been sent the device may be joining: a deadline there is "outcome unknown", never "failed".
             var current = _steps.Current;
             var step = current == ProvisioningStep.ApplyConfig ? ProvisioningStep.Status : current;
-            return Report(step, $"timed out after {settings.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s during {StepFailures.Describe(current)}"
+            return Report(step, $"timed out after {settings.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s during {StepWording.Describe(current)}"
                 + (step == ProvisioningStep.Status ? StepFailures.ApplyAdvice : string.Empty));
         }
         catch (UsageExitException)
@@ -164,7 +162,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
         {
             _json?.Steps.StepFailed(ProvisioningStep.Status);
             _out.Out("++++ WiFi state: connection failed ++++");
-            _out.Out($"++++ Failure reason: {(ex.Reason switch { WifiFailureReason.AuthError => "Incorrect Password", WifiFailureReason.NetworkNotFound => "Incorrect SSID", _ => "Unknown" })} ++++");
+            _out.Out($"++++ Failure reason: {StepWording.FailureReason(ex.Reason)} ++++");
             _out.Out("---- Provisioning failed ----");
             var code = _out.Fail(ExitCodes.WifiConnectionFailed, ex.Message, ex);
             if (_reporter.DeviceIsJson)

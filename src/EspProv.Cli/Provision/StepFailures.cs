@@ -2,7 +2,7 @@ using EspProv.Exceptions;
 
 namespace EspProv.Cli.Provision;
 
-/// <summary>The step → exit code map, esp_prov's <c>----</c> line for each, and the one error line naming the step.</summary>
+/// <summary>The step → exit code map, and the report of a failed step in <see cref="StepWording"/>'s words.</summary>
 internal static class StepFailures
 {
     /// <summary>Added to "outcome unknown" once apply may have reached the device.</summary>
@@ -12,16 +12,8 @@ internal static class StepFailures
     /// <summary>Prints the step's <c>----</c> line and the error line; returns the step's exit code.</summary>
     public static int Report(CliOutput output, ProvisioningStep step, string message, Exception? ex = null, string? applyAnswerLost = null)
     {
-        var name = Name(step);
-        if (!message.StartsWith(name, StringComparison.OrdinalIgnoreCase))
-        {
-            message = step == ProvisioningStep.Status
-                ? $"{name}: outcome unknown: {message}" + (applyAnswerLost is { } lost ? $" (the answer to apply was lost: {lost})" : string.Empty)
-                : $"{name} failed: {message}";
-        }
-
-        output.Out(EspProvLine(step));
-        return output.Fail(ExitCode(step), message, ex);
+        output.Out(StepWording.FailureLine(step));
+        return output.Fail(ExitCode(step), StepWording.ErrorLine(step, message, applyAnswerLost), ex);
     }
 
     /// <summary>The exit code of a failure during <paramref name="step"/>.</summary>
@@ -37,49 +29,5 @@ internal static class StepFailures
         ProvisioningStep.SetConfig => ExitCodes.SetConfigFailed,
         ProvisioningStep.ApplyConfig => ExitCodes.ApplyFailed,
         _ => ExitCodes.StatusUnknown,
-    };
-
-    private static string EspProvLine(ProvisioningStep step) => step switch
-    {
-        ProvisioningStep.Connect => "---- Failed to establish connection ----",
-        ProvisioningStep.ProtocolVersion => "---- Error in protocol version matching ----",
-        ProvisioningStep.Session => "---- Error in establishing session ----",
-        ProvisioningStep.CustomConfig => "---- Error in custom config ----",
-        ProvisioningStep.CustomData => "---- Error in custom data ----",
-        ProvisioningStep.Scan => "---- Error in scan ----",
-        ProvisioningStep.Control => "---- Error in control command ----",
-        ProvisioningStep.SetConfig => "---- Error in send Wi-Fi config ----",
-        ProvisioningStep.ApplyConfig => "---- Error in apply Wi-Fi config ----",
-        _ => "---- Provisioning outcome unknown ----",
-    };
-
-    /// <summary>What the run was doing, for "timed out during …".</summary>
-    public static string Describe(ProvisioningStep step) => step switch
-    {
-        ProvisioningStep.Connect => "connecting to the device",
-        ProvisioningStep.ProtocolVersion => "the protocol version check",
-        ProvisioningStep.Session => "session setup",
-        ProvisioningStep.CustomConfig => "custom config",
-        ProvisioningStep.CustomData => "custom data",
-        ProvisioningStep.Scan => "the Wi-Fi scan",
-        ProvisioningStep.Control => "the control command",
-        ProvisioningStep.SetConfig => "sending the Wi-Fi config",
-        ProvisioningStep.ApplyConfig => "applying the Wi-Fi config",
-        _ => "waiting for the Wi-Fi status",
-    };
-
-    /// <summary>Short step names for the one error line.</summary>
-    private static string Name(ProvisioningStep step) => step switch
-    {
-        ProvisioningStep.Connect => "connect",
-        ProvisioningStep.ProtocolVersion => "proto-ver",
-        ProvisioningStep.Session => "session",
-        ProvisioningStep.CustomConfig => "custom config",
-        ProvisioningStep.CustomData => "custom data",
-        ProvisioningStep.Scan => "scan",
-        ProvisioningStep.Control => "control",
-        ProvisioningStep.SetConfig => "set Wi-Fi config",
-        ProvisioningStep.ApplyConfig => "apply Wi-Fi config",
-        _ => "Wi-Fi status",
     };
 }

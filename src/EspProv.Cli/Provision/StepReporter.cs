@@ -1,4 +1,3 @@
-using System.Globalization;
 using EspProv.Exceptions;
 using EspProv.Provisioning;
 
@@ -17,16 +16,7 @@ internal sealed class StepReporter(CliOutput output) : IProvisioningObserver
 
     public ValueTask StepStartingAsync(ProvisioningStep provisioningStep, CancellationToken cancellationToken)
     {
-        var line = provisioningStep switch
-        {
-            ProvisioningStep.ProtocolVersion => "==== Verifying protocol version ====",
-            ProvisioningStep.Session => "==== Starting Session ====",
-            ProvisioningStep.CustomConfig => "==== Sending Custom config to esp32 ====",
-            ProvisioningStep.SetConfig => "==== Sending Wi-Fi credential to esp32 ====",
-            ProvisioningStep.ApplyConfig => "==== Applying config to esp32 ====",
-            ProvisioningStep.Status => "==== Wi-Fi connection state  ====",
-            _ => null,
-        };
+        var line = StepWording.Starting(provisioningStep);
         if (line is not null)
         {
             output.Out(line);
@@ -37,14 +27,7 @@ internal sealed class StepReporter(CliOutput output) : IProvisioningObserver
 
     public ValueTask StepCompletedAsync(ProvisioningStep provisioningStep, TimeSpan elapsed, CancellationToken cancellationToken)
     {
-        var line = provisioningStep switch
-        {
-            ProvisioningStep.Session => "==== Session Established ====",
-            ProvisioningStep.CustomConfig => "==== Custom config sent successfully ====",
-            ProvisioningStep.SetConfig => "==== Wi-Fi Credentials sent successfully ====",
-            ProvisioningStep.ApplyConfig => "==== Apply config sent successfully ====",
-            _ => null,
-        };
+        var line = StepWording.Completed(provisioningStep);
         if (line is not null)
         {
             output.Out(line);
@@ -57,9 +40,7 @@ internal sealed class StepReporter(CliOutput output) : IProvisioningObserver
     {
         output.Out("==== Verified protocol version successfully ====");
         DeviceIsJson = version.IsJson;
-        output.Out(version.IsJson
-            ? $"Device: provisioning {CliOutput.Shown(version.Version ?? "?")}, security {(version.SecurityVersion?.ToString(CultureInfo.InvariantCulture) ?? "not stated")}, capabilities [{CliOutput.Shown(string.Join(", ", version.Capabilities))}]"
-            : $"Device: {CliOutput.Shown(version.Raw)}");
+        output.Out(StepWording.Device(version, CliOutput.Shown));
     }
 
     public void ApplyAnswerLost(ProvisioningException failure)
@@ -79,7 +60,7 @@ internal sealed class StepReporter(CliOutput output) : IProvisioningObserver
         if (wifi.State != _lastState && wifi.State != WifiConnectionState.ConnectionFailed)
         {
             _lastState = wifi.State;
-            output.Out($"++++ WiFi state: {StateText(wifi.State)} ++++");
+            output.Out($"++++ WiFi state: {StepWording.State(wifi.State)} ++++");
         }
 
         if (wifi.AttemptsRemaining is { } n)
@@ -87,12 +68,4 @@ internal sealed class StepReporter(CliOutput output) : IProvisioningObserver
             output.Out($"++++ Attempt to connect failed, {n} attempts remaining ++++");
         }
     }
-
-    private static string StateText(WifiConnectionState state) => state switch
-    {
-        WifiConnectionState.Connected => "connected",
-        WifiConnectionState.Connecting => "connecting...",
-        WifiConnectionState.Disconnected => "disconnected",
-        _ => "connection failed",
-    };
 }

@@ -1,0 +1,126 @@
+// Web Bluetooth side of WebBluetoothTransport (src/EspProv.Web/Bluetooth): the browser's chooser, GATT connect, the
+// endpoint map from 0x2901 descriptors, and one write-with-response + read per request (docs/web.md). Bytes only:
+// nothing here sees a secret in clear text, and nothing is logged.
+
+const userDescription = 0x2901;
+
+// Errors cross to .NET as "Name: message", so the transport can map them to its failures.
+function fail(e) {
+  throw new Error(`${e && e.name ? e.name : 'Error'}: ${e && e.message ? e.message : e}`);
+}
+
+export function availability() {
+  if (!('bluetooth' in navigator)) {
+    return Promise.resolve('missing');
+  }
+  if (!window.isSecureContext) {
+    return Promise.resolve('insecure');
+  }
+  return navigator.bluetooth.getAvailability().then(a => (a ? 'available' : 'no-adapter'), () => 'no-adapter');
+}
+
+// The chooser: devices named PROV_… (or every device), with the provisioning service UUIDs as optional services so
+// the page may use them once picked.
+export async function requestDevice(namePrefix, allDevices, serviceUuids) {
+  const options = allDevices
+    ? { acceptAllDevices: true, optionalServices: serviceUuids }
+    : { filters: [{ namePrefix }, ...serviceUuids.map(s => ({ services: [s] }))], optionalServices: serviceUuids };
+  let device;
+  try {
+    device = await navigator.bluetooth.requestDevice(options);
+  } catch (e) {
+    fail(e);
+  }
+  return new Link(device, serviceUuids);
+}
+
+class Link {
+  constructor(device, serviceUuids) {
+    this.device = device;
+    this.serviceUuids = serviceUuids;
+    this.generation = 0;
+    this.lost = true;
+    this.endpoints = new Map();
+    device.addEventListener('gattserverdisconnected', () => { this.lost = true; });
+  }
+
+  name() {
+    return this.device.name || this.device.id;
+  }
+
+  // Connects (again) and maps endpoint names to characteristics; returns the link generation.
+  async connect() {
+    try {
+      const server = await this.device.gatt.connect();
+      this.endpoints = new Map();
+      let service = null;
+      for (const uuid of this.serviceUuids) {
+        try {
+          service = await server.getPrimaryService(uuid);
+        } catch {
+          continue;
+        }
+        await this.mapEndpoints(service);
+        if (this.endpoints.has('proto-ver')) {
+          break;
+        }
+      }
+      if (!this.endpoints.has('proto-ver')) {
+        throw { name: 'NotFoundError', message: 'no provisioning service (no characteristic named proto-ver) on this device' };
+      }
+      this.lost = false;
+      this.generation += 1;
+      return this.generation;
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  async mapEndpoints(service) {
+    for (const characteristic of await service.getCharacteristics()) {
+      let descriptor;
+      try {
+        descriptor = await characteristic.getDescriptor(userDescription);
+      } catch {
+        continue; // not an endpoint: protocomm names every one of its characteristics
+      }
+      const name = new TextDecoder().decode(await descriptor.readValue());
+      this.endpoints.set(name, characteristic);
+    }
+  }
+
+  isUp() {
+    return !this.lost && this.device.gatt.connected;
+  }
+
+  hasEndpoint(endpoint) {
+    return this.endpoints.has(endpoint);
+  }
+
+  // One exchange: write with response (the device stores its answer before acknowledging), then read it back.
+  async exchange(endpoint, request) {
+    const characteristic = this.endpoints.get(endpoint);
+    try {
+      await characteristic.writeValueWithResponse(request);
+      const value = await characteristic.readValue();
+      return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  disconnect() {
+    this.lost = true;
+    if (this.device.gatt.connected) {
+      this.device.gatt.disconnect();
+    }
+  }
+}
+
+// The page is interactive (benches measure navigation → this mark; tests wait for the attribute).
+export function markReady() {
+  if (!document.documentElement.dataset.ready) {
+    performance.mark('espprov-ready');
+    document.documentElement.dataset.ready = 'true';
+  }
+}
