@@ -39,6 +39,13 @@ public sealed record ProvisioningPlan
     /// </summary>
     public bool RequireVersionMatch { get; init; }
 
+    /// <summary>
+    /// The scheme, when it is known before the device is asked (a command-line flag): the flow then checks that the
+    /// transport can carry its handshake before it sends anything. Null (default) = chosen from the version answer, and
+    /// checked before the handshake.
+    /// </summary>
+    public SecurityScheme? Scheme { get; init; }
+
     /// <summary>Chooses the security scheme from the device's version answer (its <c>sec_ver</c> and capabilities).</summary>
     public required Func<DeviceVersionInfo, CancellationToken, ValueTask<ISecurity>> ChooseSecurity { get; init; }
 
@@ -92,6 +99,12 @@ public sealed class ProvisioningFlow(ProvisioningClient client, IProvisioningObs
     public async Task<ProvisioningOutcome> RunAsync(ProvisioningPlan plan, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        if (plan.Scheme is { } scheme)
+        {
+            CurrentStep = ProvisioningStep.Session;
+            SchemeFit.Ensure(_client.Transport, scheme);
+        }
+
         var info = await StepAsync(ProvisioningStep.ProtocolVersion, async ct =>
         {
             var version = await _client.GetVersionAsync(plan.ExpectedVersion, ct).ConfigureAwait(false);
