@@ -42,6 +42,7 @@ internal sealed class ConsoleFrontEnd : IDeviceFrontEnd
     private uint _sessionId;
     private bool _stopped;
     private int _disposed;
+    private long _bytesRead;
 
     private ConsoleFrontEnd(DeviceService device, Posix posix, int controller, int deviceEnd, string path, TimeProvider time)
     {
@@ -154,6 +155,9 @@ internal sealed class ConsoleFrontEnd : IDeviceFrontEnd
         _disposing.Dispose();
     }
 
+    /// <summary>Bytes the console has taken from the pseudo-terminal and dealt with (echoed and run, or ignored once stopped).</summary>
+    internal long BytesRead => Interlocked.Read(ref _bytesRead);
+
     /// <summary>Writes bytes to the console as the chip would (tests: stale output, noise, partial lines).</summary>
     internal Task WriteRawAsync(ReadOnlyMemory<byte> bytes) => WriteAsync(bytes);
 
@@ -192,6 +196,8 @@ internal sealed class ConsoleFrontEnd : IDeviceFrontEnd
                         }
                     }
                 }
+
+                Interlocked.Add(ref _bytesRead, received.Length);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or TerminalException)

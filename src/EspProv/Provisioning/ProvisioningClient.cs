@@ -291,6 +291,7 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
         {
             ExpectedVersion = expectedVersion ?? "V0.1",
             RequireVersionMatch = expectedVersion is not null,
+            Scheme = security.Scheme,
             ChooseSecurity = (_, _) => ValueTask.FromResult(security),
             Credentials = ProvisioningPlan.Fixed(credentials),
         }, cancellationToken).ConfigureAwait(false);

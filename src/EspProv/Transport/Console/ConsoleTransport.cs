@@ -149,13 +149,13 @@ public sealed class ConsoleTransport : IProvisioningTransport
         _parser.Reset();
         var reply = new ConsoleReply(line);
         var (logLines, otherLines) = (0, 0);
-        var written = false;
+        Task? write = null;
         using var timeout = new CancellationTokenSource(_options.RequestTimeout, _options.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _disposed.Token);
         try
         {
-            await io.WriteAsync(Encoding.ASCII.GetBytes(line + "\r")).WaitAsync(linked.Token).ConfigureAwait(false);
-            written = true;
+            write = io.WriteAsync(Encoding.ASCII.GetBytes(line + "\r"));
+            await write.WaitAsync(linked.Token).ConfigureAwait(false);
             while (true)
             {
                 var chunk = await io.Incoming.ReadAsync(linked.Token).ConfigureAwait(false);
@@ -189,6 +189,7 @@ public sealed class ConsoleTransport : IProvisioningTransport
             // The device may still answer this request: the next one starts a new session, and a port that would not
             // even take the line is closed, to be opened afresh.
             _linkOpen = false;
+            var written = write is { IsCompletedSuccessfully: true };
             if (!written)
             {
                 ClosePort();
