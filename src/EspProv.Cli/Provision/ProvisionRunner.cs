@@ -99,10 +99,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
             return _out.Fail(setupError.ExitCode, setupError.Message);
         }
 
-        if (_transcript is not null)
-        {
-            _transcript.Target = setup!.Target;
-        }
+        _transcript?.Target = setup!.Target;
 
         await using var transport = _transcript?.Wrap(setup!.Transport) ?? setup!.Transport;
         await using var client = new ProvisioningClient(transport, new ProvisioningClientOptions
@@ -199,6 +196,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
     {
         ExpectedVersion = protoVer,
         RequireVersionMatch = settings.ProtoVer is not null,
+        Scheme = settings.SecVer is { } scheme ? (EspProv.Security.SecurityScheme)scheme : null,
         ChooseSecurity = (info, _) => ValueTask.FromResult(security.Choose(settings, info)),
         CustomConfig = settings.CustomConfig ? (settings.CustomInfo, settings.CustomVer) : null,
         Credentials = (client, info, ct) => AfterSessionAsync(settings, client, info, ct),

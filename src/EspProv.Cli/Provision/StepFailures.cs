@@ -20,8 +20,10 @@ internal static class StepFailures
                 : $"{name} failed: {message}";
         }
 
-        output.Out(EspProvLine(step));
-        return output.Fail(ExitCode(step), message, ex);
+        // A scheme the transport cannot carry (security 2 over the console) is a bad security version, as esp_prov's exit 1.
+        var schemeUnusable = ex is SessionFailedException { Reason: SessionFailureReason.TransportTooSmall };
+        output.Out(schemeUnusable ? "---- Invalid Security Version ----" : EspProvLine(step));
+        return output.Fail(schemeUnusable ? ExitCodes.BadSecurityVersion : ExitCode(step), message, ex);
     }
 
     /// <summary>The exit code of a failure during <paramref name="step"/>.</summary>
