@@ -1,4 +1,5 @@
 using System.Text;
+using CsCheck;
 using EspProv.Device.Console;
 
 namespace EspProv.Tests.SerialConsole;
@@ -92,4 +93,32 @@ public sealed class ConsoleCommandTests
     [InlineData("a", new byte[0])]
     [InlineData("zz10", new byte[] { 0x00, 0x10 })]
     public void HexToBytes_TakesHalfTheLength_SoATrailingCrIsHarmless(string word, byte[] bytes) => Assert.Equal(bytes, ConsoleCommand.HexToBytes(word));
+
+    [Fact]
+    public void AnyInputInAnyReads_RunsLinesOfAtMost255Characters_AndEchoesEveryByteItKeeps()
+    {
+        var bytes = Gen.OneOf(Gen.Byte, Gen.Const((byte)'\r'), Gen.Const((byte)' '), Gen.Const((byte)'a'));
+        Gen.Select(bytes.Array[0, 700], Gen.Int[1, 300].Array[1, 8]).Sample((input, reads) =>
+        {
+            var buffer = new ConsoleLineBuffer();
+            var steps = new List<ConsoleInput>();
+            for (int offset = 0, i = 0; offset < input.Length; i++)
+            {
+                var length = Math.Min(reads[i % reads.Length], input.Length - offset);
+                buffer.Feed(input.AsSpan(offset, length), steps);
+                offset += length;
+            }
+
+            Assert.All(Lines(steps), line => Assert.InRange(line.Length, 1, ConsoleLineBuffer.Size - 1));
+            // Only a byte read past a full buffer is lost, and only one per full buffer.
+            var echoed = Echoed(steps).Replace("\r\n", "\r", StringComparison.Ordinal);
+            Assert.InRange(input.Length - echoed.Length, 0, input.Length / ConsoleLineBuffer.Size);
+            foreach (var line in Lines(steps))
+            {
+                var words = ConsoleCommand.Split(line);
+                Assert.True(words.Count < ConsoleCommand.MaxArguments);
+                _ = words.Count > 2 ? ConsoleCommand.HexToBytes(words[2]).Length + (int)ConsoleCommand.SessionId(words[1]) : 0;
+            }
+        }, iter: 300);
+    }
 }
