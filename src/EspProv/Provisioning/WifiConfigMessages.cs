@@ -34,8 +34,8 @@ internal static class WifiConfigMessages
         {
             // A reply of the wrong kind is never taken for success; the session may be out of step.
             client.DropSession();
-            throw new InvalidResponseException(Endpoints.Config,
-                $"/{Endpoints.Config}: expected {expectedType}, the device answered {payload.Msg} with {(payload.PayloadCase == WiFiConfigPayload.PayloadOneofCase.None ? "no payload" : payload.PayloadCase)} (garbled?)") { Step = step };
+            throw new InvalidResponseException(step, Endpoints.Config,
+                $"/{Endpoints.Config}: expected {expectedType}, the device answered {payload.Msg} with {(payload.PayloadCase == WiFiConfigPayload.PayloadOneofCase.None ? "no payload" : payload.PayloadCase)} (garbled?)");
         }
 
         return payload;

@@ -16,7 +16,7 @@ internal static class WifiControl
         if (payload.Msg != expected)
         {
             client.DropSession();
-            throw new InvalidResponseException(Endpoints.Control, $"/{Endpoints.Control}: expected {expected}, the device answered {payload.Msg}") { Step = ProvisioningStep.Control };
+            throw new InvalidResponseException(ProvisioningStep.Control, Endpoints.Control, $"/{Endpoints.Control}: expected {expected}, the device answered {payload.Msg}");
         }
 
         if (payload.Status != Status.Success)

@@ -101,7 +101,7 @@ internal sealed class Security1Session : ISecuritySession
     public bool IsEstablished => _state == State.Established;
 
     public string? CredentialHint => _state == State.AwaitingResponse1
-        ? (_pop.Length > 0 ? "wrong proof of possession?" : "the device probably requires a proof of possession (--pop)")
+        ? (_pop.Length > 0 ? "wrong proof of possession?" : "the device probably requires a proof of possession")
         : null;
 
     public byte[] CreateFirstRequest()
