@@ -30,7 +30,8 @@ public sealed class ConsoleTransportTests
         await using var device = ConsoleDevice.Start(NewDevice(scheme == 0 ? new DeviceSecurity0() : new DeviceSecurity1("abcd1234")));
         await using var client = new ProvisioningClient(device.Client(), ownsTransport: true);
 
-        var info = await client.ProvisionAsync(scheme == 0 ? Security0.Instance : new Security1("abcd1234"), Credentials);
+        var outcome = await client.ProvisionAsync(ProvisioningPlan.For(scheme == 0 ? Security0.Instance : new Security1("abcd1234"), Credentials));
+        var info = Assert.IsType<WifiConnectionInfo>(outcome.Connection);
 
         Assert.Equal("myssid", info.Ssid);
         Assert.Equal(System.Net.IPAddress.Parse("192.168.1.42"), info.IPAddress);
@@ -44,7 +45,7 @@ public sealed class ConsoleTransportTests
         await using var device = ConsoleDevice.Start(NewDevice(new DeviceSecurity1("abcd1234")));
         await using var client = new ProvisioningClient(device.Client(), ownsTransport: true);
 
-        var ex = await Assert.ThrowsAsync<SessionFailedException>(() => client.ProvisionAsync(new Security1("wrong-pop"), Credentials));
+        var ex = await Assert.ThrowsAsync<SessionFailedException>(() => client.ProvisionAsync(ProvisioningPlan.For(new Security1("wrong-pop"), Credentials)));
 
         Assert.Equal((SessionFailureReason.CredentialsRejected, HandshakeStage.Command1), (ex.Reason, ex.HandshakeStage));
         Assert.Equal(TransportFailure.ClosedWithoutResponse, Assert.IsType<ConsoleTransportException>(ex.InnerException).Failure);
@@ -59,7 +60,7 @@ public sealed class ConsoleTransportTests
         var logs = new CapturingLoggerFactory();
         await using var client = new ProvisioningClient(device.Client(new ConsoleTransportOptions { LoggerFactory = logs }), ownsTransport: true);
 
-        await client.ProvisionAsync(new Security1("abcd1234"), Credentials);
+        await client.ProvisionAsync(ProvisioningPlan.For(new Security1("abcd1234"), Credentials));
 
         // Set-config and apply make the device log before it replies ("credentials received", "applying").
         var skipped = logs.Entries.Where(e => e.EventId.Id == 301).Select(e => (int)e.State.Single(kv => kv.Key == "SkippedLogLines").Value!).ToList();
@@ -114,7 +115,7 @@ public sealed class ConsoleTransportTests
         await using var device = ConsoleDevice.Start(NewDevice(DeviceSecurity2.FromPassword("wifiprov", "abcd1234", 1)));
         await using var client = new ProvisioningClient(device.Client(), ownsTransport: true);
 
-        var ex = await Assert.ThrowsAsync<SessionFailedException>(() => client.ProvisionAsync(new Security2("wifiprov", "abcd1234", 1), Credentials));
+        var ex = await Assert.ThrowsAsync<SessionFailedException>(() => client.ProvisionAsync(ProvisioningPlan.For(new Security2("wifiprov", "abcd1234", 1), Credentials)));
 
         Assert.Equal(SessionFailureReason.TransportTooSmall, ex.Reason);
         Assert.Contains("security 2 cannot run over this transport", ex.Message, StringComparison.Ordinal);
@@ -127,9 +128,8 @@ public sealed class ConsoleTransportTests
     {
         await using var device = ConsoleDevice.Start(NewDevice(DeviceSecurity2.FromPassword("wifiprov", "abcd1234", 1)));
         await using var client = new ProvisioningClient(device.Client(), ownsTransport: true);
-        var flow = new ProvisioningFlow(client);
 
-        var ex = await Assert.ThrowsAsync<SessionFailedException>(() => flow.RunAsync(new ProvisioningPlan
+        var ex = await Assert.ThrowsAsync<SessionFailedException>(() => client.ProvisionAsync(new ProvisioningPlan
         {
             ChooseSecurity = (_, _) => ValueTask.FromResult<ISecurity>(new Security2("wifiprov", "abcd1234", 1)),
             Credentials = ProvisioningPlan.Fixed(Credentials),

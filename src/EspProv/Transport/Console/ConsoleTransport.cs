@@ -60,6 +60,12 @@ public sealed class ConsoleTransport : IProvisioningTransport
         _parser = new ConsoleLineParser(Math.Max(1024, (2 * _options.MaxResponseBytes) + 2));
     }
 
+    /// <summary>
+    /// True when this system's serial ports take <paramref name="baud"/>: on Linux one of its fixed speeds (50 … 4000000,
+    /// e.g. 115200, 460800, 921600), on macOS any positive speed (the driver may still refuse it), elsewhere none.
+    /// </summary>
+    public static bool SupportsBaud(int baud) => Posix.Current is { } posix && posix.TryGetSpeed(baud, out _);
+
     /// <summary>The serial port or terminal this transport talks to.</summary>
     public string Port => _port;
 

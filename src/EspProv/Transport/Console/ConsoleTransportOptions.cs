@@ -6,7 +6,10 @@ namespace EspProv.Transport.Console;
 /// <summary>Settings of <see cref="ConsoleTransport"/>.</summary>
 public sealed class ConsoleTransportOptions
 {
-    /// <summary>The UART speed. Default 115200 (ESP-IDF's console default). Ignored by pseudo-terminals.</summary>
+    /// <summary>
+    /// The UART speed. Default 115200 (ESP-IDF's console default). Ignored by pseudo-terminals. Must be one
+    /// <see cref="ConsoleTransport.SupportsBaud"/> accepts.
+    /// </summary>
     public int Baud { get; init; } = 115200;
 
     /// <summary>Longest wait for one request's reply (or for the device to show it has none). Default 30 s.</summary>
@@ -33,6 +36,11 @@ public sealed class ConsoleTransportOptions
         ArgumentNullException.ThrowIfNull(TimeProvider);
         ArgumentNullException.ThrowIfNull(LoggerFactory);
         ArgumentOutOfRangeException.ThrowIfLessThan(Baud, 1, nameof(Baud));
+        if (Native.Posix.Current is not null && !ConsoleTransport.SupportsBaud(Baud))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Baud), Baud, "not a speed this system's serial ports support");
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxResponseBytes, 1, nameof(MaxResponseBytes));
         if (RequestTimeout <= TimeSpan.Zero && RequestTimeout != Timeout.InfiniteTimeSpan)
         {
