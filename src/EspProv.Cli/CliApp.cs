@@ -26,8 +26,13 @@ internal sealed class CliApp
     /// <summary>The bus BlueZ is on, when not the system bus: tests point runs at their own virtual BlueZ.</summary>
     internal string? BleBusAddress { get; init; }
 
-    /// <summary>Builds the command tree (exposed for tests of the help text and parsing).</summary>
-    public RootCommand BuildRoot()
+    /// <summary>
+    /// Builds the command tree for <paramref name="args"/>. A subcommand whose name is not among the arguments cannot be
+    /// what they run, so it gets only its name and description (for the root's help) and none of its options or
+    /// types: a plain provisioning run or <c>--help</c> does not build the simulator's, doctor's or batch's command
+    /// (docs/design.md, "Start-up"). A response file (<c>@file</c>) may name any command, so it builds them all.
+    /// </summary>
+    public RootCommand BuildRoot(IReadOnlyList<string> args)
     {
         var options = new ProvisionOptions();
         var root = new RootCommand(
@@ -44,9 +49,16 @@ internal sealed class CliApp
 
         root.SetAction((parseResult, cancellationToken) =>
             new Provision.ProvisionRunner(_out, _err, _terminal) { BleBusAddress = BleBusAddress }.RunAsync(ProvisionSettings.From(parseResult, options, _environment), cancellationToken));
-        root.Subcommands.Add(SimulateCommand.Create(_out, _err));
-        root.Subcommands.Add(Doctor.DoctorCommand.Create(_out, _err, _environment, bleBusAddress: BleBusAddress));
-        root.Subcommands.Add(Batch.BatchCommand.Create(_out, _err, _terminal, _environment));
+        var all = args.Any(a => a.StartsWith('@'));
+        root.Subcommands.Add(all || args.Contains(SimulateCommand.Name)
+            ? SimulateCommand.Create(_out, _err)
+            : new Command(SimulateCommand.Name, SimulateCommand.Description));
+        root.Subcommands.Add(all || args.Contains(Doctor.DoctorCommand.Name)
+            ? Doctor.DoctorCommand.Create(_out, _err, _environment, bleBusAddress: BleBusAddress)
+            : new Command(Doctor.DoctorCommand.Name, Doctor.DoctorCommand.Description));
+        root.Subcommands.Add(all || args.Contains(Batch.BatchCommand.Name)
+            ? Batch.BatchCommand.Create(_out, _err, _terminal, _environment)
+            : new Command(Batch.BatchCommand.Name, Batch.BatchCommand.Description));
         return root;
     }
 
@@ -61,8 +73,8 @@ internal sealed class CliApp
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
-        var root = BuildRoot();
-        var parseResult = root.Parse(ExpandEmptyValues(args));
+        var expanded = ExpandEmptyValues(args);
+        var parseResult = BuildRoot(expanded).Parse(expanded);
         if (parseResult.Errors.Count > 0)
         {
             await _err.WriteLineAsync($"esp-prov: {parseResult.Errors[0].Message}").ConfigureAwait(false);

@@ -1,7 +1,7 @@
 using System.Text;
 using EspProv.Device;
 using EspProv.Device.Ble.Peripheral;
-using EspProv.Device.Ble.VirtualBluez;
+using EspProv.VirtualBluez;
 
 namespace EspProv.Cli;
 
@@ -18,12 +18,12 @@ internal sealed record SimulateBleSettings(string? Name, string ServiceUuid, str
 
 /// <summary>
 /// Starts simulated devices as BLE peripherals: on the virtual BlueZ (one peripheral adapter per device, hci1…hciN) or
-/// on the system bus's BlueZ (one device on a real adapter, BLE.md §6).
+/// on the system bus's BlueZ (one device on a real adapter, docs/ble.md#bluez-peripheral-role).
 /// </summary>
 internal sealed class SimulateBle : IAsyncDisposable
 {
     private readonly List<SimulatedDevice> _devices = [];
-    private VirtualBluez? _bluez;
+    private VirtualBluezService? _bluez;
 
     public IReadOnlyList<SimulatedDevice> Devices => _devices;
 
@@ -48,7 +48,7 @@ internal sealed class SimulateBle : IAsyncDisposable
         {
             if (ble.VirtualBluez)
             {
-                run._bluez = await VirtualBluez.StartAsync(new VirtualBluezOptions { PeripheralAdapters = count }, cancellationToken).ConfigureAwait(false);
+                run._bluez = await VirtualBluezService.StartAsync(new VirtualBluezOptions { PeripheralAdapters = count }, cancellationToken).ConfigureAwait(false);
             }
 
             for (var i = 0; i < count; i++)

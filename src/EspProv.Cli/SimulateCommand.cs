@@ -17,6 +17,9 @@ namespace EspProv.Cli;
 /// </summary>
 internal static class SimulateCommand
 {
+    public const string Name = "simulate";
+    public const string Description = "run a simulated ESP provisioning device (wire-compatible with firmware) for testing clients";
+
     public static Command Create(TextWriter output, TextWriter error)
     {
         var listen = new Option<string>("--listen") { Description = "address and port to listen on (port 0 = a free port)", DefaultValueFactory = _ => "127.0.0.1:8080", HelpName = "ip:port" };
@@ -47,7 +50,7 @@ internal static class SimulateCommand
         var bleStack = new Option<string>("--ble_stack", "--ble-stack") { Description = "firmware BLE stack to imitate: nimble (a protocol error fails the write) or bluedroid (it drops the link; 481-byte values)", DefaultValueFactory = _ => "nimble", HelpName = "nimble|bluedroid" };
         var virtualBluez = new Option<bool>("--virtual-bluez") { Description = "with --transport ble: run a software BlueZ on a private bus (no Bluetooth needed) and print DBUS_SYSTEM_BUS_ADDRESS=… for clients" };
 
-        var command = new Command("simulate", "run a simulated ESP provisioning device (wire-compatible with firmware) for testing clients")
+        var command = new Command(Name, Description)
         {
             listen, secVer, pop, flavor, network, networksFile, connectDelay, user, pwd, patch, salt, verifier, devices, rearm, noAutoStop, quiet,
             transport, bleName, serviceUuid, bleAdapter, bleStack, virtualBluez, faultsFile,

@@ -11,9 +11,9 @@ namespace EspProv.Device;
 
 /// <summary>
 /// A simulated Espressif provisioning device: protocomm + Wi-Fi provisioning, wire-compatible with firmware
-/// (PROTOCOL.md), reachable through front-ends: HTTP on a loopback port (<see cref="StartAsync"/>) and in-memory links
-/// (<see cref="InMemory"/>, always there; <see cref="CreateInMemory"/> for a device without sockets). Inspect what
-/// happened, inject faults, dispose to stop. Every instance has its own state, so devices run side by side.
+/// (docs/protocol.md), reachable through front-ends: HTTP on a loopback port (<see cref="StartAsync"/>) and in-memory
+/// links (<see cref="InMemory"/>, always there; <see cref="CreateInMemory"/> for a device without sockets). Inspect
+/// what happened, inject faults, dispose to stop. Every instance has its own state, so devices run side by side.
 /// </summary>
 /// <example>
 /// <code>
@@ -177,14 +177,15 @@ public sealed class SimulatedDevice : IAsyncDisposable
     }
 
     /// <summary>
-    /// Validates the options and starts a device that BLE centrals reach through BlueZ (BLE.md §6): it registers a GATT
-    /// application and an advertisement on <paramref name="ble"/>'s adapter, laid out and behaving as ESP-IDF firmware
-    /// (in-memory links work too). Auto-stop unregisters both and drops the link, as firmware stops its BLE stack.
+    /// Validates the options and starts a device that BLE centrals reach through BlueZ
+    /// (docs/ble.md#bluez-peripheral-role): it registers a GATT application and an advertisement on
+    /// <paramref name="ble"/>'s adapter, laid out and behaving as ESP-IDF firmware (in-memory links work too).
+    /// Auto-stop unregisters both and drops the link, as firmware stops its BLE stack.
     /// </summary>
     /// <example>
     /// <code>
     /// // With the virtual BlueZ (no Bluetooth hardware): a central on hci0 finds "PROV_TEST01".
-    /// await using var bluez = await VirtualBluez.StartAsync();
+    /// await using var bluez = await VirtualBluezService.StartAsync();
     /// await using var device = await SimulatedDevice.StartBleAsync(new SimulatedDeviceOptions(),
     ///     new BleDeviceOptions { Name = "PROV_TEST01", Adapter = "hci1", BusAddress = bluez.BusAddress });
     /// </code>

@@ -5,8 +5,8 @@ using EspProv.Security.Primitives;
 namespace EspProv.Bench.Micro;
 
 /// <summary>
-/// The floors the handshakes cannot go below: one X25519 scalar multiplication (RFC 7748, 32-byte scalar) on both
-/// engines (libsodium, the platform back-end's; BouncyCastle, the managed back-ends') and one modular exponentiation
+/// The floors the handshakes cannot go below: one X25519 scalar multiplication (RFC 7748, 32-byte scalar, on
+/// BouncyCastle, the library's only X25519) and one modular exponentiation
 /// in the 3072-bit SRP group (RFC 5054) with a 256-bit exponent (the size of a and b), with both BigInteger
 /// implementations available (.NET's and BouncyCastle's).
 /// </summary>
@@ -40,28 +40,14 @@ public class CryptoFloorBenchmarks
         _bcExponent256 = new Org.BouncyCastle.Math.BigInteger(1, exponent);
     }
 
-    [Benchmark(Description = "X25519 scalar mult, libsodium (floor)")]
-    public byte[] X25519ScalarMultLibsodium()
-    {
-        Geralt.X25519.ComputeSharedSecret(_result, _scalar, _point);
-        return _result;
-    }
-
-    [Benchmark(Description = "X25519 base-point mult, libsodium")]
-    public byte[] X25519ScalarMultBaseLibsodium()
-    {
-        Geralt.X25519.ComputePublicKey(_result, _scalar);
-        return _result;
-    }
-
-    [Benchmark(Description = "X25519 scalar mult, BouncyCastle")]
+    [Benchmark(Description = "X25519 scalar mult (floor)")]
     public byte[] X25519ScalarMult()
     {
         Org.BouncyCastle.Math.EC.Rfc7748.X25519.ScalarMult(_scalar, 0, _point, 0, _result, 0);
         return _result;
     }
 
-    [Benchmark(Description = "X25519 base-point mult, BouncyCastle")]
+    [Benchmark(Description = "X25519 base-point mult")]
     public byte[] X25519ScalarMultBase()
     {
         Org.BouncyCastle.Math.EC.Rfc7748.X25519.ScalarMultBase(_scalar, 0, _result, 0);

@@ -8,7 +8,7 @@ namespace EspProv.Bench.Micro;
 /// Security 1 handshakes (X25519 + PoP + AES-256-CTR): the client side and the device side of Command0 → Response0 →
 /// Command1 → Response1, each replaying a transcript recorded with pinned randomness. Each side needs one base-point
 /// multiplication (its public key) and one variable-base multiplication (the shared secret): the floor is the latter,
-/// on libsodium (the platform back-end's engine, which the handshakes here run on); BouncyCastle's beside it.
+/// on BouncyCastle, which the handshakes run on.
 /// </summary>
 [MemoryDiagnoser]
 public class Sec1HandshakeBenchmarks
@@ -30,15 +30,8 @@ public class Sec1HandshakeBenchmarks
         new RepeatingRandom(2).Fill(_scalar);
     }
 
-    [Benchmark(Description = "X25519 scalar mult, libsodium (floor)")]
+    [Benchmark(Description = "X25519 scalar mult (floor)")]
     public byte[] Floor()
-    {
-        Geralt.X25519.ComputeSharedSecret(_result, _scalar, _point);
-        return _result;
-    }
-
-    [Benchmark(Description = "X25519 scalar mult, BouncyCastle")]
-    public byte[] ManagedFloor()
     {
         Org.BouncyCastle.Math.EC.Rfc7748.X25519.ScalarMult(_scalar, 0, _point, 0, _result, 0);
         return _result;

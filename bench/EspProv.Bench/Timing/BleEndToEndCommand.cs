@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using EspProv.Device;
 using EspProv.Device.Ble.Peripheral;
-using EspProv.Device.Ble.VirtualBluez;
+using EspProv.VirtualBluez;
 using EspProv.Device.Security;
 using EspProv.Device.Wifi;
 
@@ -22,7 +22,7 @@ internal static partial class BleEndToEndCommand
         var exe = Path.GetFullPath(args.String("exe", "out/esp-prov"));
         int runs = args.Int("runs", 30);
         var stack = args.String("stack", "nimble") == "bluedroid" ? BleStack.Bluedroid : BleStack.NimBle;
-        await using var bluez = await VirtualBluez.StartAsync().ConfigureAwait(false);
+        await using var bluez = await VirtualBluezService.StartAsync().ConfigureAwait(false);
         await using var device = await SimulatedDevice.StartBleAsync(new SimulatedDeviceOptions
         {
             ConnectDelay = TimeSpan.Zero,

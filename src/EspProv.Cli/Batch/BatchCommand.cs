@@ -9,6 +9,10 @@ namespace EspProv.Cli.Batch;
 /// </summary>
 internal static class BatchCommand
 {
+    public const string Name = "batch";
+    public const string Description = "provision many devices from a manifest, with a crash-safe journal (resume by running again). "
+        + "Exit codes: 0 all connected; 13 some failed or unknown; 64 bad manifest or flags; 130 interrupted.";
+
     public static Command Create(TextWriter output, TextWriter error, ITerminal terminal, Func<string, string?>? environment)
     {
         var o = new ProvisionOptions();
@@ -26,8 +30,7 @@ internal static class BatchCommand
         };
         var iface = new Option<string?>("--interface") { Description = "network interface to bind device connections to (a manifest column overrides it)", HelpName = "name" };
 
-        var command = new Command("batch", "provision many devices from a manifest, with a crash-safe journal (resume by running again). "
-            + "Exit codes: 0 all connected; 13 some failed or unknown; 64 bad manifest or flags; 130 interrupted.")
+        var command = new Command(Name, Description)
         {
             manifest, journal, o.Ssid, o.Passphrase, o.SecVer, o.Pop, o.Sec2Username, o.Sec2Password, o.Transport, iface, concurrency, json,
             o.Timeout, o.PollInterval, retryUnknown, changedOk, transcriptDir, o.RedactNetwork,

@@ -5,15 +5,18 @@ namespace EspProv.Cli.Doctor;
 /// <summary><c>esp-prov doctor</c>: the provisioning command's target and security flags, plus <c>--interface</c> and <c>--json</c>.</summary>
 internal static class DoctorCommand
 {
+    public const string Name = "doctor";
+    public const string Description =
+        "check why provisioning does not work, without changing the device: local interfaces and route (soft AP), or BlueZ, the adapter, the "
+        + "advertisement and the provisioning service (--transport ble --service_name NAME [--ble_adapter hciX]); then the connection, the version answer, "
+        + "the session with the given PoP or credentials, and with --ssid whether the device sees the network. Exit 0 when provisioning would work, "
+        + "else the exit code provisioning would end with (2 no connection, no BlueZ or adapter, device not advertising; 3 not a provisioning device, 4 session, 8 network not seen).";
+
     public static Command Create(TextWriter output, TextWriter error, Func<string, string?>? environment, Func<INetworkInfo>? network = null,
         string? bleBusAddress = null)
     {
         var options = new ProvisionOptions();
-        var command = new Command("doctor",
-            "check why provisioning does not work, without changing the device: local interfaces and route (soft AP), or BlueZ, the adapter, the "
-            + "advertisement and the provisioning service (--transport ble --service_name NAME [--ble_adapter hciX]); then the connection, the version answer, "
-            + "the session with the given PoP or credentials, and with --ssid whether the device sees the network. Exit 0 when provisioning would work, "
-            + "else the exit code provisioning would end with (2 no connection, no BlueZ or adapter, device not advertising; 3 not a provisioning device, 4 session, 8 network not seen).");
+        var command = new Command(Name, Description);
         Option[] relevant =
         [
             options.Ssid, options.SecVer, options.Pop, options.ProtoVer, options.SoftApEndpoint, options.Timeout, options.Transport,

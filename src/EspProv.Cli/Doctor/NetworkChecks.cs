@@ -29,8 +29,8 @@ internal sealed class NetworkChecks(INetworkInfo network)
             return results;
         }
 
-        var onSubnet = interfaces.Where(i => !i.IsLoopback && i.Addresses.Any(a => defaultEndpoint ? Subnet.SoftAp.Contains(a.Address) : a.Contains(target))).ToList();
-        var subnetText = defaultEndpoint ? Subnet.SoftAp.ToString() : $"the subnet of {target}";
+        var onSubnet = interfaces.Where(i => !i.IsLoopback && i.Addresses.Any(a => defaultEndpoint ? LocalAddress.SoftAp.Contains(a.Address) : a.Contains(target))).ToList();
+        var subnetText = defaultEndpoint ? LocalAddress.SoftAp.ToString() : $"the subnet of {target}";
         results.Add(SubnetCheck(onSubnet, subnetText, interfaceName));
         results.Add(Route(target, interfaces, onSubnet, interfaceName));
         results.Add(await WifiNetworkAsync(interfaces, deviceName, cancellationToken).ConfigureAwait(false));

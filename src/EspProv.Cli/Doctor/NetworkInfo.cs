@@ -7,8 +7,26 @@ namespace EspProv.Cli.Doctor;
 /// <summary>An IPv4 address of a local interface with its prefix length.</summary>
 internal sealed record LocalAddress(IPAddress Address, int PrefixLength)
 {
+    /// <summary>The default soft AP of Espressif firmware: the device is 192.168.4.1, clients get 192.168.4.2 and up.</summary>
+    public static IPNetwork SoftAp { get; } = new(IPAddress.Parse("192.168.4.0"), 24);
+
+    /// <summary>The subnet this address is on (its host bits cleared).</summary>
+    public IPNetwork Network
+    {
+        get
+        {
+            var bytes = Address.GetAddressBytes();
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                bytes[i] &= (byte)(0xff << (8 - Math.Clamp(PrefixLength - (i * 8), 0, 8)));
+            }
+
+            return new IPNetwork(new IPAddress(bytes), PrefixLength);
+        }
+    }
+
     /// <summary>True when <paramref name="other"/> is in this address's subnet.</summary>
-    public bool Contains(IPAddress other) => Subnet.Of(Address, PrefixLength).Contains(other);
+    public bool Contains(IPAddress other) => Network.Contains(other);
 
     public override string ToString() => $"{Address}/{PrefixLength}";
 }
@@ -18,32 +36,6 @@ internal sealed record LocalInterface(string Name, bool IsUp, bool IsLoopback, b
 
 /// <summary>A Wi-Fi interface joined to a network, as the OS reports it.</summary>
 internal sealed record WifiLink(string Interface, string Ssid);
-
-/// <summary>An IPv4 subnet (network address and prefix length).</summary>
-internal readonly record struct Subnet(IPAddress Network, int PrefixLength)
-{
-    /// <summary>The default soft AP of Espressif firmware: the device is 192.168.4.1, clients get 192.168.4.2 and up.</summary>
-    public static Subnet SoftAp { get; } = new(IPAddress.Parse("192.168.4.0"), 24);
-
-    public static Subnet Of(IPAddress address, int prefixLength) => new(new IPAddress(Mask(address, prefixLength)), prefixLength);
-
-    public bool Contains(IPAddress address) =>
-        address.AddressFamily == AddressFamily.InterNetwork && Mask(address, PrefixLength).AsSpan().SequenceEqual(Network.GetAddressBytes());
-
-    public override string ToString() => $"{Network}/{PrefixLength}";
-
-    private static byte[] Mask(IPAddress address, int prefixLength)
-    {
-        var bytes = address.GetAddressBytes();
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            var bits = Math.Clamp(prefixLength - (i * 8), 0, 8);
-            bytes[i] &= (byte)(0xff << (8 - bits));
-        }
-
-        return bytes;
-    }
-}
 
 /// <summary>
 /// What the OS knows about the local network, behind an interface so the doctor's checks are tested with injected data

@@ -64,7 +64,8 @@ public sealed class SessionFailedException : ProvisioningException
     /// <summary>Why the session failed.</summary>
     public SessionFailureReason Reason { get; }
 
-    /// <summary>The handshake message at which it failed, named as in the spec (<c>Command0</c>, <c>Command1</c>).</summary>
+    /// <summary>The handshake message at which it failed, named as in docs/protocol.md (<c>Command0</c>,
+    /// <c>Command1</c>).</summary>
     public Security.HandshakeStage HandshakeStage { get; }
 }
 

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace EspProv.Provisioning;
 
-/// <summary>The protocomm status codes (PROTOCOL.md §1.1).</summary>
+/// <summary>The protocomm status codes (docs/protocol.md#status-codes).</summary>
 public enum DeviceStatus
 {
     /// <summary>Success.</summary>
@@ -23,7 +23,7 @@ public enum DeviceStatus
     InvalidSession = 7,
 }
 
-/// <summary>The Wi-Fi station state a device reports (PROTOCOL.md §1.6, §8.1).</summary>
+/// <summary>The Wi-Fi station state a device reports (docs/protocol.md#wi-fi-constants, #get-status).</summary>
 public enum WifiConnectionState
 {
     /// <summary>Joined the network and got an IP address.</summary>
@@ -47,7 +47,7 @@ public enum WifiFailureReason
     Unknown = -1,
 }
 
-/// <summary>Wi-Fi authentication modes (PROTOCOL.md §1.6).</summary>
+/// <summary>Wi-Fi authentication modes (docs/protocol.md#wi-fi-constants).</summary>
 public enum WifiAuthMode
 {
     /// <summary>Open network.</summary>

@@ -101,9 +101,10 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
         ex.Failure is TransportFailure.ClosedWithoutResponse or TransportFailure.LinkLost or TransportFailure.ConnectionRefused;
 
     /// <summary>
-    /// Checks the device's version against <paramref name="expectedVersion"/> (PROTOCOL.md §4.2: equal to the plain
-    /// string, or to <c>prov.ver</c> of a JSON answer, ignoring case) and returns the version info.
-    /// Throws <see cref="ProtocolVersionMismatchException"/> when it differs.
+    /// Checks the device's version against <paramref name="expectedVersion"/>
+    /// (docs/protocol.md#how-clients-use-proto-ver: equal to the plain string, or to <c>prov.ver</c> of a JSON answer,
+    /// ignoring case) and returns the version info. Throws <see cref="ProtocolVersionMismatchException"/> when it
+    /// differs.
     /// </summary>
     public async Task<DeviceVersionInfo> VerifyVersionAsync(string expectedVersion, CancellationToken cancellationToken = default)
     {
@@ -246,7 +247,9 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
     /// <see cref="StatusUnknownException"/> when no verdict came before the deadline or the device stopped answering
     /// (after apply it may switch channel to join the router, so the soft AP drops). A poll lost at the transport level is
     /// never resent on its session: the client reconnects and runs a new handshake, for up to
-    /// <see cref="StatusPolling.ReconnectWindow"/>.
+    /// <see cref="StatusPolling.ReconnectWindow"/>. A new handshake that fails here (the device keys sessions by link and
+    /// refuses the connection once it joined) is a lost poll too: the outcome is unknown, never a
+    /// <see cref="SessionFailedException"/>.
     /// </summary>
     public Task<WifiConnectionInfo> WaitForConnectionAsync(IProgress<WifiStatus>? progress = null, CancellationToken cancellationToken = default) =>
         new StatusWaiter(this).WaitAsync(_options.Polling.Timeout, progress, cancellationToken);

@@ -5,7 +5,7 @@ using EspProv.Security;
 namespace EspProv.Provisioning;
 
 /// <summary>
-/// The QR payload Espressif firmware prints and device labels carry (PROTOCOL.md §10), e.g.
+/// The QR payload Espressif firmware prints and device labels carry (docs/protocol.md#qr-payload), e.g.
 /// <c>{"ver":"v1","name":"PROV_1A2B3C","pop":"abcd1234","transport":"softap"}</c>; for security 2 it also has
 /// <c>username</c>, and <c>pop</c> is then the SRP password.
 /// </summary>

@@ -8,9 +8,9 @@ namespace EspProv.Provisioning;
 /// <summary>
 /// Strict checks on device replies, so a garbled answer (security 1's CTR stream is malleable and carries no tag) is
 /// never taken for success: the bytes must decode completely, carry no field the protocol does not define
-/// (PROTOCOL.md §1: firmware emits only those), be in the one canonical encoding protobuf-c produces (§2), and the
-/// values must be in range. Message type, oneof case and status are
-/// checked by the callers.
+/// (docs/protocol.md#messages: firmware emits only those), be in the one canonical encoding protobuf-c produces
+/// (docs/protocol.md#encoding-rules), and the values must be in range. Message type, oneof case and status are checked
+/// by the callers.
 /// </summary>
 internal static class ReplyValidation
 {

@@ -5,7 +5,8 @@ using Google.Protobuf;
 
 namespace EspProv.Provisioning;
 
-/// <summary><c>prov-config</c> replies (PROTOCOL.md §8.1): the right kind of answer, a success status, and a readable status line.</summary>
+/// <summary><c>prov-config</c> replies (docs/protocol.md#wi-fi-configuration): the right kind of answer, a success
+/// status, and a readable status line.</summary>
 internal static class WifiConfigMessages
 {
     /// <summary>ApplyConfig: esp_prov sends only the message type (08 04), so devices must not require the empty oneof.</summary>

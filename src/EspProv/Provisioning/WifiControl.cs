@@ -5,7 +5,8 @@ using Google.Protobuf;
 
 namespace EspProv.Provisioning;
 
-/// <summary><c>prov-ctrl</c> (PROTOCOL.md §8.4, ESP-IDF 5.1+): one command, the right kind of answer, a success status.</summary>
+/// <summary><c>prov-ctrl</c> (docs/protocol.md#control, ESP-IDF 5.1+): one command, the right kind of answer, a success
+/// status.</summary>
 internal static class WifiControl
 {
     public static async Task SendAsync(ProvisioningClient client, WiFiCtrlMsgType command, WiFiCtrlMsgType expected, string refusal, CancellationToken cancellationToken)

@@ -6,7 +6,8 @@ using Google.Protobuf;
 
 namespace EspProv.Provisioning;
 
-/// <summary><c>prov-scan</c> (PROTOCOL.md §8.3): start, wait for the end, read the results page by page, check each one.</summary>
+/// <summary><c>prov-scan</c> (docs/protocol.md#wi-fi-scan): start, wait for the end, read the results page by page,
+/// check each one.</summary>
 internal sealed class WifiScanReader(ProvisioningClient client)
 {
     /// <summary>Most scan results accepted from a device.</summary>

@@ -5,14 +5,13 @@ using EspProv.Exceptions;
 using EspProv.Protocol;
 using EspProv.Security.Primitives;
 using Google.Protobuf;
-using Org.BouncyCastle.Crypto.Digests;
 
 namespace EspProv.Security;
 
 /// <summary>
-/// Security 1 (PROTOCOL.md §6): X25519 (RFC 7748, 32-byte keys) key exchange; the AES-256 key is the shared secret,
-/// XORed with SHA-256(PoP) only when the PoP is non-empty; one byte-granular AES-256-CTR stream (16-byte counter
-/// block = device random) for both directions and every later message.
+/// Security 1 (docs/protocol.md#security-1): X25519 (RFC 7748, 32-byte keys) key exchange; the AES-256 key is the
+/// shared secret, XORed with SHA-256(PoP) only when the PoP is non-empty; one byte-granular AES-256-CTR stream (16-byte
+/// counter block = device random) for both directions and every later message.
 /// </summary>
 public sealed class Security1 : ISecurity
 {
@@ -50,10 +49,7 @@ public sealed class Security1 : ISecurity
         if (pop.Length > 0)
         {
             Span<byte> digest = stackalloc byte[32];
-            // BouncyCastle's SHA-256 rather than the platform's: security 1 then never loads OpenSSL (see AesCtrStream).
-            var sha256 = new Sha256Digest();
-            sha256.BlockUpdate(pop);
-            sha256.DoFinal(digest);
+            SHA256.HashData(pop, digest);
             for (var i = 0; i < key.Length; i++)
             {
                 key[i] ^= digest[i];

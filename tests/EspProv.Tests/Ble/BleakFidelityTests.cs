@@ -1,10 +1,11 @@
-using EspProv.Device.Ble.VirtualBluez;
+using EspProv.VirtualBluez;
 using EspProv.Tests.Ble.Support;
 using EspProv.Tests.Support;
 
 namespace EspProv.Tests.Ble;
 
-/// <summary>bleak 0.20.2 (Debian python3-bleak), esp_prov's BLE library, against the virtual BlueZ (BLE.md §7).</summary>
+/// <summary>bleak 0.20.2 (Debian python3-bleak), esp_prov's BLE library, against the virtual BlueZ
+/// (docs/ble.md#a-bluez-stand-in-for-bleak).</summary>
 public sealed class BleakFidelityTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
@@ -12,7 +13,7 @@ public sealed class BleakFidelityTests
     [RequiresFact(Prerequisite.DbusDaemon, Prerequisite.Bleak)]
     public async Task Bleak_ScansConnectsReadsDescriptors_AndExchangesWithProtoVer()
     {
-        await using VirtualBluez bluez = await VirtualBluez.StartAsync(new VirtualBluezOptions { RandomSeed = 7 });
+        await using VirtualBluezService bluez = await VirtualBluezService.StartAsync(new VirtualBluezOptions { RandomSeed = 7 });
         await using TestProvPeripheral peripheral = await TestProvPeripheral.StartAsync(bluez.BusAddress, "/org/bluez/hci1", "PROV_A1B2C3", Timeout);
         string script = Path.Combine(AppContext.BaseDirectory, "Ble", "scripts", "bleak_central.py");
 

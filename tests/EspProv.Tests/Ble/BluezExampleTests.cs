@@ -1,4 +1,4 @@
-using EspProv.Device.Ble.VirtualBluez;
+using EspProv.VirtualBluez;
 using EspProv.Tests.Ble.Support;
 using EspProv.Tests.Support;
 using Tmds.DBus.Protocol;
@@ -20,7 +20,7 @@ public sealed class BluezExampleTests
     [RequiresFact(Prerequisite.DbusDaemon, Prerequisite.BluezExamples)]
     public async Task ExampleGattServerAndAdvertisement_AreFoundReadAndWritten()
     {
-        await using VirtualBluez bluez = await VirtualBluez.StartAsync(new VirtualBluezOptions { RandomSeed = 9 });
+        await using VirtualBluezService bluez = await VirtualBluezService.StartAsync(new VirtualBluezOptions { RandomSeed = 9 });
         await using ScriptProcess server = ScriptProcess.Start(bluez.BusAddress, Path.Combine(Prerequisites.ExamplesDirectory, "example-gatt-server"));
         await using ScriptProcess advertiser = ScriptProcess.Start(bluez.BusAddress, Path.Combine(Prerequisites.ExamplesDirectory, "example-advertisement"));
         await server.WaitForLineAsync("GATT application registered", Timeout);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using EspProv.Device.Ble.VirtualBluez;
+using EspProv.VirtualBluez;
 using EspProv.Tests.Support;
 
 namespace EspProv.Tests.Ble;

@@ -1,11 +1,12 @@
-using EspProv.Device.Ble.VirtualBluez;
+using EspProv.VirtualBluez;
 using EspProv.Tests.Ble.Support;
 using EspProv.Tests.Support;
 using Tmds.DBus.Protocol;
 
 namespace EspProv.Tests.Ble;
 
-/// <summary>A C# central and C# peripherals through the virtual BlueZ (BLE.md §5–§7), each test on its own private bus.</summary>
+/// <summary>A C# central and C# peripherals through the virtual BlueZ (docs/ble.md#bluez-central-role,
+/// #bluez-peripheral-role, #a-bluez-stand-in-for-bleak), each test on its own private bus.</summary>
 public sealed class VirtualBluezTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
@@ -14,7 +15,7 @@ public sealed class VirtualBluezTests
     [RequiresFact(Prerequisite.DbusDaemon)]
     public async Task Discovery_ReportsEachAdvertiser_WithItsNameUuidAndAdapterAddress()
     {
-        await using VirtualBluez bluez = await VirtualBluez.StartAsync(new VirtualBluezOptions { PeripheralAdapters = 2, RandomSeed = 1 });
+        await using VirtualBluezService bluez = await VirtualBluezService.StartAsync(new VirtualBluezOptions { PeripheralAdapters = 2, RandomSeed = 1 });
         await using TestProvPeripheral first = await TestProvPeripheral.StartAsync(bluez.BusAddress, "/org/bluez/hci1", "PROV_A1B2C3", Timeout);
         await using TestProvPeripheral second = await TestProvPeripheral.StartAsync(bluez.BusAddress, "/org/bluez/hci2", "PROV_D4E5F6", Timeout);
         await using TestCentral central = await TestCentral.StartAsync(bluez.BusAddress);
@@ -39,7 +40,7 @@ public sealed class VirtualBluezTests
     [RequiresFact(Prerequisite.DbusDaemon)]
     public async Task ConnectWriteRead_ReachesTheApplication_WithBluezOptions()
     {
-        await using VirtualBluez bluez = await VirtualBluez.StartAsync(new VirtualBluezOptions { RandomSeed = 2 });
+        await using VirtualBluezService bluez = await VirtualBluezService.StartAsync(new VirtualBluezOptions { RandomSeed = 2 });
         await using TestProvPeripheral peripheral = await TestProvPeripheral.StartAsync(bluez.BusAddress, "/org/bluez/hci1", "PROV_000001", Timeout);
         await using TestCentral central = await TestCentral.StartAsync(bluez.BusAddress);
         await central.StartDiscoveryAsync();
@@ -80,7 +81,7 @@ public sealed class VirtualBluezTests
     [RequiresFact(Prerequisite.DbusDaemon)]
     public async Task PeripheralDisconnect_FailsThePendingWriteWithAtt0x0e_ThenTheCentralSeesTheLinkDown()
     {
-        await using VirtualBluez bluez = await VirtualBluez.StartAsync(new VirtualBluezOptions { RandomSeed = 3 });
+        await using VirtualBluezService bluez = await VirtualBluezService.StartAsync(new VirtualBluezOptions { RandomSeed = 3 });
         await using TestProvPeripheral peripheral = await TestProvPeripheral.StartAsync(bluez.BusAddress, "/org/bluez/hci1", "PROV_000002", Timeout);
         await using TestCentral central = await TestCentral.StartAsync(bluez.BusAddress);
         await central.StartDiscoveryAsync();
@@ -106,7 +107,7 @@ public sealed class VirtualBluezTests
     [RequiresFact(Prerequisite.DbusDaemon)]
     public async Task AdvertiserThatStops_OrLeavesTheBus_Vanishes()
     {
-        await using VirtualBluez bluez = await VirtualBluez.StartAsync(new VirtualBluezOptions { PeripheralAdapters = 2, RandomSeed = 4 });
+        await using VirtualBluezService bluez = await VirtualBluezService.StartAsync(new VirtualBluezOptions { PeripheralAdapters = 2, RandomSeed = 4 });
         TestProvPeripheral first = await TestProvPeripheral.StartAsync(bluez.BusAddress, "/org/bluez/hci1", "PROV_000003", Timeout);
         TestProvPeripheral second = await TestProvPeripheral.StartAsync(bluez.BusAddress, "/org/bluez/hci2", "PROV_000004", Timeout);
         await using TestCentral central = await TestCentral.StartAsync(bluez.BusAddress);

@@ -127,6 +127,37 @@ public sealed class CliUsageTests
     }
 
     [Fact]
+    public void CommandTree_BuildsOnlyTheSubcommandTheArgumentsName_AndTheRootListsThemAll()
+    {
+        var app = new EspProv.Cli.CliApp(TextWriter.Null, TextWriter.Null);
+        static int OptionCount(System.CommandLine.RootCommand root, string name) => root.Subcommands.Single(c => c.Name == name).Options.Count;
+
+        var plain = app.BuildRoot(["--ssid", "x"]);
+        Assert.Equal(["simulate", "doctor", "batch"], plain.Subcommands.Select(c => c.Name));
+        Assert.All(plain.Subcommands, c => Assert.False(string.IsNullOrEmpty(c.Description)));
+        Assert.All(["simulate", "doctor", "batch"], name => Assert.Equal(0, OptionCount(plain, name)));
+
+        var batch = app.BuildRoot(["batch", "report", "--help"]);
+        Assert.NotEqual(0, OptionCount(batch, "batch"));
+        Assert.Equal(0, OptionCount(batch, "simulate"));
+        Assert.Equal(plain.Subcommands.Select(c => c.Description), batch.Subcommands.Select(c => c.Description));
+
+        // A response file may name any command.
+        Assert.All(["simulate", "doctor", "batch"], name => Assert.NotEqual(0, OptionCount(app.BuildRoot(["@args.rsp"]), name)));
+    }
+
+    [Theory]
+    [InlineData("simulate", "--listen")]
+    [InlineData("doctor", "--interface")]
+    [InlineData("batch", "--manifest")]
+    public async Task SubcommandHelp_ShowsItsOwnOptions(string command, string option)
+    {
+        var r = await CliHarness.RunAsync(command, "--help");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains(option, r.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EmptyValueAfterEquals_IsItsOwnToken()
     {
         Assert.Equal(["--pop", string.Empty, "--ssid", "x", "--timeout=5", "=", "--"], EspProv.Cli.CliApp.ExpandEmptyValues(["--pop=", "--ssid", "x", "--timeout=5", "=", "--"]));

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using EspProv.Device.Ble.Peripheral;
-using EspProv.Device.Ble.VirtualBluez;
+using EspProv.VirtualBluez;
 using EspProv.Device.Security;
 using EspProv.Device.Wifi;
 using EspProv.Tests.Ble.Client;
@@ -61,7 +61,7 @@ public sealed class BleDoctorTests
     [RequiresFact(Prerequisite.DbusDaemon)]
     public async Task Doctor_Ble_NoAdapter_Exits2_AtTheAdapterCheck()
     {
-        await using var bluez = await VirtualBluez.StartAsync(new VirtualBluezOptions { PeripheralAdapters = 0 });
+        await using var bluez = await VirtualBluezService.StartAsync(new VirtualBluezOptions { PeripheralAdapters = 0 });
         bluez.RemoveCentralAdapter();
         var result = await new BleCliRun(bluez.BusAddress).RunAsync(Doctor("PROV_ANY", "--pop", Pop));
         Assert.True(result.ExitCode == 2, result.ToString());

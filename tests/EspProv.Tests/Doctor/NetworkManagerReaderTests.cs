@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using EspProv.Cli.Doctor;
 using EspProv.Device.Ble.DBus;
-using EspProv.Device.Ble.VirtualBluez;
+using EspProv.VirtualBluez;
 using EspProv.Tests.Support;
 using Tmds.DBus.Protocol;
 

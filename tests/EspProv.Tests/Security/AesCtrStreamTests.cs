@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using CsCheck;
 using EspProv.Security.Primitives;
 
 namespace EspProv.Tests.Security;
@@ -57,5 +58,36 @@ public sealed class AesCtrStreamTests
         using var a = new AesCtrStream(Key, iv);
         using var b = new AesCtrStream(Key, iv);
         Assert.Equal(plain, b.Transform(a.Transform(plain)));
+    }
+
+    /// <summary>NIST SP 800-38A F.5.5 (CTR-AES256.Encrypt), on the platform's AES and on BouncyCastle's (the browser's).</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Sp80038A_CtrAes256_KnownAnswer(bool platformAes)
+    {
+        var key = Convert.FromHexString("603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4");
+        var counter = Convert.FromHexString("f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff");
+        var plain = Convert.FromHexString(
+            "6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e5130c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710");
+        using var ctr = new AesCtrStream(key, counter, platformAes);
+        Assert.Equal(
+            "601ec313775789a5b7a7f504bbf3d228f443e3ca4d62b59aca84e990cacaf5c52b0930daa23de94ce87017ba2d84988ddfc9c58db67aada613c2dd08457941a6",
+            Convert.ToHexStringLower(ctr.Transform(plain)));
+    }
+
+    [Fact]
+    public void PlatformAndManagedAes_GiveTheSameStream_ForAnyKeyCounterAndSplit()
+    {
+        Gen.Select(Gen.Byte.Array[32], Gen.Byte.Array[16], Gen.Int[0, 100].Array[1, 6]).Sample((key, counter, sizes) =>
+        {
+            using var platform = new AesCtrStream(key, counter, platformAes: true);
+            using var managed = new AesCtrStream(key, counter, platformAes: false);
+            foreach (var size in sizes)
+            {
+                var input = new byte[size];
+                Assert.Equal(platform.Transform(input), managed.Transform(input));
+            }
+        }, iter: 200);
     }
 }

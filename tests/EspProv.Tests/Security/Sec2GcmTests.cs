@@ -44,6 +44,35 @@ public sealed class Sec2GcmTests
         Assert.Equal(4u, cipher.Counter);
     }
 
+    /// <summary>
+    /// The GCM specification's test case 15 (AES-256, 96-bit IV whose last word is the counter 0xdecaf888), on the
+    /// platform's AesGcm and on BouncyCastle's GCM (the browser's path), and each path decrypts the other's output.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Patch1_GcmSpecTestCase15_KnownAnswer(bool platformAes)
+    {
+        var key = Convert.FromHexString("feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308");
+        var nonce = Convert.FromHexString("cafebabefacedbaddecaf888");
+        var plain = Convert.FromHexString(
+            "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b391aafd255");
+        using var cipher = GcmSessionCipher.CreateCounter(key, nonce, advanceOnFailedDecrypt: false, platformAes);
+        var body = cipher.Encrypt(plain);
+        Assert.Equal(
+            "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662898015ad"
+            + "b094dac5d93471bdec1a502270e3cc6c",
+            Convert.ToHexStringLower(body));
+        Assert.Equal(0xdecaf889u, cipher.Counter);
+
+        using var other = GcmSessionCipher.CreateCounter(key, nonce, advanceOnFailedDecrypt: false, !platformAes);
+        Assert.True(other.TryDecrypt(body, out var back));
+        Assert.Equal(plain, back);
+        body[^1] ^= 1;
+        using var third = GcmSessionCipher.CreateCounter(key, nonce, advanceOnFailedDecrypt: false, !platformAes);
+        Assert.False(third.TryDecrypt(body, out _));
+    }
+
     [Fact]
     public void Patch1_RefusesToOperateOnceTheCounterWrapsToZero()
     {

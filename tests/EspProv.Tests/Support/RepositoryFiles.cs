@@ -15,6 +15,6 @@ internal static class RepositoryFiles
         return directory?.FullName ?? throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
     }
 
-    /// <summary>A path relative to the root, e.g. <c>src/EspProv.Cli.Launcher/help-pages.txt</c>.</summary>
+    /// <summary>A path relative to the root, e.g. <c>src/EspProv.Cli/EspProv.Cli.csproj</c>.</summary>
     public static string Path(string relative) => System.IO.Path.Combine(Root(), relative);
 }

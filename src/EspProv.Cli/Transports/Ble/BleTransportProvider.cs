@@ -1,6 +1,6 @@
 using EspProv.Device;
 using EspProv.Device.Ble.Peripheral;
-using EspProv.Device.Ble.VirtualBluez;
+using EspProv.VirtualBluez;
 using EspProv.Transport.Ble;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -48,7 +48,7 @@ internal sealed class BleTransportProvider : ITransportProvider
     public async Task<(SimulatedDevice Device, SimulatorTarget Target)> StartSimulatorAsync(SimulatedDeviceOptions options, ProvisionSettings settings, Action<string> print,
         CancellationToken cancellationToken)
     {
-        var bluez = await VirtualBluez.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var bluez = await VirtualBluezService.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         try
         {
             var ble = new BleDeviceOptions { Name = settings.ServiceName ?? BleDeviceOptions.DefaultName(), Adapter = "hci1", BusAddress = bluez.BusAddress };

@@ -2,8 +2,6 @@ using Tmds.DBus.Protocol;
 
 namespace EspProv.Device.Ble.DBus;
 
-/// <summary>One object of a GetManagedObjects reply: its path and interface → properties.</summary>
-internal sealed record ManagedObject(string Path, Dictionary<string, Dictionary<string, VariantValue>> Interfaces);
 
 /// <summary>Outgoing method calls with a deadline, and readers for the reply shapes the BlueZ API uses.</summary>
 internal static class BusCalls
@@ -31,33 +29,6 @@ internal static class BusCalls
     public static Task CallAsync(DBusConnection connection, string destination, string path, string iface, string member,
         string? signature, BodyWriter? args, TimeSpan timeout, CancellationToken cancellationToken) =>
         CallAsync(connection, destination, path, iface, member, signature, args, static (_, _) => true, timeout, cancellationToken);
-
-    /// <summary>Reads an <c>a{oa{sa{sv}}}</c> reply, keeping the sender's order.</summary>
-    public static List<ManagedObject> ReadManagedObjects(Message message, object? state)
-    {
-        Reader reader = message.GetBodyReader();
-        var objects = new List<ManagedObject>();
-        ArrayEnd end = reader.ReadDictionaryStart();
-        while (reader.HasNext(end))
-        {
-            string path = reader.ReadObjectPathAsString();
-            objects.Add(new ManagedObject(path, ReadInterfaces(ref reader)));
-        }
-        return objects;
-    }
-
-    /// <summary>Reads <c>a{sa{sv}}</c> (the body of InterfacesAdded after the path).</summary>
-    public static Dictionary<string, Dictionary<string, VariantValue>> ReadInterfaces(ref Reader reader)
-    {
-        var interfaces = new Dictionary<string, Dictionary<string, VariantValue>>(StringComparer.Ordinal);
-        ArrayEnd end = reader.ReadDictionaryStart();
-        while (reader.HasNext(end))
-        {
-            string name = reader.ReadString();
-            interfaces[name] = reader.ReadDictionaryOfStringToVariantValue();
-        }
-        return interfaces;
-    }
 
     /// <summary>Reads an <c>a{sv}</c> reply (Properties.GetAll).</summary>
     public static Dictionary<string, VariantValue> ReadProperties(Message message, object? state) =>

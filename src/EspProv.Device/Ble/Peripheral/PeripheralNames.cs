@@ -1,6 +1,6 @@
 namespace EspProv.Device.Ble.Peripheral;
 
-/// <summary>The object paths of our GATT application and advertisement (BlueZ's own names: <see cref="VirtualBluez.BluezNames"/>).</summary>
+/// <summary>The object paths of our GATT application and advertisement (BlueZ's own names: <see cref="DBus.BluezNames"/>).</summary>
 internal static class PeripheralNames
 {
     /// <summary>Root of the GATT application; one per bus connection, so every device uses the same path.</summary>

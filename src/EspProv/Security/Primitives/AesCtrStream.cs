@@ -7,16 +7,14 @@ using Org.BouncyCastle.Crypto.Parameters;
 namespace EspProv.Security.Primitives;
 
 /// <summary>
-/// One AES-256-CTR keystream, byte-granular, as security 1 uses it (PROTOCOL.md §6.1): 32-byte key, the 16-byte
-/// initial counter block is the device random, the whole block is one 128-bit big-endian counter (+1 per block,
-/// wrapping). Every call continues where the last one stopped, mid-block included; encryption and decryption are
-/// the same XOR, and both directions share the stream.
+/// One AES-256-CTR keystream, byte-granular, as security 1 uses it (docs/protocol.md#security-1-handshake): 32-byte
+/// key, the 16-byte initial counter block is the device random, the whole block is one 128-bit big-endian counter (+1
+/// per block, wrapping). Every call continues where the last one stopped, mid-block included; encryption and decryption
+/// are the same XOR, and both directions share the stream.
 /// </summary>
 /// <remarks>
-/// The block cipher follows <see cref="CryptoBackends.Current"/>: the platform's AES (OpenSSL, CNG, CommonCrypto) by
-/// default; BouncyCastle's AES-NI engine when <see cref="EspProvCrypto.PreferManagedEngines"/> is set on a CPU with AES
-/// instructions (a security 1 run then never loads OpenSSL on Linux, ~4 MB of resident memory); BouncyCastle's portable
-/// engine only when a test forces it.
+/// The keystream is the platform's AES-ECB of the counter blocks, or BouncyCastle's AES where the platform has none
+/// (<see cref="PlatformAes"/>: browser WebAssembly).
 /// </remarks>
 internal sealed class AesCtrStream : IDisposable
 {
@@ -24,9 +22,9 @@ internal sealed class AesCtrStream : IDisposable
     public const int CounterSize = 16;
     private const int BatchBlocks = 16;
 
-    private readonly IBlockCipher? _engine;
     private readonly Aes? _aes;
     private readonly ICryptoTransform? _ecb;
+    private readonly IBlockCipher? _engine;
     private readonly byte[] _counter = new byte[CounterSize];
     private readonly byte[] _counterBlocks = new byte[BatchBlocks * 16];
     private readonly byte[] _keystream = new byte[BatchBlocks * 16];
@@ -34,6 +32,12 @@ internal sealed class AesCtrStream : IDisposable
     private int _keystreamLen;
 
     public AesCtrStream(ReadOnlySpan<byte> key, ReadOnlySpan<byte> initialCounter)
+        : this(key, initialCounter, PlatformAes.IsAvailable)
+    {
+    }
+
+    /// <summary>The same stream; <paramref name="platformAes"/> false runs it on BouncyCastle's AES (the browser's path; tests run it anywhere).</summary>
+    internal AesCtrStream(ReadOnlySpan<byte> key, ReadOnlySpan<byte> initialCounter, bool platformAes)
     {
         if (key.Length != KeySize)
         {
@@ -46,19 +50,18 @@ internal sealed class AesCtrStream : IDisposable
         }
 
         // One cipher for the stream's life: the key schedule is set up once, not on every refill.
-        var backend = CryptoBackends.Current;
-        if (backend != CryptoBackend.Platform)
-        {
-            _engine = CryptoBackends.CreateAesEngine(backend);
-            _engine.Init(forEncryption: true, new KeyParameter(key));
-        }
-        else
+        if (platformAes)
         {
             _aes = Aes.Create();
             _aes.Mode = CipherMode.ECB;
             _aes.Padding = PaddingMode.None;
             _aes.SetKey(key);
             _ecb = _aes.CreateEncryptor();
+        }
+        else
+        {
+            _engine = AesUtilities.CreateEngine();
+            _engine.Init(forEncryption: true, new KeyParameter(key));
         }
 
         initialCounter.CopyTo(_counter);
@@ -104,8 +107,7 @@ internal sealed class AesCtrStream : IDisposable
     public void Dispose()
     {
         _ecb?.Dispose();
-        _aes?.Dispose(); // SymmetricAlgorithm.Dispose zeroes its copy of the key
-        // The BouncyCastle engine's round keys have no wipe in its API (see docs/reliability.md §6).
+        _aes?.Dispose(); // SymmetricAlgorithm.Dispose zeroes its copy of the key; BouncyCastle's engine has no wipe
 
         // Unused keystream would decrypt the session's next bytes: wipe it with the counter state.
         CryptographicOperations.ZeroMemory(_keystream);

@@ -8,12 +8,13 @@ using Org.BouncyCastle.Crypto.Parameters;
 namespace EspProv.Security.Primitives;
 
 /// <summary>
-/// The AES-256-GCM message cipher of security 2 (PROTOCOL.md §7.4): 32-byte key (the first half of the SRP key K),
-/// no AAD, body = ciphertext ‖ 16-byte tag. Two nonce variants behind one type:
+/// The AES-256-GCM message cipher of security 2 (docs/protocol.md#security-2-encryption): 32-byte key (the first half
+/// of the SRP key K), no AAD, body = ciphertext ‖ 16-byte tag. Two nonce variants behind one type:
 /// <list type="bullet">
 /// <item>patch 1: a 12-byte nonce = 8-byte session id ‖ big-endian uint32 counter (1 at the start); every GCM
 /// operation, encryption or decryption, uses the current nonce and then increments the counter. A counter of 0
-/// (after wrapping) is refused, like the device does. The platform's <see cref="AesGcm"/>, or BouncyCastle's GCM on the chosen back-end's engine (<see cref="CryptoBackends"/>).</item>
+/// (after wrapping) is refused, like the device does. The platform's <see cref="AesGcm"/>, or BouncyCastle's GCM where
+/// the platform has no AES (<see cref="PlatformAes"/>: browser WebAssembly).</item>
 /// <item>patch 0: a 16-byte IV used unchanged for every message in both directions; GCM derives J0 from it by GHASH
 /// (NIST SP 800-38D), which <see cref="AesGcm"/> cannot do, so BouncyCastle's <see cref="GcmBlockCipher"/> runs it.</item>
 /// </list>
@@ -29,12 +30,11 @@ internal sealed class GcmSessionCipher : IDisposable
     private readonly byte[] _key;
     private readonly byte[] _nonce;
     private readonly AesGcm? _aesGcm;
-    private readonly CryptoBackend _backend;
     private readonly bool _counterMode;
     private readonly bool _advanceOnFailedDecrypt;
     private bool _disposed;
 
-    private GcmSessionCipher(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, bool counterMode, bool advanceOnFailedDecrypt)
+    private GcmSessionCipher(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, bool counterMode, bool advanceOnFailedDecrypt, bool platformAes)
     {
         if (key.Length != KeySize)
         {
@@ -46,10 +46,8 @@ internal sealed class GcmSessionCipher : IDisposable
         _advanceOnFailedDecrypt = advanceOnFailedDecrypt;
         _counterMode = counterMode;
 
-        // Patch 1 runs on the platform's AesGcm unless a BouncyCastle back-end is chosen (CryptoBackends); patch 0
-        // always on BouncyCastle's GCM (AesGcm takes no 16-byte IV), over the back-end's AES engine.
-        _backend = CryptoBackends.Current;
-        if (counterMode && _backend == CryptoBackend.Platform)
+        // Patch 1 runs on the platform's AesGcm where there is one; patch 0 on BouncyCastle's GCM (AesGcm takes no 16-byte IV).
+        if (counterMode && platformAes)
         {
             _aesGcm = new AesGcm(_key, TagSize);
         }
@@ -67,14 +65,18 @@ internal sealed class GcmSessionCipher : IDisposable
     /// Patch 1: 12-byte nonce whose last 4 bytes are the big-endian counter. <paramref name="advanceOnFailedDecrypt"/>
     /// decides whether a decryption that fails authentication still consumes its counter value (the device: no).
     /// </summary>
-    public static GcmSessionCipher CreateCounter(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, bool advanceOnFailedDecrypt)
+    public static GcmSessionCipher CreateCounter(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, bool advanceOnFailedDecrypt) =>
+        CreateCounter(key, nonce, advanceOnFailedDecrypt, PlatformAes.IsAvailable);
+
+    /// <summary>The same; <paramref name="platformAes"/> false runs it on BouncyCastle's GCM (the browser's path; tests run it anywhere).</summary>
+    internal static GcmSessionCipher CreateCounter(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, bool advanceOnFailedDecrypt, bool platformAes)
     {
         if (nonce.Length != CounterNonceSize)
         {
             throw new ArgumentException($"the patch 1 nonce must be {CounterNonceSize} bytes", nameof(nonce));
         }
 
-        return new GcmSessionCipher(key, nonce, counterMode: true, advanceOnFailedDecrypt);
+        return new GcmSessionCipher(key, nonce, counterMode: true, advanceOnFailedDecrypt, platformAes);
     }
 
     /// <summary>Patch 0: one 16-byte IV for every message.</summary>
@@ -85,7 +87,7 @@ internal sealed class GcmSessionCipher : IDisposable
             throw new ArgumentException($"the patch 0 IV must be {StaticIvSize} bytes", nameof(iv));
         }
 
-        return new GcmSessionCipher(key, iv, counterMode: false, advanceOnFailedDecrypt: false);
+        return new GcmSessionCipher(key, iv, counterMode: false, advanceOnFailedDecrypt: false, platformAes: false);
     }
 
     /// <summary>True for the patch 1 counter variant.</summary>
@@ -197,8 +199,8 @@ internal sealed class GcmSessionCipher : IDisposable
     {
         // A fresh instance per message: patch 0 deliberately reuses its IV, which a long-lived GcmBlockCipher would
         // refuse for encryption; patch 1 changes the nonce on every operation.
-        // The back-end's engine: AES-NI where chosen and available, the portable table engine only when a test forces it.
-        var cipher = new GcmBlockCipher(CryptoBackends.CreateAesEngine(_backend));
+        // BouncyCastle picks its AES-NI engine where the CPU has AES instructions, its portable one elsewhere.
+        var cipher = new GcmBlockCipher(AesUtilities.CreateEngine());
         cipher.Init(forEncryption, new AeadParameters(new KeyParameter(_key), TagSize * 8, _nonce));
         return cipher;
     }

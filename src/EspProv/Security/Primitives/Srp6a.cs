@@ -1,17 +1,16 @@
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
-using Org.BouncyCastle.Crypto.Digests;
 
 namespace EspProv.Security.Primitives;
 
 /// <summary>
-/// SRP-6a arithmetic of security 2, shared by the client and the simulated device (PROTOCOL.md §7.2–§7.3): RFC 5054
-/// 3072-bit group, SHA-512, in the byte forms Espressif uses — A hashed as 384 bytes, B as the device sent it
-/// (minimal), <c>PAD</c> for u and k, S unpadded in K = H(S), the salt as stored/received, and the inner hash
-/// H(I ‖ ":" ‖ P) with its leading zero bytes dropped (esp_prov passes it through an integer).
-/// Integers are unsigned big-endian. <see cref="BigInteger"/> values are immutable and cannot be wiped; byte buffers
-/// holding secrets are zeroed by the callers.
+/// SRP-6a arithmetic of security 2, shared by the client and the simulated device (docs/protocol.md#salt-and-verifier,
+/// #security-2-handshake): RFC 5054 3072-bit group, SHA-512, in the byte forms Espressif uses — A hashed as 384 bytes,
+/// B as the device sent it (minimal), <c>PAD</c> for u and k, S unpadded in K = H(S), the salt as stored/received, and
+/// the inner hash H(I ‖ ":" ‖ P) with its leading zero bytes dropped (esp_prov passes it through an integer). Integers
+/// are unsigned big-endian. <see cref="BigInteger"/> values are immutable and cannot be wiped; byte buffers holding
+/// secrets are zeroed by the callers.
 /// </summary>
 internal static class Srp6a
 {
@@ -157,27 +156,23 @@ internal static class Srp6a
     public static byte[] ComputeClientProof(
         ReadOnlySpan<byte> username, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> clientPublic, ReadOnlySpan<byte> devicePublic, ReadOnlySpan<byte> sessionKey)
     {
-        var hash = new Sha512Digest();
-        hash.BlockUpdate(Srp6aGroup.HashNXorHashG);
-        hash.BlockUpdate(Sha512.Hash(username));
-        hash.BlockUpdate(salt);
-        hash.BlockUpdate(clientPublic);
-        hash.BlockUpdate(devicePublic);
-        hash.BlockUpdate(sessionKey);
-        var proof = new byte[Sha512.Size];
-        hash.DoFinal(proof);
-        return proof;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
+        hash.AppendData(Srp6aGroup.HashNXorHashG);
+        hash.AppendData(Sha512.Hash(username));
+        hash.AppendData(salt);
+        hash.AppendData(clientPublic);
+        hash.AppendData(devicePublic);
+        hash.AppendData(sessionKey);
+        return hash.GetHashAndReset();
     }
 
     /// <summary>The device's proof H(A ‖ M ‖ K).</summary>
     public static byte[] ComputeDeviceProof(ReadOnlySpan<byte> clientPublic, ReadOnlySpan<byte> clientProof, ReadOnlySpan<byte> sessionKey)
     {
-        var hash = new Sha512Digest();
-        hash.BlockUpdate(clientPublic);
-        hash.BlockUpdate(clientProof);
-        hash.BlockUpdate(sessionKey);
-        var proof = new byte[Sha512.Size];
-        hash.DoFinal(proof);
-        return proof;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
+        hash.AppendData(clientPublic);
+        hash.AppendData(clientProof);
+        hash.AppendData(sessionKey);
+        return hash.GetHashAndReset();
     }
 }

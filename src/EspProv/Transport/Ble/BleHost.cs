@@ -61,13 +61,19 @@ public sealed class BleHost : IDisposable
         return BleConnector.FindAsync(_client, AdapterPath(adapter), options, _time, string.Empty, NullLogger.Instance, cancellationToken);
     }
 
-    /// <summary>Connects to <paramref name="device"/>, reads its provisioning service and endpoints, and disconnects.</summary>
+    /// <summary>
+    /// Connects to <paramref name="device"/> as <see cref="BleTransport"/> does (once a scan hears it; a connection that
+    /// fails or drops while it is set up is tried again, 3 attempts in all), reads its provisioning service and endpoints,
+    /// and disconnects. <paramref name="connectTimeout"/> bounds each attempt.
+    /// </summary>
     /// <exception cref="BleTransportException">The connection failed, or <see cref="Exceptions.TransportFailure.EndpointNotFound"/>: no provisioning service.</exception>
     public async Task<BleServiceInfo> ProbeAsync(BleDevice device, TimeSpan connectTimeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(device);
-        var link = await BleConnector.ConnectAsync(_client, device, new BleTransportOptions { ServiceName = device.Name, Address = device.Address, ConnectTimeout = connectTimeout },
-            _time, string.Empty, NullLogger.Instance, cancellationToken).ConfigureAwait(false);
+        // As provisioning connects (BleTransport): after a scan that hears it, up to 3 attempts.
+        var options = new BleTransportOptions { ServiceName = device.Name, Address = device.Address, ConnectTimeout = connectTimeout };
+        var (_, link) = await BleConnector.OpenAsync(_client, AdapterPath(device.Adapter), device, options, _time, string.Empty, NullLogger.Instance, cancellationToken)
+            .ConfigureAwait(false);
         try
         {
             return new BleServiceInfo(link.ServiceUuid, [.. link.Endpoints.Keys.Order(StringComparer.Ordinal)],

@@ -1,6 +1,6 @@
 using EspProv.Device;
 using EspProv.Device.Ble.Peripheral;
-using EspProv.Device.Ble.VirtualBluez;
+using EspProv.VirtualBluez;
 using EspProv.Device.Security;
 using EspProv.Device.Wifi;
 using EspProv.Provisioning;
@@ -19,14 +19,14 @@ internal sealed class BleBench : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    private BleBench(VirtualBluez bluez, SimulatedDevice device, string name)
+    private BleBench(VirtualBluezService bluez, SimulatedDevice device, string name)
     {
         Bluez = bluez;
         Device = device;
         Name = name;
     }
 
-    public VirtualBluez Bluez { get; }
+    public VirtualBluezService Bluez { get; }
 
     public SimulatedDevice Device { get; }
 
@@ -35,7 +35,7 @@ internal sealed class BleBench : IAsyncDisposable
     public static async Task<BleBench> StartAsync(IDeviceSecurity? security = null, BleStack stack = BleStack.NimBle, bool autoStop = true,
         SimulatedNetwork[]? networks = null, string name = "PROV_C11E47", TimeSpan? connectDelay = null, int peripheralAdapters = 1)
     {
-        var bluez = await VirtualBluez.StartAsync(new VirtualBluezOptions { PeripheralAdapters = peripheralAdapters });
+        var bluez = await VirtualBluezService.StartAsync(new VirtualBluezOptions { PeripheralAdapters = peripheralAdapters });
         try
         {
             var device = await TestDevice.Ble().Security(security ?? new DeviceSecurity1("abcd1234"))

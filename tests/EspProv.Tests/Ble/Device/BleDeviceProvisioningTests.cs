@@ -12,7 +12,8 @@ using Tmds.DBus.Protocol;
 
 namespace EspProv.Tests.Ble.Device;
 
-/// <summary>Whole provisioning flows through the BLE front-end, the virtual BlueZ and a C# central (BLE.md §2).</summary>
+/// <summary>Whole provisioning flows through the BLE front-end, the virtual BlueZ and a C# central
+/// (docs/ble.md#requests-and-responses).</summary>
 public sealed class BleDeviceProvisioningTests
 {
     private static readonly WifiCredentials Credentials = new("myssid", "mypassword");

@@ -1,4 +1,4 @@
-using EspProv.Device.Ble.VirtualBluez;
+using EspProv.VirtualBluez;
 
 namespace EspProv.Tests.Ble.Support;
 

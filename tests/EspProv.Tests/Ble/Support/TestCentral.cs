@@ -1,11 +1,13 @@
+using EspProv.Transport.Ble.Bluez;
 using EspProv.Device.Ble.DBus;
 using Tmds.DBus.Protocol;
 
 namespace EspProv.Tests.Ble.Support;
 
 /// <summary>
-/// A minimal BLE central over the BlueZ D-Bus API (BLE.md §5), as bleak uses it: it keeps a cache of org.bluez objects
-/// from GetManagedObjects plus InterfacesAdded/InterfacesRemoved/PropertiesChanged, and waits on that cache.
+/// A minimal BLE central over the BlueZ D-Bus API (docs/ble.md#bluez-central-role), as bleak uses it: it keeps a cache
+/// of org.bluez objects from GetManagedObjects plus InterfacesAdded/InterfacesRemoved/PropertiesChanged, and waits on
+/// that cache.
 /// </summary>
 internal sealed class TestCentral : IAsyncDisposable
 {
@@ -30,7 +32,7 @@ internal sealed class TestCentral : IAsyncDisposable
         var central = new TestCentral(connection);
         await central.WatchAsync();
         List<ManagedObject> objects = await BusCalls.CallAsync(connection, "org.bluez", "/", DBusNames.ObjectManager, "GetManagedObjects",
-            null, null, BusCalls.ReadManagedObjects, CallTimeout, default);
+            null, null, ManagedObjects.Read, CallTimeout, default);
         lock (central._gate)
         {
             foreach (ManagedObject o in objects)
@@ -134,7 +136,7 @@ internal sealed class TestCentral : IAsyncDisposable
             {
                 Reader r = m.GetBodyReader();
                 string path = r.ReadObjectPathAsString();
-                return (path, BusCalls.ReadInterfaces(ref r));
+                return (path, ManagedObjects.ReadInterfaces(ref r));
             },
             (Notification<(string Path, Dictionary<string, Dictionary<string, VariantValue>> Interfaces)> n) =>
             {

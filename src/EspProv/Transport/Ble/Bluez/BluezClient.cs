@@ -8,8 +8,9 @@ internal delegate void ArgsWriter(ref MessageWriter writer);
 
 /// <summary>
 /// One connection to BlueZ on the system bus, with a cache of BlueZ's objects: loaded once with GetManagedObjects and
-/// kept current by InterfacesAdded, InterfacesRemoved and PropertiesChanged, as bleak does (BLE.md §5, §7). Waits are
-/// conditions on the cache, re-checked after every signal, each with a timeout.
+/// kept current by InterfacesAdded, InterfacesRemoved and PropertiesChanged, as bleak does
+/// (docs/ble.md#bluez-central-role, #a-bluez-stand-in-for-bleak). Waits are conditions on the cache, re-checked after
+/// every signal, each with a timeout.
 /// </summary>
 internal sealed class BluezClient : IDisposable
 {
@@ -138,10 +139,10 @@ internal sealed class BluezClient : IDisposable
 
     private async Task LoadAsync(TimeSpan timeout, string endpoint, CancellationToken cancellationToken)
     {
-        List<(string Path, Dictionary<string, Dictionary<string, VariantValue>> Interfaces)> objects;
+        List<ManagedObject> objects;
         try
         {
-            objects = await CallAsync("/", BluezApi.ObjectManager, "GetManagedObjects", null, null, ReadManagedObjects, timeout, cancellationToken)
+            objects = await CallAsync("/", BluezApi.ObjectManager, "GetManagedObjects", null, null, ManagedObjects.Read, timeout, cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (DBusErrorReplyException ex)
@@ -172,7 +173,7 @@ internal sealed class BluezClient : IDisposable
             {
                 Reader r = m.GetBodyReader();
                 string path = r.ReadObjectPathAsString();
-                return (path, ReadInterfaces(ref r));
+                return (path, ManagedObjects.ReadInterfaces(ref r));
             },
             (Notification<(string Path, Dictionary<string, Dictionary<string, VariantValue>> Interfaces)> n) =>
             {
@@ -285,33 +286,6 @@ internal sealed class BluezClient : IDisposable
                 props.Remove(key);
             }
         }
-    }
-
-    private static List<(string, Dictionary<string, Dictionary<string, VariantValue>>)> ReadManagedObjects(Message message, object? state)
-    {
-        Reader reader = message.GetBodyReader();
-        var objects = new List<(string, Dictionary<string, Dictionary<string, VariantValue>>)>();
-        ArrayEnd end = reader.ReadDictionaryStart();
-        while (reader.HasNext(end))
-        {
-            string path = reader.ReadObjectPathAsString();
-            objects.Add((path, ReadInterfaces(ref reader)));
-        }
-
-        return objects;
-    }
-
-    private static Dictionary<string, Dictionary<string, VariantValue>> ReadInterfaces(ref Reader reader)
-    {
-        var interfaces = new Dictionary<string, Dictionary<string, VariantValue>>(StringComparer.Ordinal);
-        ArrayEnd end = reader.ReadDictionaryStart();
-        while (reader.HasNext(end))
-        {
-            string name = reader.ReadString();
-            interfaces[name] = reader.ReadDictionaryOfStringToVariantValue();
-        }
-
-        return interfaces;
     }
 
     public void Dispose() => _connection.Dispose();

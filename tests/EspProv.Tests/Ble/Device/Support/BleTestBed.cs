@@ -1,7 +1,7 @@
 using System.Text;
 using EspProv.Device;
 using EspProv.Device.Ble.Peripheral;
-using EspProv.Device.Ble.VirtualBluez;
+using EspProv.VirtualBluez;
 using EspProv.Tests.Ble.Support;
 using EspProv.Tests.Support;
 using Tmds.DBus.Protocol;
@@ -20,7 +20,7 @@ internal sealed class BleTestBed : IAsyncDisposable
     public const string Descriptor = "org.bluez.GattDescriptor1";
     public const string Device1 = "org.bluez.Device1";
 
-    private BleTestBed(VirtualBluez bluez, SimulatedDevice device, TestCentral central, string devicePath)
+    private BleTestBed(VirtualBluezService bluez, SimulatedDevice device, TestCentral central, string devicePath)
     {
         Bluez = bluez;
         Device = device;
@@ -28,7 +28,7 @@ internal sealed class BleTestBed : IAsyncDisposable
         DevicePath = devicePath;
     }
 
-    public VirtualBluez Bluez { get; }
+    public VirtualBluezService Bluez { get; }
 
     public SimulatedDevice Device { get; }
 
@@ -45,7 +45,7 @@ internal sealed class BleTestBed : IAsyncDisposable
 
     public static async Task<BleTestBed> StartAsync(TestDevice device, BleStack stack = BleStack.NimBle, ushort mtu = 517, string name = "PROV_B1E7E5")
     {
-        var bluez = await VirtualBluez.StartAsync(new VirtualBluezOptions { RandomSeed = 11, Mtu = mtu });
+        var bluez = await VirtualBluezService.StartAsync(new VirtualBluezOptions { RandomSeed = 11, Mtu = mtu });
         SimulatedDevice? started = null;
         try
         {
@@ -92,7 +92,7 @@ internal sealed class BleTestBed : IAsyncDisposable
 
     public Task<byte[]> ReadAsync(string endpoint, ushort offset = 0) => Central.ReadAsync(Endpoints[endpoint], Characteristic, offset);
 
-    /// <summary>Write with response, then read: one BLE exchange (BLE.md §2).</summary>
+    /// <summary>Write with response, then read: one BLE exchange (docs/ble.md#requests-and-responses).</summary>
     public async Task<byte[]> ExchangeAsync(string endpoint, byte[] request)
     {
         await WriteAsync(endpoint, request);
