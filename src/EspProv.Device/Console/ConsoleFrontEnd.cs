@@ -236,14 +236,15 @@ internal sealed class ConsoleFrontEnd : IDeviceFrontEnd
         await LogEventsAsync(pending, applies).ConfigureAwait(false);
         if (reply is { Ending: DeviceExchange.Ending.Answered, Response: { } response })
         {
+            // Recorded before the reply is printed, so a client that has the reply finds the request in the record.
+            Record(link, endpoint, body.Length, DeviceRequestOutcome.Answered, response.Length);
             var text = Encoding.ASCII.GetBytes(Convert.ToHexStringLower(response));
             await WriteAsync((byte[])[.. ReplyFrame, .. text, .. ReplyFrame]).ConfigureAwait(false);
-            Record(link, endpoint, body.Length, DeviceRequestOutcome.Answered, response.Length);
             return;
         }
 
-        await WriteAsync(Log('E', "protocomm", $"the request to {endpoint} failed")).ConfigureAwait(false);
         Record(link, endpoint, body.Length, reply.Ending == DeviceExchange.Ending.FaultStatus ? DeviceRequestOutcome.Rejected : DeviceRequestOutcome.Closed, 0);
+        await WriteAsync(Log('E', "protocomm", $"the request to {endpoint} failed")).ConfigureAwait(false);
     }
 
     /// <summary>The link of <paramref name="sessionId"/>: a new session id ends the old session and starts a new one.</summary>
