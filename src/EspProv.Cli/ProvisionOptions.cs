@@ -86,8 +86,8 @@ internal sealed class ProvisionOptions
 
     public Option<string?> Transport { get; } = new("--transport")
     {
-        Description = "softap or httpd (HTTP to the device's soft AP, the default), or ble (GATT through BlueZ, Linux)",
-        HelpName = "softap|httpd|ble",
+        Description = "softap or httpd (HTTP to the device's soft AP, the default), ble (GATT through BlueZ, Linux), or console (the device's serial console: --serial)",
+        HelpName = "softap|httpd|ble|console",
     };
 
     public Option<string?> ServiceName { get; } = new("--service_name", "--service-name")
@@ -106,6 +106,18 @@ internal sealed class ProvisionOptions
     {
         Description = "with --transport ble: the Bluetooth adapter (default: the first powered one)",
         HelpName = "hci0",
+    };
+
+    public Option<string?> Serial { get; } = new("--serial")
+    {
+        Description = "with --transport console: the device's serial port (e.g. /dev/ttyUSB0, /dev/cu.usbserial-0001, a pty)",
+        HelpName = "port",
+    };
+
+    public Option<int> Baud { get; } = new("--baud")
+    {
+        Description = "with --transport console: the serial port's speed",
+        DefaultValueFactory = _ => 115200,
     };
 
     public Option<FileInfo?> CaFile { get; } = new("--ca_file", "--ca-file")
@@ -189,6 +201,6 @@ internal sealed class ProvisionOptions
     [
         Ssid, Passphrase, SecVer, Pop, ProtoVer, SoftApEndpoint, CustomConfig, CustomInfo, CustomVer, Verbose,
         Timeout, PollInterval, Simulate, Transport, ServiceName, CaFile, Sec2Username, Sec2Password, Sec2GenCred,
-        Sec2SaltLen, Scan, Reset, Reprov, CustomData, Qr, ScanTimeout, BleAdapter, Transcript, RedactNetwork, Json, Interface, .. Secrets.All,
+        Sec2SaltLen, Scan, Reset, Reprov, CustomData, Qr, ScanTimeout, BleAdapter, Serial, Baud, Transcript, RedactNetwork, Json, Interface, .. Secrets.All,
     ];
 }

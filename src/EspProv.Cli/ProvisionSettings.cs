@@ -32,6 +32,8 @@ internal sealed record ProvisionSettings
     public string? Qr { get; init; }
     public double ScanTimeoutSeconds { get; init; } = 10;
     public string? BleAdapter { get; init; }
+    public string? Serial { get; init; }
+    public int Baud { get; init; } = 115200;
 
     /// <summary>True when the run goes over BLE (<c>--transport ble</c>, or a QR payload saying so).</summary>
     public FileInfo? Transcript { get; init; }
@@ -132,6 +134,8 @@ internal sealed record ProvisionSettings
         Qr = result.GetValue(o.Qr),
         ScanTimeoutSeconds = result.GetValue(o.ScanTimeout),
         BleAdapter = result.GetValue(o.BleAdapter),
+        Serial = result.GetValue(o.Serial),
+        Baud = result.GetValue(o.Baud),
         Transcript = result.GetValue(o.Transcript),
         RedactNetwork = result.GetValue(o.RedactNetwork),
         Interface = result.GetValue(o.Interface),

@@ -43,7 +43,7 @@ internal static class SimulateCommand
         var noAutoStop = new Option<bool>("--no-auto-stop") { Description = "keep the provisioning service running after success, as firmware whose app disabled auto-stop (allows --reprov)" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "do not log each request" };
         var faultsFile = new Option<FileInfo?>("--faults-file") { Description = "per-device faults, a JSON array: [{\"device\":2,\"fault\":\"wrong_pop|network_absent|link_drop|slow_join\",\"endpoint\":\"prov-config\",\"delay_ms\":5000}] (docs/fleet.md)" };
-        var transport = new Option<string>("--transport") { Description = "softap: HTTP on --listen; ble: a BLE peripheral through BlueZ (see docs/ble-simulator.md)", DefaultValueFactory = _ => "softap", HelpName = "softap|ble" };
+        var transport = new Option<string>("--transport") { Description = "softap: HTTP on --listen; ble: a BLE peripheral through BlueZ (see docs/ble-simulator.md); console: the UART console on a pseudo-terminal whose path is printed (docs/console.md)", DefaultValueFactory = _ => "softap", HelpName = "softap|ble|console" };
         var bleName = new Option<string?>("--ble_name", "--ble-name") { Description = "advertised BLE name, at most 29 bytes (default PROV_ + 6 random hex digits; with --devices N: name_1…name_N)" };
         var serviceUuid = new Option<string>("--service_uuid", "--service-uuid") { Description = "the provisioning service's 128-bit UUID", DefaultValueFactory = _ => BleDeviceOptions.ExampleServiceUuid };
         var bleAdapter = new Option<string?>("--ble_adapter", "--ble-adapter") { Description = "BlueZ adapter to register on (default: the first powered one with GattManager1)", HelpName = "hciN" };
@@ -89,12 +89,14 @@ internal static class SimulateCommand
                     throw new FormatException("--connect-delay must be between 0 and 600000 ms");
                 }
 
-                var isBle = result.GetValue(transport)?.ToLowerInvariant() switch
+                var frontEnd = result.GetValue(transport)?.ToLowerInvariant() switch
                 {
-                    "softap" or "httpd" => false,
-                    "ble" => true,
-                    var other => throw new FormatException($"--transport must be softap or ble, not '{other}'"),
+                    "softap" or "httpd" => "softap",
+                    "ble" => "ble",
+                    "console" => "console",
+                    var other => throw new FormatException($"--transport must be softap, ble or console, not '{other}'"),
                 };
+                var isBle = frontEnd == "ble";
                 if (isBle && deviceFlavor == DeviceFlavor.Esp8266)
                 {
                     throw new FormatException("the ESP8266 has no BLE: --flavor esp8266 works only with --transport softap");
@@ -125,6 +127,11 @@ internal static class SimulateCommand
                 };
 
                 FleetFault? Fault(int i) => faults.FirstOrDefault(f => f.Device == i + 1);
+
+                if (frontEnd == "console")
+                {
+                    return await Transports.Console.SimulateConsole.RunAsync(output, error, count, Options, cancellationToken).ConfigureAwait(false);
+                }
 
                 var qr = new QrSecrets(result.GetValue(secVer), result.GetValue(pop) ?? string.Empty, result.GetValue(user)!, result.GetValue(pwd)!, netprov);
                 netprov.PrintDataset(output);

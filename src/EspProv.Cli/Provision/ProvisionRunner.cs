@@ -200,6 +200,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
     {
         ExpectedVersion = protoVer,
         RequireVersionMatch = settings.ProtoVer is not null,
+        Scheme = settings.SecVer is { } scheme ? (EspProv.Security.SecurityScheme)scheme : null,
         ChooseSecurity = (info, _) => ValueTask.FromResult(_security = security.Choose(settings, info)),
         CustomConfig = settings.CustomConfig ? new CustomConfig(settings.CustomInfo, settings.CustomVer) : null,
         Credentials = (client, info, ct) => AfterSessionAsync(settings, client, info, ct),

@@ -83,7 +83,7 @@ internal interface ITransportProvider
 /// </summary>
 internal static class TransportFactory
 {
-    private static readonly ITransportProvider[] Providers = [new SoftAp.SoftApTransportProvider(), new Ble.BleTransportProvider()];
+    private static readonly ITransportProvider[] Providers = [new SoftAp.SoftApTransportProvider(), new Ble.BleTransportProvider(), new Console.ConsoleTransportProvider()];
 
     /// <summary>The transport used when <c>--transport</c> is not given (esp_prov's default): the first registered.</summary>
     public static string DefaultName => Providers[0].Names[0];

@@ -37,6 +37,12 @@ public enum SessionFailureReason
 
     /// <summary>The device advertised parameters that contradict each other (e.g. GCM patch version vs nonce length).</summary>
     IncompatibleDevice,
+
+    /// <summary>
+    /// The transport cannot carry the scheme's handshake (security 2's 384-byte public key over the console's
+    /// 255-character line). Raised before anything of the handshake, or of the run when the scheme was known, is sent.
+    /// </summary>
+    TransportTooSmall,
 }
 
 /// <summary>The <c>prov-session</c> handshake failed.</summary>

@@ -36,6 +36,12 @@ public enum TransportFailure
     /// <summary>The response was larger than the configured limit.</summary>
     ResponseTooLarge,
 
+    /// <summary>
+    /// The request is larger than the transport can carry (<see cref="Transport.IProvisioningTransport.GetMaxRequestBytes"/>,
+    /// such as the console's 255-character line); it was refused before anything was sent.
+    /// </summary>
+    RequestTooLarge,
+
     /// <summary>The response did not follow the transport's framing.</summary>
     MalformedReply,
 

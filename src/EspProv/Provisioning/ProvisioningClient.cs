@@ -126,6 +126,7 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
     public async Task EstablishSessionAsync(ISecurity security, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(security);
+        SchemeFit.Ensure(_transport, security.Scheme);
         DropSession();
         var session = security.CreateSession();
         try

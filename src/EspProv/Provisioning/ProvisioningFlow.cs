@@ -14,6 +14,12 @@ internal sealed class ProvisioningFlow(ProvisioningClient client, IProvisioningO
     public async Task<ProvisioningOutcome> RunAsync(ProvisioningPlan plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        if (plan.Scheme is { } scheme)
+        {
+            // Known up front: a scheme the transport cannot carry fails before anything is sent.
+            SchemeFit.Ensure(client.Transport, scheme);
+        }
+
         var info = await StepAsync(ProvisioningStep.ProtocolVersion, async ct =>
         {
             var version = await client.QueryVersionAsync(plan.ExpectedVersion, ct).ConfigureAwait(false);

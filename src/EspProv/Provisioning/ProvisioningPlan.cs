@@ -17,6 +17,13 @@ public sealed record ProvisioningPlan
     /// </summary>
     public bool RequireVersionMatch { get; init; }
 
+    /// <summary>
+    /// The scheme, when it is known before the device is asked (a command-line flag, <see cref="For"/>): the flow then
+    /// checks that the transport can carry its handshake before it sends anything. Null (default) = chosen from the
+    /// version answer, and checked before the handshake.
+    /// </summary>
+    public SecurityScheme? Scheme { get; init; }
+
     /// <summary>Chooses the security scheme from the device's version answer (its <c>sec_ver</c> and capabilities).</summary>
     public required Func<DeviceVersionInfo, CancellationToken, ValueTask<ISecurity>> ChooseSecurity { get; init; }
 
@@ -46,6 +53,7 @@ public sealed record ProvisioningPlan
         ArgumentNullException.ThrowIfNull(credentials);
         return new ProvisioningPlan
         {
+            Scheme = security.Scheme,
             ChooseSecurity = (_, _) => ValueTask.FromResult(security),
             Credentials = Fixed(credentials),
         };

@@ -20,6 +20,14 @@ public interface IProvisioningTransport : IAsyncDisposable
     int MaxResponseBytes { get; }
 
     /// <summary>
+    /// The largest request body this transport can carry to <paramref name="endpoint"/> in one exchange; a larger one
+    /// is refused before anything is sent (<see cref="Exceptions.TransportFailure.RequestTooLarge"/>). The flow checks a
+    /// security scheme's first handshake message against it before it starts. Default <see cref="int.MaxValue"/>: no
+    /// limit of the transport's own. The console transport has one (its device reads lines of at most 255 characters).
+    /// </summary>
+    int GetMaxRequestBytes(string endpoint) => int.MaxValue;
+
+    /// <summary>
     /// Sends <paramref name="request"/> to <paramref name="endpoint"/> and returns the response body.
     /// Throws <see cref="Exceptions.TransportException"/> naming the endpoint on failure; never retries.
     /// </summary>

@@ -22,6 +22,9 @@ public sealed class RecordingTransport(IProvisioningTransport inner, TransportRe
     public int MaxResponseBytes => _inner.MaxResponseBytes;
 
     /// <inheritdoc />
+    public int GetMaxRequestBytes(string endpoint) => _inner.GetMaxRequestBytes(endpoint);
+
+    /// <inheritdoc />
     public async Task<byte[]> SendAsync(string endpoint, ReadOnlyMemory<byte> request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
