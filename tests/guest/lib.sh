@@ -9,13 +9,13 @@ export LAB_HOME_SSID LAB_HOME_PASSPHRASE
 # Timestamped progress line in the guest log (guest.log on the host).
 lab_mark() { echo "[lab $(cut -d' ' -f1 /proc/uptime)s] $*"; }
 
-# Polls "$@" every 0.2 s until it succeeds; fails after $1 seconds.
+# Polls "$@" every 0.5 s (each nmcli costs under emulation) until it succeeds; fails after $1 seconds.
 lab_wait() {
     local seconds=$1; shift
     local end=$(( $(date +%s) + seconds ))
     until "$@" > /dev/null 2>&1; do
         [ "$(date +%s)" -lt "$end" ] || return 1
-        sleep 0.2
+        sleep 0.5
     done
 }
 
@@ -59,10 +59,31 @@ lab_device() {
     lab_wait 60 grep -q "listening on" "/run/lab/$ns/simulator.log" || { cat "/run/lab/$ns/simulator.log"; return 1; }
 }
 
-# lab_nm_start IFACE: wpa_supplicant (D-Bus service) and NetworkManager managing IFACE only, keyfile profiles.
+# lab_nm_start IFACE: wpa_supplicant (D-Bus service) and NetworkManager managing IFACE only, keyfile profiles, with
+# the home network as the one saved profile (it connects automatically, as a computer's home network does).
 lab_nm_start() {
     local iface=$1
     mkdir -p /etc/NetworkManager/conf.d /var/lib/NetworkManager /etc/NetworkManager/system-connections
+    rm -f /etc/NetworkManager/system-connections/*
+    cat > "/etc/NetworkManager/system-connections/$LAB_HOME_SSID.nmconnection" <<PROFILE
+[connection]
+id=$LAB_HOME_SSID
+uuid=5b2f7c1e-0000-4000-8000-0000000000aa
+type=wifi
+interface-name=$iface
+autoconnect=true
+[wifi]
+ssid=$LAB_HOME_SSID
+mode=infrastructure
+[wifi-security]
+key-mgmt=wpa-psk
+psk=$LAB_HOME_PASSPHRASE
+[ipv4]
+method=auto
+[ipv6]
+method=ignore
+PROFILE
+    chmod 600 /etc/NetworkManager/system-connections/*
     cat > /etc/NetworkManager/conf.d/99-lab.conf <<CONF
 [main]
 plugins=keyfile
@@ -76,7 +97,6 @@ CONF
     NetworkManager --no-daemon > /run/lab/NetworkManager.log 2>&1 &
     lab_wait 60 nmcli -t general status || return 1
     nmcli dev set "$iface" managed yes
-    lab_wait 30 lab_nm_state "$iface" disconnected || { nmcli dev; return 1; }
     LAB_IFACE=$iface
     export LAB_IFACE
 }
@@ -84,17 +104,14 @@ CONF
 # lab_nm_state IFACE STATE: NetworkManager reports IFACE in STATE (connected, disconnected, ...).
 lab_nm_state() { [ "$(nmcli -g GENERAL.STATE dev show "$1" | cut -d'(' -f2 | tr -d ')')" = "$2" ]; }
 
-# lab_home_connect: joins the home network on the computer's radio unless it is already there (profile saved once).
+# lab_home_connect: the computer's radio on the home network: waits for the automatic connection, else brings it up.
 lab_home_connect() {
-    lab_home_ok && return 0
-    if nmcli -t -f NAME con show | grep -qx "$LAB_HOME_SSID"; then
-        nmcli -w 60 con up "$LAB_HOME_SSID" ifname "$LAB_IFACE"
-    else
-        lab_wait 30 lab_ssid_listed "$LAB_HOME_SSID" || nmcli dev wifi rescan ifname "$LAB_IFACE"
-        nmcli -w 60 dev wifi connect "$LAB_HOME_SSID" password "$LAB_HOME_PASSPHRASE" ifname "$LAB_IFACE" name "$LAB_HOME_SSID"
-    fi
-    lab_wait 30 lab_home_ok
+    lab_wait 30 lab_home_ok && return 0
+    nmcli -w 60 con up "$LAB_HOME_SSID" ifname "$LAB_IFACE" && lab_wait 30 lab_home_ok
 }
+
+# lab_profiles_on_disk: the profiles NetworkManager has written to disk (only the home network's is expected).
+lab_profiles_on_disk() { ls /etc/NetworkManager/system-connections/ /run/NetworkManager/system-connections/ 2> /dev/null; }
 
 # lab_ssid_listed SSID: NetworkManager's scan list has SSID.
 lab_ssid_listed() { nmcli -t -f SSID dev wifi list ifname "$LAB_IFACE" --rescan no | grep -qx "$1"; }
@@ -106,14 +123,23 @@ lab_home_ok() {
         && ip -4 -o addr show dev "$LAB_IFACE" | grep -q ' inet 10\.0\.3\.'
 }
 
-# lab_expect_exit CODE COMMAND...: runs COMMAND (its output into the case log), fails unless it exits CODE.
+# lab_expect_exit CODE COMMAND...: runs COMMAND, its output into the case log and into $LAB_OUT (for lab_saw), and
+# fails unless it exits CODE.
+LAB_OUT=/run/lab/last.out
 lab_expect_exit() {
     local want=$1; shift
     echo "+ $*"
-    "$@"
+    "$@" > "$LAB_OUT" 2>&1
     local got=$?
+    cat "$LAB_OUT"
     [ "$got" = "$want" ] || { echo "FAIL: exit $got, expected $want"; return 1; }
 }
+
+# lab_saw TEXT: the last command's output has TEXT (a fixed string).
+lab_saw() { grep -qF -- "$1" "$LAB_OUT" || { echo "FAIL: no line with: $1"; return 1; }; }
+
+# lab_wait_line SECONDS FILE TEXT: waits until FILE has TEXT (output of a command running in the background).
+lab_wait_line() { lab_wait "$1" grep -qF -- "$3" "$2"; }
 
 # lab_fail MESSAGE: ends a case with a failure line.
 lab_fail() { echo "FAIL: $*"; exit 1; }

@@ -28,20 +28,25 @@ lab_mark "stage 2 (kernel $(uname -r))"
 # shellcheck source=/dev/null
 . "$LAB_WORLD"
 modprobe mac80211_hwsim radios="${LAB_RADIOS:-3}" || { echo "no mac80211_hwsim"; exit 1; }
-udevadm trigger --action=add && udevadm settle -t 30
+udevadm trigger --action=add --subsystem-match=net --subsystem-match=ieee80211 --subsystem-match=rfkill && udevadm settle -t 30
 mkdir -p /run/dbus && dbus-daemon --system --fork
 lab_mark "udev, radios ($LAB_RADIOS), system bus"
 
-lab_world
-lab_mark "world up"
+# NetworkManager starts while the world's access points come up; it joins the home network (a saved profile that
+# connects automatically) as soon as it sees it.
 lab_nm_start wlan0
 lab_mark "NetworkManager up"
+lab_world || { echo "the world did not come up"; exit 1; }
+lab_mark "world up"
+lab_home_connect || { echo "the home network was not joined"; nmcli dev; exit 1; }
+lab_mark "home network joined"
 
 for case in $LAB_CASES; do
     name=$(basename "$case" .sh)
     lab_home_connect || echo "home network not joined before $name"
     start=$(date +%s.%N)
-    ( cd /run/lab && bash -u "$case" ) > "/lab/results/$name.log" 2>&1
+    # A subshell keeps lib.sh's helpers and run.env's values; a case ends with exit or its last command's status.
+    ( set -u; cd /run/lab && . "$case" ) > "/lab/results/$name.log" 2>&1
     rc=$?
     echo "$(date +%s.%N) $start" | awk '{ printf "%.1f\n", $1 - $2 }' > "/lab/results/$name.seconds"
     echo "$rc" > "/lab/results/$name.rc"
