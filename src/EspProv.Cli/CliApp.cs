@@ -43,7 +43,7 @@ internal sealed class CliApp
         }
 
         root.SetAction((parseResult, cancellationToken) => parseResult.GetValue(options.Join.RestoreWifi)
-            ? Transports.SoftAp.SoftApJoin.RestoreAsync(_out, _err, parseResult.GetValue(options.Verbose), cancellationToken)
+            ? Transports.SoftAp.SoftApJoin.RestoreAsync(_out, _err, parseResult.GetValue(options.Verbose), BleBusAddress, cancellationToken)
             : new Provision.ProvisionRunner(_out, _err, _terminal) { BleBusAddress = BleBusAddress }.RunAsync(ProvisionSettings.From(parseResult, options, _environment), cancellationToken));
         root.Subcommands.Add(SimulateCommand.Create(_out, _err));
         root.Subcommands.Add(Doctor.DoctorCommand.Create(_out, _err, _environment, bleBusAddress: BleBusAddress));

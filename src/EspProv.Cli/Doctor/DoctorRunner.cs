@@ -57,7 +57,7 @@ internal sealed class DoctorRunner(DoctorReport report, INetworkInfo network, Fu
         {
             return ble
                 ? await RunBleChecksAsync(settings, deadline.Token).ConfigureAwait(false)
-                : await RunSoftApChecksAsync(doctor, address!, deadline.Token).ConfigureAwait(false);
+                : await RunJoinedAsync(doctor, address!, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -77,6 +77,44 @@ internal sealed class DoctorRunner(DoctorReport report, INetworkInfo network, Fu
 
         // A new connection for the provisioning checks, made as a provisioning run makes it.
         return await RunDeviceChecksAsync(settings with { ServiceName = device.Name }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>doctor --join SSID</c>: joins the device's soft AP first (a "join" check), runs the soft-AP checks through the
+    /// joined interface, and gives the interface back (a "restore" check). A QR payload's name alone does not join:
+    /// the doctor changes nothing unless asked.
+    /// </summary>
+    private async Task<int> RunJoinedAsync(DoctorSettings doctor, DeviceAddress address, CancellationToken cancellationToken)
+    {
+        var settings = doctor.Provision;
+        if (settings.Join is not { Ssid: not null, FromQr: false })
+        {
+            return await RunSoftApChecksAsync(doctor with { Provision = settings with { Join = null } }, address, cancellationToken).ConfigureAwait(false);
+        }
+
+        var (joined, error) = await Transports.SoftAp.SoftApJoin.JoinAsync(new Transports.TransportContext(settings, null, TimeSpan.FromSeconds(10), null, BusAddress: bleBusAddress), cancellationToken).ConfigureAwait(false);
+        if (joined is null)
+        {
+            report.Add(CheckResult.Fail("join", error?.ExitCode ?? ExitCodes.NoConnection, error?.Message ?? "joining is not possible here"));
+            report.SkipAll("skipped: not joined to the device's network", [.. SoftApCheckNames, .. DeviceCheckNames]);
+            return report.Verdict();
+        }
+
+        report.Add(CheckResult.Pass("join", $"joined '{joined.Ssid}' on {joined.InterfaceName} ({joined.Address})"));
+        report.HoldVerdict = true;
+        try
+        {
+            await RunSoftApChecksAsync(doctor with { Interface = joined.InterfaceName, Provision = settings with { Join = null, Interface = joined.InterfaceName } },
+                address, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            var restored = await joined.RestoreAsync().ConfigureAwait(false);
+            report.Add(restored.Restored ? CheckResult.Pass("restore", restored.Description) : CheckResult.Warn("restore", restored.Description, "run esp-prov --restore-wifi"));
+            report.HoldVerdict = false;
+        }
+
+        return report.Verdict();
     }
 
     private async Task<int> RunSoftApChecksAsync(DoctorSettings doctor, DeviceAddress address, CancellationToken cancellationToken)

@@ -11,6 +11,7 @@ namespace EspProv.Cli.Transports.SoftAp;
 /// </summary>
 internal static class SoftApJoin
 {
+    /// <param name="busAddress">The system bus when not the standard one (tests; the same bus BlueZ is looked for on).</param>
     public static NetworkManagerJoiner Joiner(ILoggerFactory? logging, string? busAddress = null) => new(new NetworkManagerJoinerOptions
     {
         BusAddress = busAddress,
@@ -24,7 +25,7 @@ internal static class SoftApJoin
         var settings = context.Settings;
         var join = settings.Join!;
         var print = context.Print ?? (_ => { });
-        var joiner = Joiner(context.LoggerFactory);
+        var joiner = Joiner(context.LoggerFactory, context.BusAddress);
         if (await RestoreLeftoverAsync(joiner, print, cancellationToken).ConfigureAwait(false) is { } leftoverError && !join.FromQr)
         {
             return (null, leftoverError);
@@ -55,10 +56,10 @@ internal static class SoftApJoin
     }
 
     /// <summary><c>--restore-wifi</c>: acts on the note of a run that did not end; exit 0 when restored or nothing to do.</summary>
-    public static async Task<int> RestoreAsync(TextWriter output, TextWriter error, bool verbose, CancellationToken cancellationToken)
+    public static async Task<int> RestoreAsync(TextWriter output, TextWriter error, bool verbose, string? busAddress, CancellationToken cancellationToken)
     {
         using var logging = verbose ? Output.LineLoggerProvider.ForRun(output.WriteLine) : null;
-        var joiner = Joiner(logging);
+        var joiner = Joiner(logging, busAddress);
         try
         {
             if (await joiner.RestoreFromNoteAsync(cancellationToken).ConfigureAwait(false) is not { } result)
