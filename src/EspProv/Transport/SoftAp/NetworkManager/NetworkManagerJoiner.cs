@@ -102,7 +102,15 @@ public sealed class NetworkManagerJoiner(NetworkManagerJoinerOptions? options = 
         var note = new JoinRestoreNote(iface, previousUuid, previousId, request.Ssid, Guid.NewGuid().ToString(), Environment.ProcessId);
         if (_options.RestoreNotePath is { } notePath)
         {
-            note.Write(notePath);
+            try
+            {
+                note.Write(notePath);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Without the note a crash could leave the interface on the device's network: do not join.
+                throw new SoftApJoinException(SoftApJoinFailure.Unavailable, request.Ssid, $"cannot write the restore note {notePath} ({ex.Message})", ex);
+            }
         }
 
         var states = new List<(uint New, uint Old, uint Reason)>();
@@ -112,6 +120,8 @@ public sealed class NetworkManagerJoiner(NetworkManagerJoinerOptions? options = 
             {
                 states.Add((n, o, r));
             }
+
+            _log.DeviceState(iface, NmReasons.StateName(n), NmReasons.Name(r));
         }).ConfigureAwait(false);
         try
         {
@@ -193,8 +203,11 @@ public sealed class NetworkManagerJoiner(NetworkManagerJoinerOptions? options = 
                     uint reason;
                     lock (states)
                     {
-                        // The reason of the first failure or drop out of an activation (later changes are the restore).
-                        reason = states.FirstOrDefault(s => s.New is NmReasons.StateFailed or NmReasons.StateDisconnected && s.Old > NmReasons.StateDisconnected && s.Reason != 0).Reason;
+                        // The first failure or drop after our activation began (prepare); earlier changes are the previous
+                        // connection going down for it.
+                        int begun = states.FindIndex(s => s.New == NmReasons.StatePrepare);
+                        reason = begun < 0 ? 0 : states.Skip(begun)
+                            .FirstOrDefault(s => s.New is NmReasons.StateFailed or NmReasons.StateDisconnected && s.Reason != 0).Reason;
                     }
 
                     reason = reason != 0 ? reason : NmBus.UInt(device, "StateReason");

@@ -4,6 +4,7 @@ namespace EspProv.Transport.SoftAp.NetworkManager;
 internal static class NmReasons
 {
     public const uint StateDisconnected = 30;
+    public const uint StatePrepare = 40;
     public const uint StateIpConfig = 70;
     public const uint StateActivated = 100;
     public const uint StateFailed = 120;
@@ -24,9 +25,28 @@ internal static class NmReasons
         _ => SoftApJoinFailure.JoinFailed,
     };
 
+    /// <summary>NetworkManager's name of a device state, for <c>-v</c>.</summary>
+    public static string StateName(uint state) => state switch
+    {
+        10 => "unmanaged",
+        20 => "unavailable",
+        30 => "disconnected",
+        40 => "prepare",
+        50 => "config",
+        60 => "need-auth",
+        70 => "ip-config",
+        80 => "ip-check",
+        90 => "secondaries",
+        100 => "activated",
+        110 => "deactivating",
+        120 => "failed",
+        _ => $"state {state}",
+    };
+
     /// <summary>NetworkManager's own name of a reason, for messages.</summary>
     public static string Name(uint reason) => reason switch
     {
+        0 => "no reason",
         1 => "unknown",
         4 => "config-failed",
         5 => "ip-config-unavailable",
@@ -43,6 +63,7 @@ internal static class NmReasons
         38 => "user-requested",
         39 => "carrier",
         53 => "ssid-not-found",
+        60 => "new-activation",
         _ => $"reason {reason}",
     };
 }
