@@ -61,7 +61,7 @@ timeout "${LAB_TIMEOUT:-600}" qemu-system-x86_64 -accel tcg,thread=multi -cpu ma
     -device virtio-9p-pci,fsdev=lab,mount_tag=lab > "$share/console.log" 2>&1 < /dev/null
 qemu=$?
 set -e
-echo "guest: $(( $(date +%s) - start )) s in all (QEMU exit $qemu); boot and world: $(grep -m1 'NetworkManager up' "$share/guest.log" 2> /dev/null | sed 's/^\[lab \([0-9.]*\)s\].*/\1 s/')"
+echo "guest: $(( $(date +%s) - start )) s in all (QEMU exit $qemu); boot, daemons and world ready after: $(grep -m1 'cases start' "$share/guest.log" 2> /dev/null | sed 's/^\[lab \([0-9.]*\)s\].*/\1 s/')"
 failed=0
 for case in "${cases[@]}"; do
     name=$(basename "$case" .sh)

@@ -38,6 +38,7 @@ lab_ap() {
         fi
     } > "$dir/hostapd.conf"
     ip netns exec "$ns" hostapd -B -P "$dir/hostapd.pid" -f "$dir/hostapd.log" "$dir/hostapd.conf" || return 1
+    echo "$ssid" >> /run/lab/ssids
     ip -n "$ns" addr add "$addr" dev "$iface"
     ip -n "$ns" link set "$iface" up
     ip netns exec "$ns" dnsmasq --interface="$iface" --bind-interfaces --port=0 --dhcp-range="$from,$to,1h" \
@@ -112,6 +113,20 @@ lab_home_connect() {
 
 # lab_profiles_on_disk: the profiles NetworkManager has written to disk (only the home network's is expected).
 lab_profiles_on_disk() { ls /etc/NetworkManager/system-connections/ /run/NetworkManager/system-connections/ 2> /dev/null; }
+
+# lab_all_listed: NetworkManager's scan list has every access point of the world (rescanning every 10 s), so cases
+# start as on a computer that has been near the devices for a while. Cases that need a scan use SSIDs not in the world.
+lab_all_listed() {
+    local end=$(( $(date +%s) + ${1:-120} )) ssid missing
+    while :; do
+        missing=""
+        for ssid in $(cat /run/lab/ssids); do lab_ssid_listed "$ssid" || missing="$missing $ssid"; done
+        [ -z "$missing" ] && return 0
+        [ "$(date +%s)" -lt "$end" ] || { echo "not listed:$missing"; return 1; }
+        nmcli dev wifi rescan ifname "$LAB_IFACE" 2> /dev/null
+        lab_wait 10 false
+    done
+}
 
 # lab_ssid_listed SSID: NetworkManager's scan list has SSID.
 lab_ssid_listed() { nmcli -t -f SSID dev wifi list ifname "$LAB_IFACE" --rescan no | grep -qx "$1"; }

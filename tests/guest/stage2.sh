@@ -40,6 +40,8 @@ lab_world || { echo "the world did not come up"; exit 1; }
 lab_mark "world up"
 lab_home_connect || { echo "the home network was not joined"; nmcli dev; exit 1; }
 lab_mark "home network joined"
+lab_all_listed 120 || { echo "NetworkManager did not list every access point"; nmcli dev wifi list; exit 1; }
+lab_mark "every access point listed; cases start"
 
 for case in $LAB_CASES; do
     name=$(basename "$case" .sh)

@@ -1,5 +1,7 @@
 # Ctrl+C (SIGINT) while polling the device's status: the home network is restored, then exit 130.
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
+# Job control: a background job of a script otherwise starts with SIGINT ignored, as if Ctrl+C could not reach it.
+set -m
 "$ESP_PROV" --join PROV_OPEN --sec_ver 1 --pop abcd1234 --ssid "$LAB_HOME_SSID" --passphrase "$LAB_HOME_PASSPHRASE" > "$LAB_OUT" 2>&1 &
 pid=$!
 lab_wait_line 90 "$LAB_OUT" "==== Wi-Fi connection state" || { cat "$LAB_OUT"; lab_fail "never reached status polling"; }

@@ -51,6 +51,11 @@ internal static class SoftApJoin
         }
         catch (SoftApJoinException ex)
         {
+            if (ex.Restore is { } restored)
+            {
+                Report(restored, print);
+            }
+
             return (null, new TransportSetupError(ExitCodes.NoConnection, ex.Message, "---- Failed to join the device's Wi-Fi network ----"));
         }
     }

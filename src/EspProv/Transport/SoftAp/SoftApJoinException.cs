@@ -43,4 +43,7 @@ public sealed class SoftApJoinException : TransportException
 
     /// <summary>The network that was to be joined.</summary>
     public string Ssid { get; }
+
+    /// <summary>How giving the interface back went, when the join had changed it (null when nothing had changed).</summary>
+    public SoftApRestoreResult? Restore { get; internal set; }
 }

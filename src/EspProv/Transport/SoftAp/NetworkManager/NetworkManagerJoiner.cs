@@ -158,12 +158,17 @@ public sealed class NetworkManagerJoiner(NetworkManagerJoinerOptions? options = 
 
             if (ex is DBusErrorReplyException dbus)
             {
-                throw new SoftApJoinException(SoftApJoinFailure.JoinFailed, request.Ssid, $"NetworkManager refused to join '{request.Ssid}' ({dbus.ErrorMessage})", ex);
+                throw new SoftApJoinException(SoftApJoinFailure.JoinFailed, request.Ssid, $"NetworkManager refused to join '{request.Ssid}' ({dbus.ErrorMessage})", ex) { Restore = restored };
             }
 
             if (ex is TimeoutException)
             {
-                throw new SoftApJoinException(SoftApJoinFailure.JoinFailed, request.Ssid, $"NetworkManager did not answer within {_options.CallTimeout.TotalSeconds:0} s", ex);
+                throw new SoftApJoinException(SoftApJoinFailure.JoinFailed, request.Ssid, $"NetworkManager did not answer within {_options.CallTimeout.TotalSeconds:0} s", ex) { Restore = restored };
+            }
+
+            if (ex is SoftApJoinException join)
+            {
+                join.Restore = restored;
             }
 
             throw;
