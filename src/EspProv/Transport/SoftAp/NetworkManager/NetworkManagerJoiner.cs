@@ -122,7 +122,7 @@ public sealed class NetworkManagerJoiner(NetworkManagerJoinerOptions? options = 
             }
 
             _log.DeviceState(iface, NmReasons.StateName(n), NmReasons.Name(r));
-        }).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
         try
         {
             _log.Activating(request.Ssid, iface, keyManagement ?? "open");

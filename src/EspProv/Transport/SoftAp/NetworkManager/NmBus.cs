@@ -96,7 +96,7 @@ internal sealed class NmBus : IDisposable
             static (m, _) => m.GetBodyReader().ReadDictionaryOfStringToVariantValue(), cancellationToken);
 
     /// <summary>Calls <paramref name="onStateChanged"/> with (new state, old state, reason) for each state change of a device.</summary>
-    public ValueTask<IDisposable> WatchDeviceStateAsync(string devicePath, Action<uint, uint, uint> onStateChanged) =>
+    public Task<IDisposable> WatchDeviceStateAsync(string devicePath, Action<uint, uint, uint> onStateChanged, CancellationToken cancellationToken) =>
         _connection.WatchSignalAsync(Service, devicePath, Device, "StateChanged",
             static (m, _) =>
             {
@@ -109,7 +109,7 @@ internal sealed class NmBus : IDisposable
                 {
                     onStateChanged(n.Value.New, n.Value.Old, n.Value.Reason);
                 }
-            }, ObserverFlags.None, emitOnCapturedContext: false);
+            }, ObserverFlags.None, emitOnCapturedContext: false).AsTask().WaitAsync(_callTimeout, _time, cancellationToken);
 
     public static List<string> Paths(VariantValue value)
     {
