@@ -39,6 +39,8 @@ internal static class SoftApJoin
                 Passphrase = join.Passphrase,
                 InterfaceName = join.WifiInterface,
                 ScanTimeout = TimeSpan.FromSeconds(settings.ScanTimeoutSeconds),
+                // Association and DHCP take a few seconds on real radios; a slow or busy machine gets half of --timeout.
+                JoinTimeout = TimeSpan.FromSeconds(Math.Max(30, settings.TimeoutSeconds / 2)),
             }, cancellationToken).ConfigureAwait(false);
             print($"Joined '{Provision.CliOutput.Shown(connection.Ssid)}' on {connection.InterfaceName} ({connection.Address})");
             return (connection, null);
