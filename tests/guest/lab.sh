@@ -52,7 +52,7 @@ mkdir -p "$share" && rm -rf "${share:?}"/*
 start=$(date +%s)
 # TCG (no nested KVM here); two vCPUs as two threads. The guest powers itself off; the timeout is the last resort.
 set +e
-timeout "${LAB_TIMEOUT:-600}" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 2048 \
+timeout "${LAB_TIMEOUT:-900}" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 2048 \
     -nographic -no-reboot -nic none -kernel "$kernel" -initrd "$initrd" \
     -append "console=ttyS0 quiet loglevel=3 panic=-1 espprov.stage2=$here/stage2.sh" \
     -fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
