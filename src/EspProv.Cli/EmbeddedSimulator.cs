@@ -1,6 +1,4 @@
 using EspProv.Device;
-using EspProv.Device.Ble.Peripheral;
-using EspProv.Device.Ble.VirtualBluez;
 using EspProv.Device.Security;
 using EspProv.Device.Wifi;
 
@@ -9,25 +7,25 @@ namespace EspProv.Cli;
 /// <summary>
 /// The device behind <c>--simulate</c>: an in-process simulated device (ESP-IDF flavour, connect delay 500 ms) on a
 /// free loopback port, configured from the run's own flags so that the run provisions it end to end. Its log lines
-/// are printed with a <c>[device]</c> prefix. With <c>--transport ble</c> the device advertises on a virtual BlueZ of its
-/// own (a private D-Bus daemon), so no Bluetooth hardware or system BlueZ is involved.
+/// are printed with a <c>[device]</c> prefix. The run's transport provider serves it
+/// (<see cref="Transports.ITransportProvider.StartSimulatorAsync"/>): over BLE it advertises on a virtual BlueZ of its own.
 /// </summary>
 internal sealed class EmbeddedSimulator : IAsyncDisposable
 {
     private readonly SimulatedDevice _device;
-    private readonly VirtualBluez? _bluez;
+    private readonly Transports.SimulatorTarget _target;
 
-    private EmbeddedSimulator(SimulatedDevice device, VirtualBluez? bluez = null)
+    private EmbeddedSimulator(SimulatedDevice device, Transports.SimulatorTarget target)
     {
         _device = device;
-        _bluez = bluez;
+        _target = target;
     }
 
-    /// <summary>The target to provision: host:port on loopback, or the advertised BLE name.</summary>
-    public string Endpoint => _device.BleName ?? $"{_device.EndPoint.Address}:{_device.EndPoint.Port}";
+    /// <summary>The target to provision (host:port on loopback, the advertised BLE name, ...).</summary>
+    public string Endpoint => _target.Target;
 
-    /// <summary>The virtual BlueZ's bus, for a BLE device; null over HTTP.</summary>
-    public string? BusAddress => _bluez?.BusAddress;
+    /// <summary>A private BlueZ's bus, when the transport needs one.</summary>
+    public string? BusAddress => _target.BusAddress;
 
     public static async Task<EmbeddedSimulator> StartAsync(ProvisionSettings settings, Action<string> print, CancellationToken cancellationToken)
     {
@@ -46,33 +44,16 @@ internal sealed class EmbeddedSimulator : IAsyncDisposable
             Networks = [new SimulatedNetwork(settings.Ssid ?? "myssid", settings.Passphrase ?? string.Empty)],
             LoggerFactory = Output.LineLoggerProvider.WithPrefix(print, "[device] "),
         };
-        if (!settings.IsBle)
-        {
-            var device = await SimulatedDevice.StartAsync(options, cancellationToken).ConfigureAwait(false);
-            return new EmbeddedSimulator(device);
-        }
-
-        var bluez = await VirtualBluez.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var ble = new BleDeviceOptions { Name = settings.ServiceName ?? BleDeviceOptions.DefaultName(), Adapter = "hci1", BusAddress = bluez.BusAddress };
-            var device = await SimulatedDevice.StartBleAsync(options, ble, cancellationToken).ConfigureAwait(false);
-            print($"[device] advertising over BLE as {ble.Name} on a virtual BlueZ ({bluez.BusAddress})");
-            return new EmbeddedSimulator(device, bluez);
-        }
-        catch
-        {
-            await bluez.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        var (device, target) = await Transports.TransportFactory.For(settings).StartSimulatorAsync(options, settings, print, cancellationToken).ConfigureAwait(false);
+        return new EmbeddedSimulator(device, target);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _device.DisposeAsync().ConfigureAwait(false);
-        if (_bluez is not null)
+        if (_target.Resources is { } resources)
         {
-            await _bluez.DisposeAsync().ConfigureAwait(false);
+            await resources.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

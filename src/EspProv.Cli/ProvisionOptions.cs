@@ -3,8 +3,8 @@ using System.CommandLine;
 namespace EspProv.Cli;
 
 /// <summary>
-/// The options of the provisioning command: every esp_prov flag with its name and default (PROTOCOL.md §9), a
-/// kebab-case alias for each, and EspProv's additions.
+/// The options of the provisioning command: every esp_prov flag with its name and default
+/// (docs/protocol.md#esp_prov-command-line), a kebab-case alias for each, and EspProv's additions.
 /// </summary>
 internal sealed class ProvisionOptions
 {

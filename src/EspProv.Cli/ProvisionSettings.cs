@@ -34,7 +34,6 @@ internal sealed record ProvisionSettings
     public string? BleAdapter { get; init; }
 
     /// <summary>True when the run goes over BLE (<c>--transport ble</c>, or a QR payload saying so).</summary>
-    public bool IsBle => string.Equals(Transport, Transports.BleTransportProvider.Name, StringComparison.OrdinalIgnoreCase);
     public FileInfo? Transcript { get; init; }
     public bool RedactNetwork { get; init; }
 
@@ -68,7 +67,7 @@ internal sealed record ProvisionSettings
         }
 
         string? usage = error
-            ?? (join.Ssid is not null && s.IsBle ? "--join joins a soft AP: it does not go with --transport ble" : null)
+            ?? (join.Ssid is not null && Transports.TransportFactory.Find(s.Transport) is not Transports.SoftAp.SoftApTransportProvider ? $"--join joins a soft AP: it does not go with --transport {s.Transport}" : null)
             ?? (join.Ssid is not null && !join.FromQr && s.Interface is not null ? "--join binds to the interface that joined: give --wifi-interface instead of --interface" : null)
             ?? (join.Ssid is not null && !join.FromQr && s.Simulate ? "--join and --simulate: the simulated device needs no Wi-Fi network" : null);
         return s with { Join = join, UsageError = s.UsageError ?? usage };
@@ -81,18 +80,7 @@ internal sealed record ProvisionSettings
             return s with { UsageError = $"--transport {s.Transport} is not supported: use one of {Transports.TransportFactory.KnownNames}" };
         }
 
-        // Over BLE the service name is the advertised device name, not an address.
-        if (s.ServiceName is not null && !s.IsBle)
-        {
-            if (s.Endpoint is not null && !string.Equals(s.Endpoint, s.ServiceName, StringComparison.OrdinalIgnoreCase))
-            {
-                return s with { UsageError = $"--service_name {s.ServiceName} and --softap_endpoint {s.Endpoint} disagree: give one of them" };
-            }
-
-            return s with { Endpoint = s.ServiceName };
-        }
-
-        return s;
+        return Transports.TransportFactory.For(s).Apply(s);
     }
 
     private static ProvisionSettings ApplyQr(ProvisionSettings s, ParseResult result, ProvisionOptions o)
@@ -115,14 +103,18 @@ internal sealed record ProvisionSettings
         // Explicit flags win over the payload.
         var isSec2 = qr.Username is not null;
         var transport = Given(result, o.Transport) ? s.Transport : qr.Transport ?? s.Transport;
-        var isBle = string.Equals(transport, Transports.BleTransportProvider.Name, StringComparison.OrdinalIgnoreCase);
+        var provider = Transports.TransportFactory.Find(transport);
+        if (provider is not null)
+        {
+            s = provider.WithQrName(s, qr.Name, Given(result, o.ServiceName));
+            // A payload that names another transport: that transport's own flags are checked as well.
+            s = string.Equals(transport, s.Transport, StringComparison.OrdinalIgnoreCase) ? s : provider.Apply(s with { Transport = transport });
+        }
+
         return s with
         {
-            // A soft-AP device's QR name is the network to join; a BLE device's is the name it advertises.
-            DeviceName = isBle ? null : qr.Name,
-            ServiceName = isBle && !Given(result, o.ServiceName) ? qr.Name ?? s.ServiceName : s.ServiceName,
             Transport = transport,
-            SecVer = Given(result, o.SecVer) ? s.SecVer : qr.ImpliedSecurity ?? s.SecVer,
+            SecVer = Given(result, o.SecVer) ? s.SecVer : (int?)qr.ImpliedSecurity ?? s.SecVer,
             Pop = Given(result, o.Pop) || isSec2 ? s.Pop : qr.Pop ?? s.Pop,
             Sec2Username = Given(result, o.Sec2Username) ? s.Sec2Username : qr.Username ?? s.Sec2Username,
             Sec2Password = Given(result, o.Sec2Password) || !isSec2 ? s.Sec2Password : qr.Pop ?? s.Sec2Password,

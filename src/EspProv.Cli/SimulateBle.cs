@@ -18,7 +18,7 @@ internal sealed record SimulateBleSettings(string? Name, string ServiceUuid, str
 
 /// <summary>
 /// Starts simulated devices as BLE peripherals: on the virtual BlueZ (one peripheral adapter per device, hci1…hciN) or
-/// on the system bus's BlueZ (one device on a real adapter, BLE.md §6).
+/// on the system bus's BlueZ (one device on a real adapter, docs/ble.md#bluez-peripheral-role).
 /// </summary>
 internal sealed class SimulateBle : IAsyncDisposable
 {

@@ -1,6 +1,6 @@
 namespace EspProv.Device;
 
-/// <summary>Which firmware family the simulated device behaves like (PROTOCOL.md §0).</summary>
+/// <summary>Which firmware family the simulated device behaves like (docs/protocol.md#firmware-families).</summary>
 public enum DeviceFlavor
 {
     /// <summary>

@@ -11,9 +11,9 @@ namespace EspProv.Device;
 
 /// <summary>
 /// A simulated Espressif provisioning device: protocomm + Wi-Fi provisioning, wire-compatible with firmware
-/// (PROTOCOL.md), reachable through front-ends: HTTP on a loopback port (<see cref="StartAsync"/>) and in-memory links
-/// (<see cref="InMemory"/>, always there; <see cref="CreateInMemory"/> for a device without sockets). Inspect what
-/// happened, inject faults, dispose to stop. Every instance has its own state, so devices run side by side.
+/// (docs/protocol.md), reachable through front-ends: HTTP on a loopback port (<see cref="StartAsync"/>) and in-memory
+/// links (<see cref="InMemory"/>, always there; <see cref="CreateInMemory"/> for a device without sockets). Inspect
+/// what happened, inject faults, dispose to stop. Every instance has its own state, so devices run side by side.
 /// </summary>
 /// <example>
 /// <code>
@@ -29,8 +29,6 @@ public sealed class SimulatedDevice : IAsyncDisposable
     private readonly List<IDeviceFrontEnd> _frontEnds = [];
     private readonly Lock _lock = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private HttpFrontEnd? _http;
-    private BleFrontEnd? _ble;
     private Task? _stopTask;
 
     private SimulatedDevice(SimulatedDeviceOptions options)
@@ -95,7 +93,7 @@ public sealed class SimulatedDevice : IAsyncDisposable
     public int SessionsCreated => _core.Protocomm.SessionsCreated;
 
     /// <summary>TCP connections currently open on the HTTP front-end (at most 1, like firmware); 0 without HTTP.</summary>
-    public int OpenConnections => _http?.OpenLinks ?? 0;
+    public int OpenConnections => HttpOrNull?.OpenLinks ?? 0;
 
     /// <summary>Links currently open on every front-end.</summary>
     public int OpenLinks
@@ -113,16 +111,16 @@ public sealed class SimulatedDevice : IAsyncDisposable
     public long RequestTotal => _service.RequestTotal;
 
     /// <summary>TCP connections accepted since start on the HTTP front-end.</summary>
-    public long ConnectionsAccepted => _http?.Server.ConnectionsAccepted ?? 0;
+    public long ConnectionsAccepted => HttpOrNull?.Server.ConnectionsAccepted ?? 0;
 
     /// <summary>Connection handlers still running: the open connection plus purged ones still winding down.</summary>
-    public int ConnectionHandlersRunning => _http?.Server.HandlersRunning ?? 0;
+    public int ConnectionHandlersRunning => HttpOrNull?.Server.HandlersRunning ?? 0;
 
     /// <summary>Completes when the device has stopped (auto-stop, <see cref="StopAsync"/> or dispose).</summary>
     public Task Stopped => _stopped.Task;
 
     /// <summary>The name the device advertises over BLE; null when it serves no BLE (<see cref="StartBleAsync"/>).</summary>
-    public string? BleName => _ble?.DeviceName;
+    public string? BleName => Ble?.DeviceName;
 
     internal DeviceService Service => _service;
 
@@ -130,21 +128,35 @@ public sealed class SimulatedDevice : IAsyncDisposable
     internal long StationOutcomeTimestamp => _core.Manager.Station.OutcomeTimestamp;
 
     /// <summary>The BLE front-end, when the device has one.</summary>
-    internal BleFrontEnd? Ble => _ble;
+    internal BleFrontEnd? Ble => FrontEnd<BleFrontEnd>();
 
-    private HttpFrontEnd Http => _http ?? throw new InvalidOperationException("this simulated device serves no HTTP (it was created in-memory only)");
+    private HttpFrontEnd? HttpOrNull => FrontEnd<HttpFrontEnd>();
+
+    private HttpFrontEnd Http => HttpOrNull ?? throw new InvalidOperationException("this simulated device serves no HTTP (it was created in-memory only)");
 
     /// <summary>Validates <paramref name="options"/>, binds the HTTP port and starts serving (in-memory links work too).</summary>
     /// <exception cref="IOException">The port is in use.</exception>
     public static async Task<SimulatedDevice> StartAsync(SimulatedDeviceOptions options, CancellationToken cancellationToken = default)
     {
+        var device = await StartWithAsync(options, async (service, ct) =>
+            await HttpFrontEnd.StartAsync(service, options, options.LoggerFactory.CreateLogger<DeviceHttpServer>(), ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        options.LoggerFactory.CreateLogger<SimulatedDevice>().Started(options.Flavor, (int)(options.Security?.Scheme ?? EspProv.Security.SecurityScheme.Sec1), device.Url);
+        return device;
+    }
+
+    /// <summary>
+    /// The front-end seam: a device served by the front-end <paramref name="start"/> makes on the device's
+    /// transport-neutral core (in-memory links work too). Each transport's front-end lives in its own folder and starts
+    /// through this; the device stops it with the others, and <see cref="FrontEnd{T}"/> finds it again.
+    /// </summary>
+    internal static async Task<SimulatedDevice> StartWithAsync(SimulatedDeviceOptions options, Func<DeviceService, CancellationToken, Task<IDeviceFrontEnd>> start,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(start);
         var device = CreateInMemory(options);
         try
         {
-            var http = await HttpFrontEnd.StartAsync(device._service, options, options.LoggerFactory.CreateLogger<DeviceHttpServer>(), cancellationToken).ConfigureAwait(false);
-            device.Attach(http);
-            device._http = http;
-            options.LoggerFactory.CreateLogger<SimulatedDevice>().Started(options.Flavor, (int)(options.Security?.Scheme ?? EspProv.Security.SecurityScheme.Sec1), http.Url);
+            device.Attach(await start(device._service, cancellationToken).ConfigureAwait(false));
             return device;
         }
         catch
@@ -154,10 +166,21 @@ public sealed class SimulatedDevice : IAsyncDisposable
         }
     }
 
+    /// <summary>The device's front-end of type <typeparamref name="T"/>, when it has one.</summary>
+    internal T? FrontEnd<T>()
+        where T : class, IDeviceFrontEnd
+    {
+        lock (_lock)
+        {
+            return _frontEnds.OfType<T>().FirstOrDefault();
+        }
+    }
+
     /// <summary>
-    /// Validates the options and starts a device that BLE centrals reach through BlueZ (BLE.md §6): it registers a GATT
-    /// application and an advertisement on <paramref name="ble"/>'s adapter, laid out and behaving as ESP-IDF firmware
-    /// (in-memory links work too). Auto-stop unregisters both and drops the link, as firmware stops its BLE stack.
+    /// Validates the options and starts a device that BLE centrals reach through BlueZ
+    /// (docs/ble.md#bluez-peripheral-role): it registers a GATT application and an advertisement on
+    /// <paramref name="ble"/>'s adapter, laid out and behaving as ESP-IDF firmware (in-memory links work too).
+    /// Auto-stop unregisters both and drops the link, as firmware stops its BLE stack.
     /// </summary>
     /// <example>
     /// <code>
@@ -179,19 +202,8 @@ public sealed class SimulatedDevice : IAsyncDisposable
             throw new ArgumentException("the ESP8266 has no BLE: use the idf flavor for a BLE device", nameof(options));
         }
 
-        var device = CreateInMemory(options);
-        try
-        {
-            var frontEnd = await BleFrontEnd.StartAsync(device._service, ble, options.LoggerFactory, cancellationToken).ConfigureAwait(false);
-            device.Attach(frontEnd);
-            device._ble = frontEnd;
-            return device;
-        }
-        catch
-        {
-            await device.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return await StartWithAsync(options, async (service, ct) =>
+            await BleFrontEnd.StartAsync(service, ble, options.LoggerFactory, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -281,5 +293,5 @@ public sealed class SimulatedDevice : IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"SimulatedDevice {{ {Flavor}, {(_http is { } http ? http.Url.ToString() : _ble is { } b ? "ble " + b.DeviceName : "in-memory")} }}";
+    public override string ToString() => $"SimulatedDevice {{ {Flavor}, {(HttpOrNull is { } http ? http.Url.ToString() : Ble is { } b ? "ble " + b.DeviceName : "in-memory")} }}";
 }

@@ -192,7 +192,7 @@ internal static class Program
         {
             var transport = new HttpTransport(new DeviceAddress("127.0.0.1", device.EndPoint.Port, false), new HttpTransportOptions { RequestTimeout = TimeSpan.FromSeconds(5) });
             await using var client = new ProvisioningClient(transport, new ProvisioningClientOptions { LoggerFactory = new FloodLog(line => log.Add($"{clock.Elapsed.TotalMilliseconds,8:0.0} ms {line}")) }, ownsTransport: true);
-            await client.ProvisionAsync(new Security1(Pop), new WifiCredentials("myssid", "mypassword")).ConfigureAwait(false);
+            await client.ProvisionAsync(ProvisioningPlan.For(new Security1(Pop), new WifiCredentials("myssid", "mypassword"))).ConfigureAwait(false);
             return clock.Elapsed;
         }
         catch (Exception ex) when (ex is EspProv.Exceptions.ProvisioningException or IOException or SocketException)

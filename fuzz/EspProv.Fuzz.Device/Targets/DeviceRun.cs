@@ -41,7 +41,7 @@ internal sealed class DeviceRun(DeviceCore core, FuzzClock clock, DeviceTargets.
             request = _client.HandleResponse(response);
         }
 
-        byte[] status = [0x52, 0x00]; // WiFiConfigPayload { cmd_get_status {} } (PROTOCOL.md §2)
+        byte[] status = [0x52, 0x00]; // WiFiConfigPayload { cmd_get_status {} } (docs/protocol.md#encoding-rules)
         var answer = Exchange(EspProv.Transport.Endpoints.Config, _client.Encrypt(status), _clientConnection, _clientCookie)
             ?? throw DeviceTargets.Finding("the device refused get-status right after a handshake");
         if (!_client.TryDecrypt(answer, out var plain))

@@ -10,7 +10,7 @@ using EspProv.Transport;
 namespace EspProv.Cli.Batch;
 
 /// <summary>
-/// One device of a batch: the same flow as a single run (<see cref="ProvisioningFlow"/> over the transport factory),
+/// One device of a batch: the same flow as a single run (<see cref="ProvisioningClient.ProvisionAsync"/> over the transport factory),
 /// with its journal states committed before each step's request and its own deadline. Resume rules: connected is
 /// skipped; a device that reached <c>applying</c> (or is <c>unknown</c>, without <c>--retry-unknown</c>) is never sent
 /// apply again, only asked for its status; anything else is provisioned (again). With <paramref name="transcripts"/>
@@ -71,8 +71,8 @@ internal sealed class DeviceProvisioner(IJournal journal, BatchSettings batch, I
         view.DeviceStarted(entry.Name);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(settings.TimeoutSeconds));
-        ProvisioningFlow? flow = null;
-        var step = ProvisioningStep.Connect;
+        StepTracker? flow = null;
+        EspProv.Security.ISecurity? security = null;
         try
         {
             if (!resumeAfterApply)
@@ -89,13 +89,13 @@ internal sealed class DeviceProvisioner(IJournal journal, BatchSettings batch, I
             }
 
             await using var transport = transcript?.Wrap(setup!.Transport) ?? setup!.Transport;
-            await using var client = new ProvisioningClient(transport, new ProvisioningClientOptions { Polling = Provision.ProvisionRunner.Polling(settings) });
-            flow = new ProvisioningFlow(client, transcript?.Observe(observer) ?? observer);
+            await using var client = new ProvisioningClient(transport, new ProvisioningClientOptions { Polling = RunLimits.Polling(settings) });
+            flow = new StepTracker(transcript?.Observe(observer) ?? observer);
             steps?.Starting(ProvisioningStep.Connect);
             await transport.PrepareAsync(Endpoints.ProtoVer, deadline.Token).ConfigureAwait(false);
             steps?.Completed(ProvisioningStep.Connect);
-            var outcome = await flow.RunAsync(Plan(settings, resumeAfterApply, started), deadline.Token).ConfigureAwait(false);
-            var connection = outcome.Connection!;
+            var outcome = await client.ProvisionAsync(Plan(settings, resumeAfterApply, started, chosen => security = chosen), flow, deadline.Token).ConfigureAwait(false);
+            var connection = (WifiConnectionInfo)outcome.Connection!;
             var outcomeFields = new DeviceOutcome
             {
                 Ip = connection.IPAddress.ToString(),
@@ -109,11 +109,11 @@ internal sealed class DeviceProvisioner(IJournal journal, BatchSettings batch, I
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            step = flow?.CurrentStep ?? step;
+            var step = flow?.Current ?? ProvisioningStep.Connect;
             var message = $"timed out after {settings.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s during {StepFailures.Describe(step)}";
             return await FailAsync(observer, steps, entry, started, step, message, cancellationToken).ConfigureAwait(false);
         }
-        catch (WifiConnectionFailedException ex)
+        catch (NetworkConnectionFailedException ex)
         {
             // The device's own verdict: it applied and could not join. Trying it again later is safe.
             steps?.StepFailed(ProvisioningStep.Status);
@@ -123,13 +123,13 @@ internal sealed class DeviceProvisioner(IJournal journal, BatchSettings batch, I
         {
             return await SettleAsync(observer, entry, started, DeviceVerdict.Failed, ExitCodes.Usage, ex.Message, cancellationToken).ConfigureAwait(false);
         }
-        catch (TransportException ex) when (flow is null || ex.Step is null && flow.CurrentStep == ProvisioningStep.Connect)
+        catch (TransportException ex) when (flow is null || ex.Step is null && flow.Current == ProvisioningStep.Connect)
         {
             return await FailAsync(observer, steps, entry, started, ProvisioningStep.Connect, $"connect failed: {ex.Message}", cancellationToken).ConfigureAwait(false);
         }
         catch (ProvisioningException ex)
         {
-            return await FailAsync(observer, steps, entry, started, ex.Step ?? flow?.CurrentStep ?? step, ex.Message, cancellationToken, ex).ConfigureAwait(false);
+            return await FailAsync(observer, steps, entry, started, ex.Step ?? flow?.Current ?? ProvisioningStep.Connect, FlagAdvice.Message(ex, security), cancellationToken, ex).ConfigureAwait(false);
         }
         catch (ArgumentException ex)
         {
@@ -184,15 +184,20 @@ internal sealed class DeviceProvisioner(IJournal journal, BatchSettings batch, I
         return result;
     }
 
-    private static ProvisioningPlan Plan(ProvisionSettings settings, bool resumeAfterApply, long started)
+    private static ProvisioningPlan Plan(ProvisionSettings settings, bool resumeAfterApply, long started, Action<EspProv.Security.ISecurity> chosen)
     {
         var credentials = new WifiCredentials(settings.Ssid ?? string.Empty, settings.Passphrase ?? string.Empty);
         return new ProvisioningPlan
         {
-            ChooseSecurity = (info, _) => ValueTask.FromResult(ChooseSecurity(settings, info)),
+            ChooseSecurity = (info, _) =>
+            {
+                var security = ChooseSecurity(settings, info);
+                chosen(security);
+                return ValueTask.FromResult(security);
+            },
             Credentials = ProvisioningPlan.Fixed(credentials),
             ResumeAfterApply = resumeAfterApply,
-            StatusTimeout = StatusLimit(settings, started),
+            StatusTimeout = RunLimits.StatusLimit(settings, started),
         };
     }
 
@@ -210,15 +215,6 @@ internal sealed class DeviceProvisioner(IJournal journal, BatchSettings batch, I
             throw new UsageExitException(errors.ToString().Trim().Replace("esp-prov: ", string.Empty, StringComparison.Ordinal));
         }
     }
-
-    /// <summary>The wait for a verdict ends a little before the device's deadline, so it reports its own "unknown" and why.</summary>
-    private static TimeSpan StatusLimit(ProvisionSettings settings, long started)
-    {
-        var left = TimeSpan.FromSeconds(settings.TimeoutSeconds) - Stopwatch.GetElapsedTime(started);
-        var margin = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1).Ticks, left.Ticks / 10));
-        return left - margin > TimeSpan.FromMilliseconds(1) ? left - margin : TimeSpan.FromMilliseconds(1);
-    }
-
 
     /// <summary>A batch never prompts: a device that needs an answer fails with a usage reason.</summary>
     private sealed class NoTerminal : ITerminal

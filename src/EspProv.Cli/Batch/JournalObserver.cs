@@ -56,5 +56,5 @@ internal sealed class JournalObserver(IJournal journal, string device, IBatchVie
 
     public void ApplyAnswerLost(ProvisioningException failure) => inner?.ApplyAnswerLost(failure);
 
-    public void StatusReceived(WifiStatus status) => inner?.StatusReceived(status);
+    public void StatusReceived(NetworkStatus status) => inner?.StatusReceived(status);
 }

@@ -57,9 +57,9 @@ internal static class ManifestColumns
         }
 
         var transport = Get(Transport)?.ToLowerInvariant();
-        if (transport is not null and not "softap" and not "httpd")
+        if (transport is not null && Transports.TransportFactory.Find(transport) is not { InBatch: true })
         {
-            errors.Add(new ManifestError(line, $"transport '{Get(Transport)}' is not supported: use softap or httpd"));
+            errors.Add(new ManifestError(line, $"transport '{Get(Transport)}' is not supported: use {Transports.TransportFactory.BatchNames}"));
         }
 
         if (Get(Address) is { } address && !EspProv.Transport.Http.DeviceAddress.TryParse(address, out _, out var addressError))

@@ -63,7 +63,7 @@ internal static class DeviceChecks
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var info = await client.GetVersionAsync(expected, cancellationToken).ConfigureAwait(false);
+            var info = await client.GetVersionAsync(cancellationToken).ConfigureAwait(false);
             var elapsed = Stopwatch.GetElapsedTime(started);
             if ((protoVer is not null || !info.IsJson) && !info.Matches(expected))
             {

@@ -15,9 +15,7 @@ internal static class DoctorMain
             return await new DoctorRunner(report, network, bleBusAddress: bleBusAddress).RunAsync(settings, cancellationToken).ConfigureAwait(false);
         }
 
-        transcript.Target = settings.Provision.IsBle
-            ? $"BLE device {settings.Provision.ServiceName ?? "(any)"}"
-            : settings.Provision.Endpoint ?? ProvisionOptions.DefaultEndpoint;
+        transcript.Target = Transports.TransportFactory.For(settings.Provision).DescribeTarget(settings.Provision);
         try
         {
             var code = await new DoctorRunner(report, network, transcript.Wrap, info => transcript.Version = info, bleBusAddress, transcript.ScanResults).RunAsync(settings, cancellationToken).ConfigureAwait(false);

@@ -5,7 +5,7 @@ using EspProv.Provisioning;
 namespace EspProv.Cli.Output;
 
 /// <summary>
-/// Writes one <c>step</c> event per step of a <see cref="ProvisioningFlow"/> (<c>--json</c>): <c>ok</c> when it
+/// Writes one <c>step</c> event per step of a <see cref="ProvisioningClient.ProvisionAsync"/> (<c>--json</c>): <c>ok</c> when it
 /// completes, <c>failed</c> (through <see cref="StepFailed"/>) when the run ends in it. Details are the device's
 /// version and scheme, never a secret.
 /// </summary>
@@ -54,7 +54,7 @@ internal sealed class JsonStepObserver(JsonLinesWriter writer, string? device = 
         _detail = version.IsJson
             ? $"version {version.Version ?? "?"}" + (version.SecurityVersion is { } sv ? $", sec_ver {sv}" : string.Empty)
             : "plain version answer";
-        _detail = ReplyValidation.Printable(_detail, 100);
+        _detail = DeviceText.Printable(_detail, 100);
     }
 
     public void ApplyAnswerLost(ProvisioningException failure)
@@ -63,9 +63,5 @@ internal sealed class JsonStepObserver(JsonLinesWriter writer, string? device = 
         ApplyAnswerLostReason = failure.Message;
         writer.Write(new StepEvent(JsonNames.Step(ProvisioningStep.ApplyConfig), "failed",
             (long)Stopwatch.GetElapsedTime(_stepStarted).TotalMilliseconds, device, "answer lost: the device may have applied; asking for its status"));
-    }
-
-    public void StatusReceived(WifiStatus status)
-    {
     }
 }

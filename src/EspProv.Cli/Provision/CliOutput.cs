@@ -34,7 +34,7 @@ internal sealed class CliOutput(TextWriter output, TextWriter error, bool verbos
     {
         if (IsVerbose)
         {
-            output.WriteLine("  " + ReplyValidation.Printable(line, 4096));
+            output.WriteLine("  " + DeviceText.Printable(line, 4096));
         }
     }
 
@@ -69,10 +69,10 @@ internal sealed class CliOutput(TextWriter output, TextWriter error, bool verbos
     }
 
     /// <summary>Device-supplied text: control characters and escape sequences never reach the terminal.</summary>
-    public static string Shown(string text) => ReplyValidation.Printable(text, 200);
+    public static string Shown(string text) => DeviceText.Printable(text, 200);
 
     /// <summary>An error message as exactly one line, whatever a device or the OS put in it.</summary>
-    public static string OneLine(string text) => ReplyValidation.Printable(text, 1000);
+    public static string OneLine(string text) => DeviceText.Printable(text, 1000);
 
     /// <summary>A device's reply as text when it is printable, else as hex.</summary>
     public static string Printable(byte[] reply)

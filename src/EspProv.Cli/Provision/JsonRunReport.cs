@@ -73,9 +73,5 @@ internal sealed class JsonRunReport(JsonLinesWriter writer, StepReporter reporte
         Steps.ApplyAnswerLost(failure);
     }
 
-    public void StatusReceived(WifiStatus status)
-    {
-        reporter.StatusReceived(status);
-        Steps.StatusReceived(status);
-    }
+    public void StatusReceived(NetworkStatus status) => reporter.StatusReceived(status);
 }

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace EspProv.Cli.Provision;
 
 /// <summary>
-/// One provisioning run: sets up the transport, drives the library's <see cref="ProvisioningFlow"/> (esp_prov's step
+/// One provisioning run: sets up the transport, drives the library's <see cref="ProvisioningClient.ProvisionAsync"/> (esp_prov's step
 /// order) with a <see cref="StepReporter"/> printing esp_prov's lines, runs the CLI-only actions between session and
 /// config (reset, reprovision, custom data, scan and pick), and maps every failure to its step's exit code.
 /// </summary>
@@ -20,9 +20,12 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
     private StepReporter _reporter = null!;
     private int? _stopExit;
 
-    // The CLI's own step between session and config (control, custom data, scan), for "timed out during …".
-    private ProvisioningStep? _ownStep;
+    // The step in progress (the flow's, or the CLI's own between session and config), for "timed out during …".
+    private StepTracker _steps = null!;
     private JsonRunReport? _json;
+
+    // The scheme chosen from the device's answer, for the flag advice on a session failure.
+    private EspProv.Security.ISecurity? _security;
 
     /// <summary>The bus BlueZ is on when it is not the system bus (tests); the simulator's own virtual BlueZ wins.</summary>
     public string? BleBusAddress { get; init; }
@@ -66,7 +69,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
             return security.GenerateCredentials(settings);
         }
 
-        if (Validate(settings) is { } usageError)
+        if (RunLimits.Validate(settings, terminal.IsInteractive) is { } usageError)
         {
             return _out.Fail(ExitCodes.Usage, usageError);
         }
@@ -108,10 +111,10 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
         await using var client = new ProvisioningClient(transport, new ProvisioningClientOptions
         {
             LoggerFactory = logging,
-            Polling = Polling(settings),
+            Polling = RunLimits.Polling(settings),
         });
         var observer = (IProvisioningObserver?)_json ?? _reporter;
-        var flow = new ProvisioningFlow(client, _transcript?.Observe(observer) ?? observer);
+        _steps = new StepTracker(_transcript?.Observe(observer) ?? observer);
         try
         {
             _out.Verbose($"connecting to {setup.Target}");
@@ -128,8 +131,8 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
                 return _out.Fail(ExitCodes.NoConnection, $"connect failed: {ex.Message}", ex);
             }
 
-            var outcome = await flow.RunAsync(Plan(settings, protoVer, security, StatusLimit(settings, started)), deadline.Token).ConfigureAwait(false);
-            if (outcome.Connection is not { } connection)
+            var outcome = await client.ProvisionAsync(Plan(settings, protoVer, security, RunLimits.StatusLimit(settings, started)), _steps, deadline.Token).ConfigureAwait(false);
+            if (outcome.Connection is not WifiConnectionInfo connection)
             {
                 return _stopExit ?? ExitCodes.Success;
             }
@@ -148,7 +151,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             // Once apply has been sent the device may be joining: a deadline there is "outcome unknown", never "failed".
-            var current = _ownStep ?? flow.CurrentStep;
+            var current = _steps.Current;
             var step = current == ProvisioningStep.ApplyConfig ? ProvisioningStep.Status : current;
             return Report(step, $"timed out after {settings.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s during {StepFailures.Describe(current)}"
                 + (step == ProvisioningStep.Status ? StepFailures.ApplyAdvice : string.Empty));
@@ -181,7 +184,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
         }
         catch (ProvisioningException ex)
         {
-            return Report(ex.Step ?? flow.CurrentStep, ex.Message, ex);
+            return Report(_steps.Own ?? ex.Step ?? _steps.Current, FlagAdvice.Message(ex, _security), ex);
         }
         catch (ArgumentException ex)
         {
@@ -199,44 +202,21 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
     {
         ExpectedVersion = protoVer,
         RequireVersionMatch = settings.ProtoVer is not null,
-        ChooseSecurity = (info, _) => ValueTask.FromResult(security.Choose(settings, info)),
-        CustomConfig = settings.CustomConfig ? (settings.CustomInfo, settings.CustomVer) : null,
+        ChooseSecurity = (info, _) => ValueTask.FromResult(_security = security.Choose(settings, info)),
+        CustomConfig = settings.CustomConfig ? new CustomConfig(settings.CustomInfo, settings.CustomVer) : null,
         Credentials = (client, info, ct) => AfterSessionAsync(settings, client, info, ct),
         StatusTimeout = statusLimit,
     };
 
     /// <summary>
-    /// The wait for a verdict ends a little before the overall deadline, so it reports its own verdict ("outcome
-    /// unknown" and why) rather than being cut off by the deadline's cancellation.
-    /// </summary>
-    private static TimeSpan StatusLimit(ProvisionSettings settings, long started)
-    {
-        var left = TimeSpan.FromSeconds(settings.TimeoutSeconds) - Stopwatch.GetElapsedTime(started);
-        var margin = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1).Ticks, left.Ticks / 10));
-        return left - margin > TimeSpan.FromMilliseconds(1) ? left - margin : TimeSpan.FromMilliseconds(1);
-    }
-
-    internal static StatusPolling Polling(ProvisionSettings settings)
-    {
-        var polling = StatusPolling.Default with { Timeout = TimeSpan.FromSeconds(settings.TimeoutSeconds) };
-        if (settings.PollIntervalMs is { } cap)
-        {
-            var max = TimeSpan.FromMilliseconds(cap);
-            polling = polling with { MaxInterval = max };
-        }
-
-        return polling;
-    }
-
-    /// <summary>
     /// Between session and config: reset/reprovision, custom data, scan (and pick). Returns the credentials to send, or
     /// null when the run ends here with <see cref="_stopExit"/>.
     /// </summary>
-    private async ValueTask<WifiCredentials?> AfterSessionAsync(ProvisionSettings settings, ProvisioningClient client, DeviceVersionInfo info, CancellationToken ct)
+    private async ValueTask<NetworkCredentials?> AfterSessionAsync(ProvisionSettings settings, ProvisioningClient client, DeviceVersionInfo info, CancellationToken ct)
     {
         if (settings.Reset || settings.Reprov)
         {
-            _ownStep = ProvisioningStep.Control;
+            _steps.Own = ProvisioningStep.Control;
             if (await ControlAsync(settings, client, ct).ConfigureAwait(false) is { } exit)
             {
                 return Stop(exit);
@@ -250,19 +230,11 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
 
         if (settings.CustomData is { } data)
         {
-            _ownStep = ProvisioningStep.CustomData;
-            try
-            {
-                _out.Out("==== Sending Custom data to esp32 ====");
-                var reply = await client.SendDataAsync(Endpoints.CustomData, Encoding.UTF8.GetBytes(data), ct).ConfigureAwait(false);
-                _out.Out($"CustomData response: {CliOutput.Printable(reply)}");
-                _out.Out("==== Custom data sent successfully ====");
-            }
-            catch (ProvisioningException ex)
-            {
-                ex.Step = ProvisioningStep.CustomData;
-                throw;
-            }
+            _steps.Own = ProvisioningStep.CustomData;
+            _out.Out("==== Sending Custom data to esp32 ====");
+            var reply = await client.SendDataAsync(Endpoints.CustomData, Encoding.UTF8.GetBytes(data), ct).ConfigureAwait(false);
+            _out.Out($"CustomData response: {CliOutput.Printable(reply)}");
+            _out.Out("==== Custom data sent successfully ====");
         }
 
         var ssid = settings.Ssid;
@@ -281,18 +253,9 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
                     "the device does not offer Wi-Fi scanning (no wifi_scan capability)" + (settings.Scan ? string.Empty : ": give --ssid")));
             }
 
-            _ownStep = ProvisioningStep.Scan;
+            _steps.Own = ProvisioningStep.Scan;
             var picker = new ScanPicker(_out, terminal, _transcript is null ? null : _transcript.ScanResults);
-            WifiNetwork? picked;
-            try
-            {
-                picked = await picker.ScanAndPickAsync(client, pick: !settings.Scan, ct).ConfigureAwait(false);
-            }
-            catch (ProvisioningException ex)
-            {
-                ex.Step = ProvisioningStep.Scan;
-                throw;
-            }
+            var picked = await picker.ScanAndPickAsync(client, pick: !settings.Scan, ct).ConfigureAwait(false);
 
             if (picked is null)
             {
@@ -306,7 +269,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
             }
         }
 
-        _ownStep = null;
+        _steps.Own = null;
         var credentials = new WifiCredentials(ssid!, passphrase ?? string.Empty);
         try
         {
@@ -343,58 +306,11 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
             _out.Out("---- Error in control command ----");
             return _out.Fail(ExitCodes.ControlFailed, "the device has no prov-ctrl endpoint (firmware before ESP-IDF 5.1): it cannot reset or reprovision; factory-reset it instead", ex);
         }
-        catch (ProvisioningException ex)
-        {
-            ex.Step = ProvisioningStep.Control;
-            throw;
-        }
     }
 
-    private WifiCredentials? Stop(int exitCode)
+    private NetworkCredentials? Stop(int exitCode)
     {
         _stopExit = exitCode;
-        return null;
-    }
-
-    private string? Validate(ProvisionSettings settings)
-    {
-        if (settings.TimeoutSeconds is <= 0 or > 86400 || double.IsNaN(settings.TimeoutSeconds))
-        {
-            return "--timeout must be between 0 and 86400 seconds";
-        }
-
-        if (settings.PollIntervalMs is < 1 or > 60000)
-        {
-            return "--poll_interval must be between 1 and 60000 ms";
-        }
-
-        if (settings.UsageError is not null)
-        {
-            return settings.UsageError;
-        }
-
-        if (settings.Reset && settings.Reprov)
-        {
-            return "--reset and --reprov exclude each other";
-        }
-
-        if (string.IsNullOrEmpty(settings.Ssid))
-        {
-            // --scan/--reset/--reprov need no SSID; otherwise it is picked from a scan, which needs a person at a terminal.
-            return settings.Scan || settings.Reset || settings.Reprov || terminal.IsInteractive
-                ? null
-                : "--ssid is required: the SSID of the network the device should join (without a terminal there is no scan to pick from)";
-        }
-
-        try
-        {
-            new WifiCredentials(settings.Ssid, settings.Passphrase ?? string.Empty).Validate();
-        }
-        catch (ArgumentException ex)
-        {
-            return ex.Message.Split(" (Parameter", 2)[0];
-        }
-
         return null;
     }
 }

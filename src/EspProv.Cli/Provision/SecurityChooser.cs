@@ -88,7 +88,8 @@ internal sealed class SecurityChooser(CliOutput output, ITerminal terminal)
                     password = string.IsNullOrEmpty(password) ? terminal.ReadSecret("Security 2 password: ") : password;
                 }
 
-                // Patch 1 devices say so in proto-ver; firmware that omits the key uses the older GCM variant (§7.4).
+                // Patch 1 devices say so in proto-ver; firmware that omits the key uses the older GCM variant
+                // (docs/protocol.md#security-2-encryption).
                 var patch = info.SecurityPatchVersion ?? 0;
                 output.Verbose($"security 2 with sec_patch_ver {patch.ToString(CultureInfo.InvariantCulture)} ({(patch >= 1 ? "12-byte counter nonce" : "static 16-byte IV")})");
                 return new Security2(user, password, patch);

@@ -4,7 +4,7 @@ using EspProv.Provisioning;
 
 namespace EspProv.Cli.Provision;
 
-/// <summary>Prints esp_prov's lines for each step of the library's <see cref="ProvisioningFlow"/>, in its order.</summary>
+/// <summary>Prints esp_prov's lines for each step of the library's <see cref="ProvisioningClient.ProvisionAsync"/>, in its order.</summary>
 internal sealed class StepReporter(CliOutput output) : IProvisioningObserver
 {
     private WifiConnectionState? _lastState;
@@ -69,15 +69,20 @@ internal sealed class StepReporter(CliOutput output) : IProvisioningObserver
         output.Verbose($"apply: {failure.Message}");
     }
 
-    public void StatusReceived(WifiStatus status)
+    public void StatusReceived(NetworkStatus status)
     {
-        if (status.State != _lastState && status.State != WifiConnectionState.ConnectionFailed)
+        if (status is not WifiStatus wifi)
         {
-            _lastState = status.State;
-            output.Out($"++++ WiFi state: {StateText(status.State)} ++++");
+            return;
         }
 
-        if (status.AttemptsRemaining is { } n)
+        if (wifi.State != _lastState && wifi.State != WifiConnectionState.ConnectionFailed)
+        {
+            _lastState = wifi.State;
+            output.Out($"++++ WiFi state: {StateText(wifi.State)} ++++");
+        }
+
+        if (wifi.AttemptsRemaining is { } n)
         {
             output.Out($"++++ Attempt to connect failed, {n} attempts remaining ++++");
         }

@@ -183,7 +183,17 @@ internal sealed class TranscriptSession
             inner.ApplyAnswerLost(failure);
         }
 
-        public void StatusReceived(WifiStatus status)
+        public void StatusReceived(NetworkStatus status)
+        {
+            if (status is WifiStatus wifi)
+            {
+                Wifi(wifi);
+            }
+
+            inner.StatusReceived(status);
+        }
+
+        private void Wifi(WifiStatus status)
         {
             var c = status.Connection;
             session.Add("status", ("state", status.State.ToString()), ("fail_reason", status.FailureReason?.ToString()),
@@ -191,7 +201,6 @@ internal sealed class TranscriptSession
                 ("ip", session.Redactor.Ip(c?.IPAddress.ToString())), ("ssid", session.Redactor.Ssid(c?.Ssid)),
                 ("bssid", session.Redactor.Bssid(c?.Bssid?.ToString())), ("channel", c?.Channel.ToString(CultureInfo.InvariantCulture)),
                 ("auth_mode", c is null ? null : JsonNames.AuthMode(c.AuthMode)));
-            inner.StatusReceived(status);
         }
     }
 }

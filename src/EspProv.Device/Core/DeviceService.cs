@@ -85,8 +85,8 @@ internal sealed class DeviceService : IDisposable
 
     /// <summary>
     /// Starts one exchange: waits its turn, applies a delay fault, takes an action fault, and (unless a fault ends it
-    /// first) binds the session before the body is looked at, as firmware does (PROTOCOL.md §3.2). Dispose the result
-    /// to let the next exchange in.
+    /// first) binds the session before the body is looked at, as firmware does (docs/protocol.md#sessions-and-cookies).
+    /// Dispose the result to let the next exchange in.
     /// </summary>
     public async Task<DeviceExchange> BeginAsync(long link, string endpoint, SessionKeying keying, long? claimedSession, CancellationToken cancellationToken)
     {

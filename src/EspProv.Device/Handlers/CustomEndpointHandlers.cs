@@ -4,8 +4,9 @@ using Google.Protobuf;
 namespace EspProv.Device.Handlers;
 
 /// <summary>
-/// The example applications' endpoints (PROTOCOL.md §1.10, §8.5): ESP8266 <c>custom-config</c>
-/// (<c>{status: ConfigSuccess, dummy: 47}</c>) and ESP-IDF <c>custom-data</c> (raw bytes in, <c>SUCCESS\0</c> out).
+/// The example applications' endpoints (docs/protocol.md#custom-config-messages, #custom-endpoints): ESP8266
+/// <c>custom-config</c> (<c>{status: ConfigSuccess, dummy: 47}</c>) and ESP-IDF <c>custom-data</c> (raw bytes in,
+/// <c>SUCCESS\0</c> out).
 /// </summary>
 internal sealed class CustomEndpointHandlers(ProvisioningManager manager)
 {

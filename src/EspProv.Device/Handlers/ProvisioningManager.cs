@@ -143,7 +143,8 @@ internal sealed class ProvisioningManager : IDisposable
         }
     }
 
-    /// <summary>Set config (§8.1). ESP-IDF validates lengths; ESP8266 3.2 accepts anything.</summary>
+    /// <summary>Set config (docs/protocol.md#wi-fi-configuration). ESP-IDF validates lengths; ESP8266 3.2 accepts
+    /// anything.</summary>
     public Status SetConfig(ReadOnlySpan<byte> ssid, ReadOnlySpan<byte> passphrase, int bssidLength)
     {
         lock (_lock)
@@ -163,7 +164,8 @@ internal sealed class ProvisioningManager : IDisposable
         }
     }
 
-    /// <summary>Apply (§8.1): needs credentials set since the last apply; ESP-IDF also refuses a second apply.</summary>
+    /// <summary>Apply (docs/protocol.md#wi-fi-configuration): needs credentials set since the last apply; ESP-IDF also
+    /// refuses a second apply.</summary>
     public Status Apply()
     {
         DeviceCredentials credentials;
@@ -239,7 +241,8 @@ internal sealed class ProvisioningManager : IDisposable
         }
     }
 
-    /// <summary>prov-ctrl reset (§8.4): only after a failed attempt; clears the station configuration.</summary>
+    /// <summary>prov-ctrl reset (docs/protocol.md#control): only after a failed attempt; clears the station
+    /// configuration.</summary>
     public Status CtrlReset()
     {
         lock (_lock)
@@ -257,7 +260,8 @@ internal sealed class ProvisioningManager : IDisposable
         }
     }
 
-    /// <summary>prov-ctrl reprov (§8.4): only when auto-stop is disabled; clears credentials and restarts provisioning.</summary>
+    /// <summary>prov-ctrl reprov (docs/protocol.md#control): only when auto-stop is disabled; clears credentials and
+    /// restarts provisioning.</summary>
     public Status CtrlReprov()
     {
         lock (_lock)

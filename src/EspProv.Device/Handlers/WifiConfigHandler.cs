@@ -7,8 +7,9 @@ using PublicState = EspProv.Provisioning.WifiConnectionState;
 namespace EspProv.Device.Handlers;
 
 /// <summary>
-/// <c>prov-config</c> (PROTOCOL.md §8.1): get status, set config, apply; reply <c>msg</c> = request <c>msg</c> + 1.
-/// Only the fields firmware sets are set, so Google.Protobuf emits protobuf-c's bytes (e.g. Connecting carries no oneof).
+/// <c>prov-config</c> (docs/protocol.md#wi-fi-configuration): get status, set config, apply; reply <c>msg</c> = request
+/// <c>msg</c> + 1. Only the fields firmware sets are set, so Google.Protobuf emits protobuf-c's bytes (e.g. Connecting
+/// carries no oneof).
 /// </summary>
 internal sealed class WifiConfigHandler(ProvisioningManager manager)
 {

@@ -3,7 +3,8 @@ using Google.Protobuf;
 
 namespace EspProv.Device.Handlers;
 
-/// <summary><c>prov-ctrl</c> (PROTOCOL.md §8.4): reset after a failure, reprovision when auto-stop is off. Status in the wrapper.</summary>
+/// <summary><c>prov-ctrl</c> (docs/protocol.md#control): reset after a failure, reprovision when auto-stop is off.
+/// Status in the wrapper.</summary>
 internal sealed class WifiCtrlHandler(ProvisioningManager manager)
 {
     public byte[]? Handle(byte[] request)

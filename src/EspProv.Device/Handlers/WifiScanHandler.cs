@@ -4,9 +4,10 @@ using Google.Protobuf;
 namespace EspProv.Device.Handlers;
 
 /// <summary>
-/// <c>prov-scan</c> (PROTOCOL.md §8.3, ESP-IDF 5.5 rules): start (the simulated scan finishes at once), status, and
-/// paged results from a list of at most 16 entries sorted by RSSI. Status lives in the wrapper. A page that starts at or
-/// beyond 16 or reaches past 16 fails (connection closed); a page past the available results is cut short with
+/// <c>prov-scan</c> (docs/protocol.md#wi-fi-scan, ESP-IDF 5.5 rules): start (the simulated scan finishes at once),
+/// status, and paged results from a list of at most 16 entries sorted by RSSI. Status lives in the wrapper. A page that
+/// starts at or beyond 16 or reaches past 16 fails (connection closed); a page past the available results is cut short
+/// with
 /// <c>InternalError</c>.
 /// </summary>
 internal sealed class WifiScanHandler(ProvisioningManager manager)

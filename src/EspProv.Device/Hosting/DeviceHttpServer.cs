@@ -6,9 +6,9 @@ namespace EspProv.Device.Hosting;
 
 /// <summary>
 /// The device's HTTP server: it handles each accepted connection itself, so every byte on the wire is under control, like
-/// esp_http_server (PROTOCOL.md §3.1): POST-only URIs matched exactly, Content-Length bodies of 1–4096 bytes, protocol
-/// failures close the connection without a response, <c>max_open_sockets = 1</c> with LRU purge, and one request handled
-/// at a time (firmware's single server task).
+/// esp_http_server (docs/protocol.md#device-side): POST-only URIs matched exactly, Content-Length bodies of 1–4096
+/// bytes, protocol failures close the connection without a response, <c>max_open_sockets = 1</c> with LRU purge, and
+/// one request handled at a time (firmware's single server task).
 /// </summary>
 internal sealed class DeviceHttpServer
 {
@@ -28,7 +28,8 @@ internal sealed class DeviceHttpServer
         _device = device;
         _options = options;
         _logger = logger;
-        // ESP-IDF's server follows a session by its cookie; ESP8266's keys it by socket (PROTOCOL.md §3.2).
+        // ESP-IDF's server follows a session by its cookie; ESP8266's keys it by socket
+        // (docs/protocol.md#sessions-and-cookies).
         _keying = device.Flavor == DeviceFlavor.Idf ? SessionKeying.ByTokenThenLink : SessionKeying.ByLink;
     }
 

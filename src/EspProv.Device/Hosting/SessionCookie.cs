@@ -2,7 +2,8 @@ using System.Globalization;
 
 namespace EspProv.Device.Hosting;
 
-/// <summary>ESP-IDF's HTTP session cookie, <c>session=&lt;id&gt;</c> (PROTOCOL.md §3.2), read and written by the HTTP front-end only.</summary>
+/// <summary>ESP-IDF's HTTP session cookie, <c>session=&lt;id&gt;</c> (docs/protocol.md#sessions-and-cookies), read and
+/// written by the HTTP front-end only.</summary>
 internal static class SessionCookie
 {
     /// <summary>esp_http_server reads the Cookie header into a 20-byte buffer; longer values are not read at all.</summary>

@@ -9,7 +9,8 @@ namespace EspProv.Device.Protocomm;
 /// <param name="SessionId">The session id (the cookie value on ESP-IDF's HTTP server).</param>
 internal readonly record struct SessionBinding(bool Created, uint SessionId);
 
-/// <summary>How a front-end's links find their security session (PROTOCOL.md §3.2, BLE.md §2).</summary>
+/// <summary>How a front-end's links find their security session (docs/protocol.md#sessions-and-cookies,
+/// docs/ble.md#requests-and-responses).</summary>
 internal enum SessionKeying
 {
     /// <summary>The session belongs to the link it was created on (ESP8266's HTTP server, BLE connections, in-memory links).</summary>
@@ -23,9 +24,10 @@ internal enum SessionKeying
 }
 
 /// <summary>
-/// Protocomm: one security session at a time (PROTOCOL.md §3.2) and dispatch of a request body to its endpoint
-/// (§4): version text, handshake, or decrypt → handler → encrypt. Not thread-safe: the device serialises requests,
-/// like firmware's single server task. Knows links and session ids, not the front-end that carries them.
+/// Protocomm: one security session at a time (docs/protocol.md#sessions-and-cookies) and dispatch of a request body to
+/// its endpoint (docs/protocol.md#endpoints): version text, handshake, or decrypt → handler → encrypt. Not thread-safe:
+/// the device serialises requests, like firmware's single server task. Knows links and session ids, not the front-end
+/// that carries them.
 /// </summary>
 internal sealed class ProtocommCore : IDisposable
 {

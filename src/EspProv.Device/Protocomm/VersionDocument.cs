@@ -5,7 +5,7 @@ using EspProv.Device.Security;
 namespace EspProv.Device.Protocomm;
 
 /// <summary>
-/// The <c>proto-ver</c> answer (PROTOCOL.md §4.1). ESP8266 legacy: the plain string <c>V0.1</c>. ESP-IDF
+/// The <c>proto-ver</c> answer (docs/protocol.md#proto-ver). ESP8266 legacy: the plain string <c>V0.1</c>. ESP-IDF
 /// <c>wifi_prov_mgr</c>: the document cJSON prints in formatted mode — tab indentation, <c>":\t"</c> after keys,
 /// one-line arrays joined by <c>", "</c>, no trailing newline — e.g. 95 bytes for security 1 with a PoP.
 /// </summary>

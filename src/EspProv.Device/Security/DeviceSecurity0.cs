@@ -6,8 +6,8 @@ using Google.Protobuf;
 namespace EspProv.Device.Security;
 
 /// <summary>
-/// Device side of security 0 (PROTOCOL.md §5): the request must decode as <c>SessionData</c> with <c>sec_ver == 0</c>;
-/// the answer is always <c>52 05 08 01 aa 01 00</c>. No session state, no encryption.
+/// Device side of security 0 (docs/protocol.md#security-0): the request must decode as <c>SessionData</c> with
+/// <c>sec_ver == 0</c>; the answer is always <c>52 05 08 01 aa 01 00</c>. No session state, no encryption.
 /// </summary>
 public sealed class DeviceSecurity0 : IDeviceSecurity
 {
@@ -48,7 +48,7 @@ public sealed class DeviceSecurity0 : IDeviceSecurity
                 return null;
             }
 
-            // The device ignores the rest of the request (§5 step 2).
+            // The device ignores the rest of the request (docs/protocol.md#security-0, step 2).
             return new SessionData
             {
                 SecVer = SecSchemeVersion.SecScheme0,

@@ -4,10 +4,11 @@ using EspProv.Security;
 namespace EspProv.Device.Security;
 
 /// <summary>
-/// Device side of security 1 (PROTOCOL.md §6.2): X25519 (RFC 7748, 32-byte keys), AES-256 key = shared secret XOR
-/// SHA-256(PoP) when a PoP is configured, one byte-granular AES-256-CTR stream whose 16-byte initial counter block is
-/// the device random. Randomness is drawn per session in this order: the 32-byte private key, then the 16-byte
-/// device random (so <c>FixedRandomSource(device_private_key, device_random)</c> replays Espressif's vectors).
+/// Device side of security 1 (docs/protocol.md#security-1-on-the-device): X25519 (RFC 7748, 32-byte keys), AES-256 key
+/// = shared secret XOR SHA-256(PoP) when a PoP is configured, one byte-granular AES-256-CTR stream whose 16-byte
+/// initial counter block is the device random. Randomness is drawn per session in this order: the 32-byte private key,
+/// then the 16-byte device random (so <c>FixedRandomSource(device_private_key, device_random)</c> replays Espressif's
+/// vectors).
 /// </summary>
 public sealed class DeviceSecurity1 : IDeviceSecurity
 {

@@ -8,8 +8,9 @@ using Google.Protobuf;
 namespace EspProv.Device.Security;
 
 /// <summary>
-/// One device-side security 1 session: state machine CMD0 → CMD1 → DONE (PROTOCOL.md §6.2). Keys are 32 bytes,
-/// the device random 16; every failure returns null so the host closes the connection without a response.
+/// One device-side security 1 session: state machine CMD0 → CMD1 → DONE (docs/protocol.md#security-1-on-the-device).
+/// Keys are 32 bytes, the device random 16; every failure returns null so the host closes the connection without a
+/// response.
 /// </summary>
 internal sealed class DeviceSecurity1Session : IDeviceSecuritySession
 {

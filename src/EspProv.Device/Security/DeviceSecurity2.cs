@@ -9,12 +9,12 @@ using Google.Protobuf;
 namespace EspProv.Device.Security;
 
 /// <summary>
-/// Device side of security 2 (PROTOCOL.md §7.3–§7.4, as protocomm's <c>security2.c</c> + <c>esp_srp.c</c>): SRP-6a over
-/// the RFC 5054 3072-bit group (g = 5, SHA-512) from a stored salt and verifier, then AES-256-GCM with key K[0..31].
-/// Patch 1 answers a 12-byte nonce (8 random bytes ‖ big-endian counter 1, advanced on every GCM operation; a failed
-/// decryption does not advance it); patch 0 a 16-byte random IV used for every message.
-/// Random draws per session, in order: b (32 bytes) at Command0, then the session id (8 bytes, patch 1) or the IV
-/// (16 bytes, patch 0) at Command1.
+/// Device side of security 2 (docs/protocol.md#security-2-handshake, #security-2-encryption, as protocomm's
+/// <c>security2.c</c> + <c>esp_srp.c</c>): SRP-6a over the RFC 5054 3072-bit group (g = 5, SHA-512) from a stored salt
+/// and verifier, then AES-256-GCM with key K[0..31]. Patch 1 answers a 12-byte nonce (8 random bytes ‖ big-endian
+/// counter 1, advanced on every GCM operation; a failed decryption does not advance it); patch 0 a 16-byte random IV
+/// used for every message. Random draws per session, in order: b (32 bytes) at Command0, then the session id (8 bytes,
+/// patch 1) or the IV (16 bytes, patch 0) at Command1.
 /// </summary>
 /// <remarks>
 /// Like the firmware, the device does not compare the username of Command0 with <see cref="Username"/>: it hashes

@@ -7,7 +7,7 @@ public sealed class ProtocolVersionMismatchException : ProvisioningException
 {
     /// <summary>Creates the exception.</summary>
     public ProtocolVersionMismatchException(string expected, string actual)
-        : base($"protocol version mismatch: expected '{Provisioning.ReplyValidation.Printable(expected)}', device reports '{Provisioning.ReplyValidation.Printable(actual)}'", ProvisioningStep.ProtocolVersion, "proto-ver")
+        : base($"protocol version mismatch: expected '{Provisioning.DeviceText.Printable(expected)}', device reports '{Provisioning.DeviceText.Printable(actual)}'", ProvisioningStep.ProtocolVersion, "proto-ver")
     {
         Expected = expected;
         Actual = actual;
@@ -43,17 +43,23 @@ public enum SessionFailureReason
 public sealed class SessionFailedException : ProvisioningException
 {
     /// <summary>Creates the exception.</summary>
-    public SessionFailedException(SessionFailureReason reason, Security.HandshakeStage handshakeStage, string message, Exception? innerException = null)
+    public SessionFailedException(SessionFailureReason reason, Security.HandshakeStage handshakeStage, string message, Exception? innerException = null,
+        Security.SecurityScheme? deviceScheme = null)
         : base(message, ProvisioningStep.Session, "prov-session", innerException)
     {
         Reason = reason;
         HandshakeStage = handshakeStage;
+        DeviceScheme = deviceScheme;
     }
+
+    /// <summary>The scheme the device answered with, when it answered with another scheme than the one asked for.</summary>
+    public Security.SecurityScheme? DeviceScheme { get; }
 
     /// <summary>Why the session failed.</summary>
     public SessionFailureReason Reason { get; }
 
-    /// <summary>The handshake message at which it failed, named as in the spec (<c>Command0</c>, <c>Command1</c>).</summary>
+    /// <summary>The handshake message at which it failed, named as in docs/protocol.md (<c>Command0</c>,
+    /// <c>Command1</c>).</summary>
     public Security.HandshakeStage HandshakeStage { get; }
 }
 
@@ -74,29 +80,32 @@ public sealed class DeviceStatusException : ProvisioningException
 /// <summary>The device's answer could not be understood (garbled, wrong message type, missing fields).</summary>
 public sealed class InvalidResponseException : ProvisioningException
 {
-    /// <summary>Creates the exception.</summary>
-    public InvalidResponseException(string endpoint, string message, Exception? innerException = null)
-        : base(message, step: null, endpoint, innerException)
+    /// <summary>Creates the exception for <paramref name="step"/> (null when raised outside the flow's steps).</summary>
+    public InvalidResponseException(ProvisioningStep? step, string endpoint, string message, Exception? innerException = null)
+        : base(message, step, endpoint, innerException)
     {
     }
+
+    /// <inheritdoc />
+    public override bool MayHaveReachedDevice => true;
 }
 
 /// <summary>The secure session is not usable (never established, or lost after a failed encrypted exchange).</summary>
 public sealed class SessionNotEstablishedException : ProvisioningException
 {
-    /// <summary>Creates the exception.</summary>
-    public SessionNotEstablishedException(string endpoint, string message)
-        : base(message, step: null, endpoint)
+    /// <summary>Creates the exception for <paramref name="step"/>.</summary>
+    public SessionNotEstablishedException(ProvisioningStep? step, string endpoint, string message)
+        : base(message, step, endpoint)
     {
     }
 }
 
 /// <summary>The device reported that it could not join the Wi-Fi network.</summary>
-public sealed class WifiConnectionFailedException : ProvisioningException
+public sealed class WifiConnectionFailedException : NetworkConnectionFailedException
 {
     /// <summary>Creates the exception.</summary>
     public WifiConnectionFailedException(WifiFailureReason reason, string message)
-        : base(message, ProvisioningStep.Status, "prov-config")
+        : base(message, "prov-config")
     {
         Reason = reason;
     }
@@ -105,7 +114,7 @@ public sealed class WifiConnectionFailedException : ProvisioningException
     public WifiFailureReason Reason { get; }
 }
 
-/// <summary>How a wait for the device's Wi-Fi status ended without a verdict.</summary>
+/// <summary>How a wait for the device's network status ended without a verdict.</summary>
 public enum StatusOutcome
 {
     /// <summary>The device kept reporting "connecting" until the deadline.</summary>
@@ -115,7 +124,7 @@ public enum StatusOutcome
     Unknown,
 }
 
-/// <summary>No verdict on the Wi-Fi connection was obtained before the deadline.</summary>
+/// <summary>No verdict on the network connection was obtained before the deadline.</summary>
 public sealed class StatusUnknownException : ProvisioningException
 {
     /// <summary>Creates the exception.</summary>

@@ -49,15 +49,26 @@ public enum TransportFailure
 /// </summary>
 public class TransportException : ProvisioningException
 {
-    /// <summary>Creates a transport exception.</summary>
-    public TransportException(TransportFailure failure, string endpoint, string message, Exception? innerException = null)
-        : base(message, step: null, endpoint, innerException)
+    /// <summary>Creates a transport exception; <paramref name="step"/> is null when raised by a transport, which knows no steps.</summary>
+    public TransportException(TransportFailure failure, string endpoint, string message, Exception? innerException = null, ProvisioningStep? step = null)
+        : base(message, step, endpoint, innerException)
     {
         Failure = failure;
     }
 
+    /// <summary>
+    /// This failure as seen at <paramref name="provisioningStep"/>: a new exception of the same type with the same data and inner
+    /// exception, and <see cref="ProvisioningException.Step"/> set. The client raises it in place of a transport's
+    /// step-less exception; derived types override it to keep their own data.
+    /// </summary>
+    public virtual TransportException AtStep(ProvisioningStep provisioningStep) => new(Failure, Endpoint ?? string.Empty, Message, InnerException, provisioningStep);
+
     /// <summary>The kind of failure.</summary>
     public TransportFailure Failure { get; }
+
+    /// <inheritdoc />
+    public override bool MayHaveReachedDevice => Failure is TransportFailure.ClosedWithoutResponse or TransportFailure.LinkLost
+        or TransportFailure.Timeout or TransportFailure.ResponseTooLarge or TransportFailure.MalformedReply;
 
     /// <summary>True when the request may not have reached the device or its answer was lost, so device state is unknown.</summary>
     public bool IsLinkLevel => Failure is TransportFailure.ConnectionRefused or TransportFailure.ClosedWithoutResponse

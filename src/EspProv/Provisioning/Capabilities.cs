@@ -1,6 +1,7 @@
 namespace EspProv.Provisioning;
 
-/// <summary>Capability names a device lists in <c>proto-ver</c>'s <c>prov.cap</c> (PROTOCOL.md §4.2), written once.</summary>
+/// <summary>Capability names a device lists in <c>proto-ver</c>'s <c>prov.cap</c> (docs/protocol.md#capability-names),
+/// written once.</summary>
 public static class Capabilities
 {
     /// <summary>The device offers <c>prov-scan</c> (Wi-Fi scan).</summary>

@@ -16,7 +16,7 @@ internal static class CustomConfigMessages
         var response = ProvisioningClient.ParseMessage(ProvisioningStep.CustomConfig, Endpoints.CustomConfig, CustomConfigResponse.Parser, reply);
         if (!Enum.IsDefined(response.Status))
         {
-            throw new InvalidResponseException(Endpoints.CustomConfig, $"/{Endpoints.CustomConfig}: the device answered an undefined status {(int)response.Status} (garbled?)") { Step = ProvisioningStep.CustomConfig };
+            throw new InvalidResponseException(ProvisioningStep.CustomConfig, Endpoints.CustomConfig, $"/{Endpoints.CustomConfig}: the device answered an undefined status {(int)response.Status} (garbled?)");
         }
 
         return response.Status;

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace EspProv.Provisioning;
 
 /// <summary>
-/// The device's answer to <c>proto-ver</c> (PROTOCOL.md §4.1): either the plain string of legacy firmware
+/// The device's answer to <c>proto-ver</c> (docs/protocol.md#proto-ver): either the plain string of legacy firmware
 /// (ESP8266 examples answer <c>V0.1</c>) or the JSON document of wifi_prov_mgr / network_provisioning.
 /// </summary>
 public sealed class DeviceVersionInfo
@@ -47,7 +47,7 @@ public sealed class DeviceVersionInfo
 
     /// <summary>
     /// True if this answer satisfies a required version: equal to the plain string, or to <c>prov.ver</c>, ignoring case
-    /// (the rule of later esp_prov versions, PROTOCOL.md §4.2).
+    /// (the rule of later esp_prov versions, docs/protocol.md#how-clients-use-proto-ver).
     /// </summary>
     public bool Matches(string expectedVersion) =>
         string.Equals(Raw, expectedVersion, StringComparison.OrdinalIgnoreCase)

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace EspProv.Provisioning;
 
-/// <summary>The protocomm status codes (PROTOCOL.md §1.1).</summary>
+/// <summary>The protocomm status codes (docs/protocol.md#status-codes).</summary>
 public enum DeviceStatus
 {
     /// <summary>Success.</summary>
@@ -23,7 +23,7 @@ public enum DeviceStatus
     InvalidSession = 7,
 }
 
-/// <summary>The Wi-Fi station state a device reports (PROTOCOL.md §1.6, §8.1).</summary>
+/// <summary>The Wi-Fi station state a device reports (docs/protocol.md#wi-fi-constants, #get-status).</summary>
 public enum WifiConnectionState
 {
     /// <summary>Joined the network and got an IP address.</summary>
@@ -47,7 +47,7 @@ public enum WifiFailureReason
     Unknown = -1,
 }
 
-/// <summary>Wi-Fi authentication modes (PROTOCOL.md §1.6).</summary>
+/// <summary>Wi-Fi authentication modes (docs/protocol.md#wi-fi-constants).</summary>
 public enum WifiAuthMode
 {
     /// <summary>Open network.</summary>
@@ -74,21 +74,21 @@ public enum WifiAuthMode
 /// <param name="Bssid">The access point's BSSID, null if not reported.</param>
 /// <param name="Channel">The Wi-Fi channel.</param>
 /// <param name="AuthMode">The authentication mode of the network.</param>
-public sealed record WifiConnectionInfo(System.Net.IPAddress IPAddress, string Ssid, Bssid? Bssid, int Channel, WifiAuthMode AuthMode);
+public sealed record WifiConnectionInfo(System.Net.IPAddress IPAddress, string Ssid, Bssid? Bssid, int Channel, WifiAuthMode AuthMode) : NetworkConnection;
 
 /// <summary>One answer to a get-status request.</summary>
 /// <param name="State">The station state.</param>
 /// <param name="FailureReason">Set when <paramref name="State"/> is <see cref="WifiConnectionState.ConnectionFailed"/>.</param>
 /// <param name="Connection">Set when <paramref name="State"/> is <see cref="WifiConnectionState.Connected"/>.</param>
 /// <param name="AttemptsRemaining">ESP-IDF 5.5: set while connecting after a failed attempt.</param>
-public sealed record WifiStatus(WifiConnectionState State, WifiFailureReason? FailureReason, WifiConnectionInfo? Connection, uint? AttemptsRemaining);
+public sealed record WifiStatus(WifiConnectionState State, WifiFailureReason? FailureReason, WifiConnectionInfo? Connection, uint? AttemptsRemaining) : NetworkStatus;
 
-/// <summary>Credentials to send to the device.</summary>
+/// <summary>Wi-Fi credentials to send to the device.</summary>
 /// <param name="Ssid">The network's SSID (1–32 bytes as UTF-8).</param>
 /// <param name="Passphrase">The passphrase (0–64 bytes as UTF-8; empty for an open network).</param>
 /// <param name="Bssid">Optional: lock to one access point.</param>
 /// <param name="Channel">Optional: the channel (0 = any).</param>
-public sealed record WifiCredentials(string Ssid, string Passphrase, Bssid? Bssid = null, int Channel = 0)
+public sealed record WifiCredentials(string Ssid, string Passphrase, Bssid? Bssid = null, int Channel = 0) : NetworkCredentials
 {
     /// <summary>Longest SSID the device accepts, in bytes.</summary>
     public const int MaxSsidBytes = 32;
@@ -99,8 +99,8 @@ public sealed record WifiCredentials(string Ssid, string Passphrase, Bssid? Bssi
     /// </summary>
     public const int MaxPassphraseBytes = 64;
 
-    /// <summary>Throws <see cref="ArgumentException"/> if a field is out of the range firmware accepts.</summary>
-    public void Validate()
+    /// <inheritdoc />
+    public override void Validate()
     {
         var ssidBytes = System.Text.Encoding.UTF8.GetByteCount(Ssid);
         if (ssidBytes is 0 or > MaxSsidBytes)

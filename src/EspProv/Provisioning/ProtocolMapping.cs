@@ -24,7 +24,7 @@ internal static class ProtocolMapping
             WifiStationState.Connecting => WifiConnectionState.Connecting,
             WifiStationState.Disconnected => WifiConnectionState.Disconnected,
             WifiStationState.ConnectionFailed => WifiConnectionState.ConnectionFailed,
-            _ => throw new InvalidResponseException(endpoint, $"/{endpoint}: unknown Wi-Fi state {(int)response.StaState}") { Step = ProvisioningStep.Status },
+            _ => throw new InvalidResponseException(ProvisioningStep.Status, endpoint, $"/{endpoint}: unknown Wi-Fi state {(int)response.StaState}"),
         };
 
         WifiFailureReason? reason = null;
@@ -65,7 +65,7 @@ internal static class ProtocolMapping
         string? problem = null;
         if (!ReplyValidation.IsIPv4(c.Ip4Addr))
         {
-            problem = $"an IPv4 address '{ReplyValidation.Printable(c.Ip4Addr, 20)}'";
+            problem = $"an IPv4 address '{DeviceText.Printable(c.Ip4Addr, 20)}'";
         }
         else if (c.Ssid.Length > ReplyValidation.MaxSsidBytes)
         {
@@ -86,7 +86,7 @@ internal static class ProtocolMapping
 
         if (problem is not null)
         {
-            throw new InvalidResponseException(endpoint, $"/{endpoint}: the device's Connected answer has {problem} (garbled?)") { Step = ProvisioningStep.Status };
+            throw new InvalidResponseException(ProvisioningStep.Status, endpoint, $"/{endpoint}: the device's Connected answer has {problem} (garbled?)");
         }
     }
 }

@@ -10,7 +10,7 @@ namespace EspProv.Provisioning;
 
 /// <summary>
 /// The provisioning flow over any transport and any security scheme: version → session → (custom config) →
-/// set config → apply → status. Each step is one call; <see cref="ProvisionAsync"/> runs them all.
+/// set config → apply → status. Each step is one call; <see cref="ProvisionAsync"/> runs them all as a plan says.
 /// Knows no concrete transport or security type.
 /// </summary>
 /// <remarks>
@@ -58,20 +58,27 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
         return options;
     }
 
+    /// <summary>The version esp_prov expects and sends in its <c>proto-ver</c> request: <c>V0.1</c>.</summary>
+    public const string DefaultVersion = "V0.1";
+
     /// <summary>
-    /// Asks <c>proto-ver</c> for the device's version and capabilities. <paramref name="request"/> is the body
-    /// (firmware ignores it but requires it non-empty; esp_prov sends the version it expects). Retried on transient
-    /// connection errors, since it is unencrypted and idempotent.
+    /// Asks <c>proto-ver</c> for the device's version and capabilities (the request says <see cref="DefaultVersion"/>,
+    /// as esp_prov's does; firmware ignores it). Retried on transient connection errors, since it is unencrypted and
+    /// idempotent.
     /// </summary>
-    public async Task<DeviceVersionInfo> GetVersionAsync(string request = "V0.1", CancellationToken cancellationToken = default)
+    public Task<DeviceVersionInfo> GetVersionAsync(CancellationToken cancellationToken = default) =>
+        QueryVersionAsync(DefaultVersion, cancellationToken);
+
+    /// <summary><c>proto-ver</c> with <paramref name="body"/> as the request (esp_prov sends the version it expects).</summary>
+    internal async Task<DeviceVersionInfo> QueryVersionAsync(string body, CancellationToken cancellationToken)
     {
-        var body = System.Text.Encoding.UTF8.GetBytes(string.IsNullOrEmpty(request) ? "---" : request);
+        var request = System.Text.Encoding.UTF8.GetBytes(string.IsNullOrEmpty(body) ? "---" : body);
         var delay = TimeSpan.FromMilliseconds(100);
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                var response = await _transport.SendAsync(Endpoints.ProtoVer, body, cancellationToken).ConfigureAwait(false);
+                var response = await _transport.SendAsync(Endpoints.ProtoVer, request, cancellationToken).ConfigureAwait(false);
                 var info = DeviceVersionInfo.Parse(response);
                 Logger.VersionReceived(info.Describe());
 
@@ -83,10 +90,9 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
                 await Task.Delay(delay, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
                 delay *= 2;
             }
-            catch (ProvisioningException ex)
+            catch (TransportException ex) when (ex.Step is null)
             {
-                ex.Step ??= ProvisioningStep.ProtocolVersion;
-                throw;
+                throw ex.AtStep(ProvisioningStep.ProtocolVersion);
             }
         }
     }
@@ -95,14 +101,15 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
         ex.Failure is TransportFailure.ClosedWithoutResponse or TransportFailure.LinkLost or TransportFailure.ConnectionRefused;
 
     /// <summary>
-    /// Checks the device's version against <paramref name="expectedVersion"/> (PROTOCOL.md §4.2: equal to the plain
-    /// string, or to <c>prov.ver</c> of a JSON answer, ignoring case) and returns the version info.
-    /// Throws <see cref="ProtocolVersionMismatchException"/> when it differs.
+    /// Checks the device's version against <paramref name="expectedVersion"/>
+    /// (docs/protocol.md#how-clients-use-proto-ver: equal to the plain string, or to <c>prov.ver</c> of a JSON answer,
+    /// ignoring case) and returns the version info. Throws <see cref="ProtocolVersionMismatchException"/> when it
+    /// differs.
     /// </summary>
     public async Task<DeviceVersionInfo> VerifyVersionAsync(string expectedVersion, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(expectedVersion);
-        var info = await GetVersionAsync(expectedVersion, cancellationToken).ConfigureAwait(false);
+        var info = await QueryVersionAsync(expectedVersion, cancellationToken).ConfigureAwait(false);
         if (!info.Matches(expectedVersion))
         {
             throw new ProtocolVersionMismatchException(expectedVersion, info.Version ?? info.Raw);
@@ -239,7 +246,9 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
     /// <see cref="StatusUnknownException"/> when no verdict came before the deadline or the device stopped answering
     /// (after apply it may switch channel to join the router, so the soft AP drops). A poll lost at the transport level is
     /// never resent on its session: the client reconnects and runs a new handshake, for up to
-    /// <see cref="StatusPolling.ReconnectWindow"/>.
+    /// <see cref="StatusPolling.ReconnectWindow"/>. A new handshake that fails here (the device keys sessions by link and
+    /// refuses the connection once it joined) is a lost poll too: the outcome is unknown, never a
+    /// <see cref="SessionFailedException"/>.
     /// </summary>
     public Task<WifiConnectionInfo> WaitForConnectionAsync(IProgress<WifiStatus>? progress = null, CancellationToken cancellationToken = default) =>
         new StatusWaiter(this).WaitAsync(_options.Polling.Timeout, progress, cancellationToken);
@@ -277,24 +286,20 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
             "the device refused to reprovision (its application must disable auto-stop for that)", cancellationToken);
 
     /// <summary>
-    /// The whole flow in one call: version (when <paramref name="expectedVersion"/> is given, it must match) → session →
-    /// set config → apply → wait for the verdict. Reports each step to <paramref name="progress"/> as it starts.
+    /// Runs a whole provisioning flow in esp_prov's order: version → session → (custom config) → set config → apply →
+    /// wait for the verdict, as <paramref name="plan"/> says, telling <paramref name="observer"/> each step. Apply is
+    /// never sent twice: when its answer is lost the device's status decides. Returns the outcome; throws the typed
+    /// <see cref="ProvisioningException"/> of the step that failed (<see cref="NetworkConnectionFailedException"/> when the
+    /// device could not join, <see cref="StatusUnknownException"/> when no verdict came).
     /// </summary>
-    public async Task<WifiConnectionInfo> ProvisionAsync(ISecurity security, WifiCredentials credentials, string? expectedVersion = null,
-        IProgress<ProvisioningStep>? progress = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(security);
-        ArgumentNullException.ThrowIfNull(credentials);
-        credentials.Validate();
-        var outcome = await new ProvisioningFlow(this, progress is null ? null : new ProvisioningFlow.StepProgressRelay(progress)).RunAsync(new ProvisioningPlan
-        {
-            ExpectedVersion = expectedVersion ?? "V0.1",
-            RequireVersionMatch = expectedVersion is not null,
-            ChooseSecurity = (_, _) => ValueTask.FromResult(security),
-            Credentials = ProvisioningPlan.Fixed(credentials),
-        }, cancellationToken).ConfigureAwait(false);
-        return outcome.Connection!;
-    }
+    /// <example>
+    /// <code>
+    /// var outcome = await client.ProvisionAsync(ProvisioningPlan.For(new Security1(pop), new WifiCredentials(ssid, passphrase)), cancellationToken: ct);
+    /// var joined = (WifiConnectionInfo)outcome.Connection!;
+    /// </code>
+    /// </example>
+    public Task<ProvisioningOutcome> ProvisionAsync(ProvisioningPlan plan, IProvisioningObserver? observer = null, CancellationToken cancellationToken = default) =>
+        new ProvisioningFlow(this, observer).RunAsync(plan, cancellationToken);
 
     /// <summary>Closes the current security session (the next encrypted call needs a new one).</summary>
     public void DropSession()
@@ -322,10 +327,7 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
         var session = _session;
         if (session is not { IsEstablished: true })
         {
-            throw new SessionNotEstablishedException(endpoint, $"/{endpoint}: no secure session (establish one first; a failed encrypted exchange ends the session)")
-            {
-                Step = step,
-            };
+            throw new SessionNotEstablishedException(step, endpoint, $"/{endpoint}: no secure session (establish one first; a failed encrypted exchange ends the session)");
         }
 
         session = await EnsureSessionOnLinkAsync(step, endpoint, session, cancellationToken).ConfigureAwait(false);
@@ -335,11 +337,10 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
         {
             response = await _transport.SendAsync(endpoint, ciphertext, cancellationToken).ConfigureAwait(false);
         }
-        catch (ProvisioningException ex)
+        catch (TransportException ex) when (ex.Step is null)
         {
             DropSession();
-            ex.Step ??= step;
-            throw;
+            throw ex.AtStep(step);
         }
         catch
         {
@@ -350,7 +351,7 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
         if (!session.TryDecrypt(response, out var decrypted))
         {
             DropSession();
-            throw new InvalidResponseException(endpoint, $"/{endpoint}: the device's reply failed authentication (garbled, or the session is out of step)") { Step = step };
+            throw new InvalidResponseException(step, endpoint, $"/{endpoint}: the device's reply failed authentication (garbled, or the session is out of step)");
         }
 
         return decrypted;
@@ -369,10 +370,9 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
         {
             link = await _transport.PrepareAsync(endpoint, cancellationToken).ConfigureAwait(false);
         }
-        catch (ProvisioningException ex)
+        catch (TransportException ex) when (ex.Step is null)
         {
-            ex.Step ??= step;
-            throw;
+            throw ex.AtStep(step);
         }
 
         if (link.Generation == _sessionLink || link.SessionSurvivesNewLink)

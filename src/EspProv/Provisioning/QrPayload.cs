@@ -1,10 +1,11 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using EspProv.Security;
 
 namespace EspProv.Provisioning;
 
 /// <summary>
-/// The QR payload Espressif firmware prints and device labels carry (PROTOCOL.md §10), e.g.
+/// The QR payload Espressif firmware prints and device labels carry (docs/protocol.md#qr-payload), e.g.
 /// <c>{"ver":"v1","name":"PROV_1A2B3C","pop":"abcd1234","transport":"softap"}</c>; for security 2 it also has
 /// <c>username</c>, and <c>pop</c> is then the SRP password.
 /// </summary>
@@ -20,7 +21,7 @@ public sealed record QrPayload
     public string? Username { get; init; }
 
     /// <summary>The security scheme when the payload states it.</summary>
-    public int? Security { get; init; }
+    public SecurityScheme? Security { get; init; }
 
     /// <summary><c>softap</c> or <c>ble</c>.</summary>
     public string? Transport { get; init; }
@@ -28,8 +29,8 @@ public sealed record QrPayload
     /// <summary>The soft AP's Wi-Fi password, when the payload carries one (Android library's <c>password</c>).</summary>
     public string? SoftApPassword { get; init; }
 
-    /// <summary>The scheme implied by the payload: <see cref="Security"/>, else 2 when a username is present, else null (ask the device).</summary>
-    public int? ImpliedSecurity => Security ?? (Username is not null ? 2 : null);
+    /// <summary>The scheme implied by the payload: <see cref="Security"/>, else security 2 when a username is present, else null (ask the device).</summary>
+    public SecurityScheme? ImpliedSecurity => Security ?? (Username is not null ? SecurityScheme.Sec2 : null);
 
     /// <summary>Never shows the PoP or passwords.</summary>
     public override string ToString() => $"QrPayload {{ Name = {Name}, Username = {Username}, Security = {Security}, Transport = {Transport} }}";
@@ -48,16 +49,16 @@ public sealed record QrPayload
                 return false;
             }
 
-            int? security = null;
+            SecurityScheme? security = null;
             if (root.TryGetProperty("security", out var sec))
             {
                 if (sec.ValueKind == JsonValueKind.Number && sec.TryGetInt32(out var s) && s is >= 0 and <= 2)
                 {
-                    security = s;
+                    security = (SecurityScheme)s;
                 }
                 else if (sec.ValueKind == JsonValueKind.String && int.TryParse(sec.GetString(), out var s2) && s2 is >= 0 and <= 2)
                 {
-                    security = s2;
+                    security = (SecurityScheme)s2;
                 }
                 else
                 {

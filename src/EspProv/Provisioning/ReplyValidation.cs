@@ -8,9 +8,9 @@ namespace EspProv.Provisioning;
 /// <summary>
 /// Strict checks on device replies, so a garbled answer (security 1's CTR stream is malleable and carries no tag) is
 /// never taken for success: the bytes must decode completely, carry no field the protocol does not define
-/// (PROTOCOL.md §1: firmware emits only those), be in the one canonical encoding protobuf-c produces (§2), and the
-/// values must be in range. Message type, oneof case and status are
-/// checked by the callers.
+/// (docs/protocol.md#messages: firmware emits only those), be in the one canonical encoding protobuf-c produces
+/// (docs/protocol.md#encoding-rules), and the values must be in range. Message type, oneof case and status are checked
+/// by the callers.
 /// </summary>
 internal static class ReplyValidation
 {
@@ -32,13 +32,13 @@ internal static class ReplyValidation
         }
         catch (InvalidProtocolBufferException ex)
         {
-            throw new InvalidResponseException(endpoint, $"/{endpoint}: the device's reply is not a valid {typeof(T).Name} message (garbled?)", ex) { Step = step };
+            throw new InvalidResponseException(step, endpoint, $"/{endpoint}: the device's reply is not a valid {typeof(T).Name} message (garbled?)", ex);
         }
 
         // Generated Equals compares the unknown-field sets too: a difference means fields firmware never sends.
         if (!message.Equals(known))
         {
-            throw new InvalidResponseException(endpoint, $"/{endpoint}: the device's {typeof(T).Name} reply carries fields the protocol does not define (garbled?)") { Step = step };
+            throw new InvalidResponseException(step, endpoint, $"/{endpoint}: the device's {typeof(T).Name} reply carries fields the protocol does not define (garbled?)");
         }
 
         // Firmware's protobuf-c writes fields in number order, defaults omitted: exactly one encoding per message.
@@ -46,7 +46,7 @@ internal static class ReplyValidation
         // firmware intact; without this, a garble of 08 03 6a 00 into 6a 00 08 03 would still read as success.
         if (message.CalculateSize() != bytes.Length || !message.ToByteArray().AsSpan().SequenceEqual(bytes))
         {
-            throw new InvalidResponseException(endpoint, $"/{endpoint}: the device's {typeof(T).Name} reply is not in the encoding firmware sends (garbled?)") { Step = step };
+            throw new InvalidResponseException(step, endpoint, $"/{endpoint}: the device's {typeof(T).Name} reply is not in the encoding firmware sends (garbled?)");
         }
 
         return message;
@@ -59,22 +59,4 @@ internal static class ReplyValidation
         && IPAddress.TryParse(text, out var address)
         && address.AddressFamily == AddressFamily.InterNetwork
         && address.ToString() == text;
-
-    /// <summary>
-    /// Device-supplied text made safe for one line of a terminal: control characters (line breaks, escape sequences)
-    /// become spaces, and long text is cut.
-    /// </summary>
-    public static string Printable(string text, int maxLength = 80)
-    {
-        var end = text.Length > maxLength && char.IsHighSurrogate(text[maxLength - 1]) ? maxLength - 1 : maxLength;
-        var cut = text.Length > maxLength ? text[..end] + "…" : text;
-        return string.Create(cut.Length, cut, static (span, source) =>
-        {
-            for (var i = 0; i < source.Length; i++)
-            {
-                var c = source[i];
-                span[i] = char.IsControl(c) || c is '\u2028' or '\u2029' || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format ? ' ' : c;
-            }
-        });
-    }
 }

@@ -3,7 +3,8 @@ using EspProv.Security;
 
 namespace EspProv.Provisioning;
 
-/// <summary>What a transport failure during the handshake most likely means (PROTOCOL.md §6.3: firmware rejects a proof by ending the exchange).</summary>
+/// <summary>What a transport failure during the handshake most likely means (docs/protocol.md#wrong-pop: firmware
+/// rejects a proof by ending the exchange).</summary>
 internal static class SessionFailures
 {
     public static SessionFailedException FromTransport(ISecuritySession session, TransportException ex)

@@ -42,7 +42,8 @@ internal sealed class StatusWaiter(ProvisioningClient client)
                     throw new WifiConnectionFailedException(WifiFailureReason.Unknown, "the device reports it is disconnected from the network");
             }
 
-            // Connected without details is firmware's "state unreadable" quirk (PROTOCOL.md §8.1): not a verdict.
+            // Connected without details is firmware's "state unreadable" quirk (docs/protocol.md#get-status): not a
+            // verdict.
             interval = polling.Next(interval, clock.GetUtcNow() - started);
             if (clock.GetUtcNow() + interval > deadline)
             {
@@ -60,12 +61,21 @@ internal sealed class StatusWaiter(ProvisioningClient client)
         {
             return await client.GetWifiStatusAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (ProvisioningException ex) when (ex is TransportException or InvalidResponseException or SessionNotEstablishedException && client.Security is not null)
+        catch (ProvisioningException ex) when (IsLostPoll(ex) && client.Security is not null)
         {
             client.Logger.StatusPollFailed(ex.Message);
             return await ReconnectAndPollAsync(ex, deadline, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// A poll that brought no answer, so no verdict: the link or the reply was lost, the session went with it, or the new
+    /// handshake a poll needs on a new link failed (a device that keys sessions by link, such as ESP8266 firmware or BLE,
+    /// refuses the connection once it has joined the network and closed its soft AP). After apply none of these says
+    /// anything about the credentials: the device's status is unknown, never "session failed".
+    /// </summary>
+    private static bool IsLostPoll(ProvisioningException error) =>
+        error is TransportException or InvalidResponseException or SessionNotEstablishedException or SessionFailedException;
 
     private async Task<WifiStatus> ReconnectAndPollAsync(ProvisioningException firstError, DateTimeOffset deadline, CancellationToken cancellationToken)
     {

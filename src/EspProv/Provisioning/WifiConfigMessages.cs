@@ -5,7 +5,8 @@ using Google.Protobuf;
 
 namespace EspProv.Provisioning;
 
-/// <summary><c>prov-config</c> replies (PROTOCOL.md §8.1): the right kind of answer, a success status, and a readable status line.</summary>
+/// <summary><c>prov-config</c> replies (docs/protocol.md#wi-fi-configuration): the right kind of answer, a success
+/// status, and a readable status line.</summary>
 internal static class WifiConfigMessages
 {
     /// <summary>ApplyConfig: esp_prov sends only the message type (08 04), so devices must not require the empty oneof.</summary>
@@ -34,8 +35,8 @@ internal static class WifiConfigMessages
         {
             // A reply of the wrong kind is never taken for success; the session may be out of step.
             client.DropSession();
-            throw new InvalidResponseException(Endpoints.Config,
-                $"/{Endpoints.Config}: expected {expectedType}, the device answered {payload.Msg} with {(payload.PayloadCase == WiFiConfigPayload.PayloadOneofCase.None ? "no payload" : payload.PayloadCase)} (garbled?)") { Step = step };
+            throw new InvalidResponseException(step, Endpoints.Config,
+                $"/{Endpoints.Config}: expected {expectedType}, the device answered {payload.Msg} with {(payload.PayloadCase == WiFiConfigPayload.PayloadOneofCase.None ? "no payload" : payload.PayloadCase)} (garbled?)");
         }
 
         return payload;

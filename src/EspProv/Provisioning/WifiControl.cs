@@ -5,7 +5,8 @@ using Google.Protobuf;
 
 namespace EspProv.Provisioning;
 
-/// <summary><c>prov-ctrl</c> (PROTOCOL.md §8.4, ESP-IDF 5.1+): one command, the right kind of answer, a success status.</summary>
+/// <summary><c>prov-ctrl</c> (docs/protocol.md#control, ESP-IDF 5.1+): one command, the right kind of answer, a success
+/// status.</summary>
 internal static class WifiControl
 {
     public static async Task SendAsync(ProvisioningClient client, WiFiCtrlMsgType command, WiFiCtrlMsgType expected, string refusal, CancellationToken cancellationToken)
@@ -16,7 +17,7 @@ internal static class WifiControl
         if (payload.Msg != expected)
         {
             client.DropSession();
-            throw new InvalidResponseException(Endpoints.Control, $"/{Endpoints.Control}: expected {expected}, the device answered {payload.Msg}") { Step = ProvisioningStep.Control };
+            throw new InvalidResponseException(ProvisioningStep.Control, Endpoints.Control, $"/{Endpoints.Control}: expected {expected}, the device answered {payload.Msg}");
         }
 
         if (payload.Status != Status.Success)

@@ -1,6 +1,6 @@
 namespace EspProv.Provisioning;
 
-/// <summary>One access point found by the device's scan (PROTOCOL.md §8.3).</summary>
+/// <summary>One access point found by the device's scan (docs/protocol.md#wi-fi-scan).</summary>
 /// <param name="Ssid">The SSID (raw bytes decoded as UTF-8, trailing NULs removed).</param>
 /// <param name="SsidBytes">The SSID exactly as the device sent it.</param>
 /// <param name="Bssid">The BSSID, null if the device sent none.</param>

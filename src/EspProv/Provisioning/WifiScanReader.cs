@@ -6,7 +6,8 @@ using Google.Protobuf;
 
 namespace EspProv.Provisioning;
 
-/// <summary><c>prov-scan</c> (PROTOCOL.md §8.3): start, wait for the end, read the results page by page, check each one.</summary>
+/// <summary><c>prov-scan</c> (docs/protocol.md#wi-fi-scan): start, wait for the end, read the results page by page,
+/// check each one.</summary>
 internal sealed class WifiScanReader(ProvisioningClient client)
 {
     /// <summary>Most scan results accepted from a device.</summary>
@@ -60,7 +61,7 @@ internal sealed class WifiScanReader(ProvisioningClient client)
         {
             // Firmware keeps at most CONFIG_WIFI_PROV_SCAN_MAX_ENTRIES (default 16); a huge count is garbage and would
             // otherwise drive an unbounded paging loop.
-            throw new InvalidResponseException(Endpoints.Scan, $"/{Endpoints.Scan}: the device claims {status.ResultCount} scan results (at most {MaxScanResults} are plausible)") { Step = ProvisioningStep.Scan };
+            throw new InvalidResponseException(ProvisioningStep.Scan, Endpoints.Scan, $"/{Endpoints.Scan}: the device claims {status.ResultCount} scan results (at most {MaxScanResults} are plausible)");
         }
 
         client.Logger.ScanFinished(status.ResultCount);
@@ -74,15 +75,15 @@ internal sealed class WifiScanReader(ProvisioningClient client)
             var entries = reply.RespScanResult.Entries;
             if (entries.Count == 0 || entries.Count > count)
             {
-                throw new InvalidResponseException(Endpoints.Scan, $"/{Endpoints.Scan}: asked for {count} results from index {index}, the device sent {entries.Count}") { Step = ProvisioningStep.Scan };
+                throw new InvalidResponseException(ProvisioningStep.Scan, Endpoints.Scan, $"/{Endpoints.Scan}: asked for {count} results from index {index}, the device sent {entries.Count}");
             }
 
             foreach (var e in entries)
             {
                 if (e.Ssid.Length > ReplyValidation.MaxSsidBytes || e.Bssid.Length is not (0 or 6) || e.Channel > ReplyValidation.MaxChannel)
                 {
-                    throw new InvalidResponseException(Endpoints.Scan,
-                        $"/{Endpoints.Scan}: a scan result has a {e.Ssid.Length}-byte SSID, {e.Bssid.Length}-byte BSSID, channel {e.Channel} (garbled?)") { Step = ProvisioningStep.Scan };
+                    throw new InvalidResponseException(ProvisioningStep.Scan, Endpoints.Scan,
+                        $"/{Endpoints.Scan}: a scan result has a {e.Ssid.Length}-byte SSID, {e.Bssid.Length}-byte BSSID, channel {e.Channel} (garbled?)");
                 }
 
                 networks.Add(new WifiNetwork(Encoding.UTF8.GetString(e.Ssid.Span).TrimEnd('\0'), e.Ssid.ToByteArray(), Bssid.FromBytesOrEmpty(e.Bssid.Span),
@@ -109,7 +110,7 @@ internal sealed class WifiScanReader(ProvisioningClient client)
         if (payload.Msg != expected || payload.PayloadCase != expectedCase)
         {
             client.DropSession();
-            throw new InvalidResponseException(Endpoints.Scan, $"/{Endpoints.Scan}: expected {expected}, the device answered {payload.Msg} ({payload.PayloadCase})") { Step = ProvisioningStep.Scan };
+            throw new InvalidResponseException(ProvisioningStep.Scan, Endpoints.Scan, $"/{Endpoints.Scan}: expected {expected}, the device answered {payload.Msg} ({payload.PayloadCase})");
         }
 
         return payload;

@@ -1,6 +1,7 @@
 namespace EspProv.Security;
 
-/// <summary>The step of a <c>prov-session</c> handshake a session is at (PROTOCOL.md §6, §7).</summary>
+/// <summary>The step of a <c>prov-session</c> handshake a session is at (docs/protocol.md#security-1,
+/// #security-2).</summary>
 public enum HandshakeStage
 {
     /// <summary>The first exchange: the client's public key (and, for security 2, its username) for the device's.</summary>

@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace EspProv.Security;
 
-/// <summary>The protocomm security schemes (PROTOCOL.md §5–§7).</summary>
+/// <summary>The protocomm security schemes (docs/protocol.md#security-0, #security-1, #security-2).</summary>
 public enum SecurityScheme
 {
     /// <summary>Security 0: no encryption, no authentication.</summary>
@@ -37,7 +37,8 @@ public interface ISecuritySession : IDisposable
     /// <summary>The scheme.</summary>
     SecurityScheme Scheme { get; }
 
-    /// <summary>The spec's name of the handshake message to be sent next, or that was last sent (<c>Command0</c>, <c>Command1</c>).</summary>
+    /// <summary>The name (docs/protocol.md#session-messages) of the handshake message to be sent next, or that was last
+    /// sent (<c>Command0</c>, <c>Command1</c>).</summary>
     HandshakeStage Stage { get; }
 
     /// <summary>True once the handshake completed and <see cref="Encrypt"/>/<see cref="TryDecrypt"/> may be used.</summary>

@@ -6,7 +6,7 @@ using Google.Protobuf;
 namespace EspProv.Security;
 
 /// <summary>
-/// Security 0 (PROTOCOL.md §5): one handshake exchange, then plaintext. Request <c>52 03 a2 01 00</c>,
+/// Security 0 (docs/protocol.md#security-0): one handshake exchange, then plaintext. Request <c>52 03 a2 01 00</c>,
 /// response <c>52 05 08 01 aa 01 00</c>.
 /// </summary>
 public sealed class Security0 : ISecurity

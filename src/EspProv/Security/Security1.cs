@@ -10,9 +10,9 @@ using Org.BouncyCastle.Crypto.Digests;
 namespace EspProv.Security;
 
 /// <summary>
-/// Security 1 (PROTOCOL.md §6): X25519 (RFC 7748, 32-byte keys) key exchange; the AES-256 key is the shared secret,
-/// XORed with SHA-256(PoP) only when the PoP is non-empty; one byte-granular AES-256-CTR stream (16-byte counter
-/// block = device random) for both directions and every later message.
+/// Security 1 (docs/protocol.md#security-1): X25519 (RFC 7748, 32-byte keys) key exchange; the AES-256 key is the
+/// shared secret, XORed with SHA-256(PoP) only when the PoP is non-empty; one byte-granular AES-256-CTR stream (16-byte
+/// counter block = device random) for both directions and every later message.
 /// </summary>
 public sealed class Security1 : ISecurity
 {
@@ -101,7 +101,7 @@ internal sealed class Security1Session : ISecuritySession
     public bool IsEstablished => _state == State.Established;
 
     public string? CredentialHint => _state == State.AwaitingResponse1
-        ? (_pop.Length > 0 ? "wrong proof of possession?" : "the device probably requires a proof of possession (--pop)")
+        ? (_pop.Length > 0 ? "wrong proof of possession?" : "the device probably requires a proof of possession")
         : null;
 
     public byte[] CreateFirstRequest()

@@ -9,11 +9,11 @@ using Google.Protobuf;
 namespace EspProv.Security;
 
 /// <summary>
-/// Security 2 (PROTOCOL.md §7): SRP-6a over the RFC 5054 3072-bit group (g = 5, SHA-512) with a username and password,
-/// then AES-256-GCM with key K[0..31]. The client's A is always 384 bytes (a is redrawn when it is not); patch 1 uses
-/// a 12-byte nonce with a counter advanced on every GCM operation, patch 0 one 16-byte IV for everything. The patch
-/// version comes from the device's <c>proto-ver</c> (<c>prov.sec_patch_ver</c>, absent ⇒ 0) and is cross-checked
-/// against the length of the nonce the device sends.
+/// Security 2 (docs/protocol.md#security-2): SRP-6a over the RFC 5054 3072-bit group (g = 5, SHA-512) with a username
+/// and password, then AES-256-GCM with key K[0..31]. The client's A is always 384 bytes (a is redrawn when it is not);
+/// patch 1 uses a 12-byte nonce with a counter advanced on every GCM operation, patch 0 one 16-byte IV for everything.
+/// The patch version comes from the device's <c>proto-ver</c> (<c>prov.sec_patch_ver</c>, absent ⇒ 0) and is
+/// cross-checked against the length of the nonce the device sends.
 /// </summary>
 public sealed class Security2 : ISecurity
 {

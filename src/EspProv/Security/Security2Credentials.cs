@@ -5,10 +5,10 @@ using EspProv.Security.Primitives;
 namespace EspProv.Security;
 
 /// <summary>
-/// The salt and verifier a security 2 device stores (PROTOCOL.md §7.2), made as <c>esp_prov --sec2_gen_cred</c> makes
-/// them: RFC 5054 3072-bit group, g = 5, SHA-512; the salt is <c>bytes(int(random))</c> (never starts with 0x00, so it
-/// can be shorter than asked, ≈1/256), x = H(salt ‖ H(I ‖ ":" ‖ P)) with the leading zero bytes of the inner hash
-/// dropped, v = g^x mod N in minimal big-endian bytes.
+/// The salt and verifier a security 2 device stores (docs/protocol.md#salt-and-verifier), made as <c>esp_prov
+/// --sec2_gen_cred</c> makes them: RFC 5054 3072-bit group, g = 5, SHA-512; the salt is <c>bytes(int(random))</c>
+/// (never starts with 0x00, so it can be shorter than asked, ≈1/256), x = H(salt ‖ H(I ‖ ":" ‖ P)) with the leading
+/// zero bytes of the inner hash dropped, v = g^x mod N in minimal big-endian bytes.
 /// </summary>
 public static class Security2Credentials
 {

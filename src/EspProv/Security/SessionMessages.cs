@@ -37,5 +37,6 @@ internal static class SessionMessages
 
     public static SessionFailedException WrongScheme(HandshakeStage stage, int expected, SessionData data) =>
         new(SessionFailureReason.ProtocolError, stage,
-            $"session failed at {stage}: the device answered with security {(int)data.SecVer} ({data.ProtoCase}), not security {expected}; try --sec_ver {(int)data.SecVer}");
+            $"session failed at {stage}: the device answered with security {(int)data.SecVer} ({data.ProtoCase}), not security {expected}",
+            deviceScheme: Enum.IsDefined((SecurityScheme)(int)data.SecVer) ? (SecurityScheme)(int)data.SecVer : null);
 }

@@ -1,6 +1,6 @@
 namespace EspProv.Transport;
 
-/// <summary>The protocomm endpoint names (PROTOCOL.md §4), written once.</summary>
+/// <summary>The protocomm endpoint names (docs/protocol.md#endpoints), written once.</summary>
 public static class Endpoints
 {
     /// <summary>Version and capabilities (plain text or JSON). Not encrypted.</summary>

@@ -32,4 +32,10 @@ internal static partial class TransportLog
 
     [LoggerMessage(255, LogLevel.Debug, "disconnected from {Device}")]
     public static partial void BleDisconnected(this ILogger logger, BleDevice? device);
+
+    [LoggerMessage(256, LogLevel.Debug, "connecting to {Device} (attempt {Attempt} of {Attempts})")]
+    public static partial void BleConnecting(this ILogger logger, BleDevice device, int attempt, int attempts);
+
+    [LoggerMessage(257, LogLevel.Warning, "connection attempt {Attempt} of {Attempts} to {Device} failed ({Error}); retrying in {DelayMs} ms")]
+    public static partial void BleConnectRetry(this ILogger logger, BleDevice device, int attempt, int attempts, string error, long delayMs);
 }

@@ -4,7 +4,8 @@ using EspProv.Tests.Support;
 
 namespace EspProv.Tests.Ble;
 
-/// <summary>bleak 0.20.2 (Debian python3-bleak), esp_prov's BLE library, against the virtual BlueZ (BLE.md §7).</summary>
+/// <summary>bleak 0.20.2 (Debian python3-bleak), esp_prov's BLE library, against the virtual BlueZ
+/// (docs/ble.md#a-bluez-stand-in-for-bleak).</summary>
 public sealed class BleakFidelityTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);

@@ -5,7 +5,8 @@ using Tmds.DBus.Protocol;
 
 namespace EspProv.Tests.Ble;
 
-/// <summary>A C# central and C# peripherals through the virtual BlueZ (BLE.md §5–§7), each test on its own private bus.</summary>
+/// <summary>A C# central and C# peripherals through the virtual BlueZ (docs/ble.md#bluez-central-role,
+/// #bluez-peripheral-role, #a-bluez-stand-in-for-bleak), each test on its own private bus.</summary>
 public sealed class VirtualBluezTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);

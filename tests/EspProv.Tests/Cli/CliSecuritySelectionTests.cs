@@ -1,4 +1,6 @@
 using System.Text;
+using EspProv.Protocol;
+using Google.Protobuf;
 using EspProv.Tests.Support;
 
 namespace EspProv.Tests.Cli;
@@ -6,7 +8,9 @@ namespace EspProv.Tests.Cli;
 /// <summary>Security chosen from proto-ver answers the simulator does not produce (ESP-IDF 4.x JSON without sec_ver).</summary>
 public sealed class CliSecuritySelectionTests
 {
-    private static async Task<CliResult> RunAgainstAsync(string protoVer, params string[] more)
+    private static async Task<CliResult> RunAgainstAsync(string protoVer, params string[] more) => await RunAgainstAsync(protoVer, null, more);
+
+    private static async Task<CliResult> RunAgainstAsync(string protoVer, byte[]? sessionAnswer, params string[] more)
     {
         await using var server = new ScriptedServer(async c =>
         {
@@ -15,6 +19,10 @@ public sealed class CliSecuritySelectionTests
                 if (r.Head.StartsWith("POST /proto-ver ", StringComparison.Ordinal))
                 {
                     await c.SendOkAsync(Encoding.UTF8.GetBytes(protoVer));
+                }
+                else if (sessionAnswer is not null && r.Head.StartsWith("POST /prov-session ", StringComparison.Ordinal))
+                {
+                    await c.SendOkAsync(sessionAnswer);
                 }
                 else
                 {
@@ -63,5 +71,15 @@ public sealed class CliSecuritySelectionTests
         Assert.True(rejected.ExitCode == 3, rejected.ToString());
         var matching = await RunAgainstAsync(json, "--proto_ver", "NETPROV-V1.2");
         Assert.Contains("==== Verified protocol version successfully ====", matching.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeviceAnswersAnotherScheme_TheCliAddsTheSecVerFlag()
+    {
+        var sec1Answer = new SessionData { SecVer = SecSchemeVersion.SecScheme1, Sec1 = new Sec1Payload { Msg = Sec1MsgType.SessionResponse0 } }.ToByteArray();
+        var r = await RunAgainstAsync("V0.1", sec1Answer, "--sec_ver", "2", "--sec2_username", "u", "--sec2_pwd", "p");
+        Assert.True(r.ExitCode == 4, r.ToString());
+        Assert.True(r.Error.Contains("the device answered with security 1", StringComparison.Ordinal), r.ToString());
+        Assert.True(r.Error.Contains("; try --sec_ver 1", StringComparison.Ordinal), r.ToString());
     }
 }

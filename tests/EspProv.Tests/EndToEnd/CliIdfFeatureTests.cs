@@ -42,6 +42,16 @@ public sealed class CliIdfFeatureTests
     }
 
     [Fact]
+    public async Task Sec1WithoutPop_RejectedProof_TheCliNamesThePopFlag()
+    {
+        // A plain version answer (ESP8266) does not say that a PoP is needed: the device's refusal of the proof does.
+        await using var device = await NewDevice.Flavor(DeviceFlavor.Esp8266).Security(new DeviceSecurity1("abcd1234")).StartAsync();
+        var r = await CliHarness.RunAsync(Args(device, "--ssid", "myssid", "--passphrase", "mypassword", "--sec_ver", "1"));
+        Assert.True(r.ExitCode == 4, r.ToString());
+        Assert.True(r.Error.Contains("the device probably requires a proof of possession): give it with --pop", StringComparison.Ordinal), r.ToString());
+    }
+
+    [Fact]
     public async Task Auto_PopRequired_IsPromptedOnATerminal()
     {
         await using var device = await NewDevice.Security(new DeviceSecurity1("abcd1234")).StartAsync();

@@ -67,7 +67,7 @@ public sealed class ClientEndToEndTests
         await using var device = await NewDevice(transport == "http").Security(deviceSecurity).StartAsync();
         var (_, client) = Connect(device);
         await using var _c = client;
-        var info = await client.ProvisionAsync(clientSecurity, new WifiCredentials("myssid", "mypassword"));
+        var info = Assert.IsType<WifiConnectionInfo>((await client.ProvisionAsync(ProvisioningPlan.For(clientSecurity, new WifiCredentials("myssid", "mypassword")))).Connection);
         Assert.Equal(System.Net.IPAddress.Parse("192.168.1.42"), info.IPAddress);
         Assert.Equal("myssid", info.Ssid);
         Assert.Equal("02:11:22:33:44:55", info.Bssid.ToString());
@@ -141,7 +141,7 @@ public sealed class ClientEndToEndTests
         await using var device = await NewDevice().Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var (_, client) = Connect(device);
         await using var _c = client;
-        var failed = await Assert.ThrowsAsync<WifiConnectionFailedException>(() => client.ProvisionAsync(new Security1("abcd1234"), new WifiCredentials("myssid", wrong)));
+        var failed = await Assert.ThrowsAsync<WifiConnectionFailedException>(() => client.ProvisionAsync(ProvisioningPlan.For(new Security1("abcd1234"), new WifiCredentials("myssid", wrong))));
         Assert.Equal(reason, failed.Reason);
         await client.ResetWifiAsync();
         await client.SetWifiConfigAsync(new WifiCredentials("myssid", "mypassword"));
@@ -156,7 +156,7 @@ public sealed class ClientEndToEndTests
         await using var device = await NewDevice().Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var (_, client) = Connect(device);
         await using var _c = client;
-        var failed = await Assert.ThrowsAsync<WifiConnectionFailedException>(() => client.ProvisionAsync(new Security1("abcd1234"), new WifiCredentials("other", "x")));
+        var failed = await Assert.ThrowsAsync<WifiConnectionFailedException>(() => client.ProvisionAsync(ProvisioningPlan.For(new Security1("abcd1234"), new WifiCredentials("other", "x"))));
         Assert.Equal(WifiFailureReason.NetworkNotFound, failed.Reason);
     }
 

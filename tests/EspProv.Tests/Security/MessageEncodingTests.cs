@@ -3,7 +3,8 @@ using Google.Protobuf;
 
 namespace EspProv.Tests.Security;
 
-/// <summary>The reference encodings of PROTOCOL.md §2 (produced with protoc from Espressif's .proto files).</summary>
+/// <summary>The reference encodings of docs/protocol.md#encoding-rules (produced with protoc from Espressif's .proto
+/// files).</summary>
 public sealed class MessageEncodingTests
 {
     private static string Hex(IMessage m) => Convert.ToHexStringLower(m.ToByteArray());

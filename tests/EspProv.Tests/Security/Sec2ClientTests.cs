@@ -142,7 +142,8 @@ public sealed class Sec2ClientTests
             var sec1 = new SessionData { SecVer = SecSchemeVersion.SecScheme1, Sec1 = new Sec1Payload { Msg = Sec1MsgType.SessionResponse0 } };
             var ex = Assert.Throws<SessionFailedException>(() => session.HandleResponse(sec1.ToByteArray()));
             Assert.Equal(SessionFailureReason.ProtocolError, ex.Reason);
-            Assert.Contains("--sec_ver 1", ex.Message, StringComparison.Ordinal);
+            Assert.Equal(SecurityScheme.Sec1, ex.DeviceScheme);
+            Assert.DoesNotContain("--", ex.Message, StringComparison.Ordinal);
         }
 
         using (var session = VectorSession(Patch1, 1))

@@ -6,10 +6,11 @@ using EspProv.Tests.Support;
 
 namespace EspProv.Tests.Security;
 
-/// <summary>Salt/verifier generation and C formatting as <c>esp_prov --sec2_gen_cred</c> does them (PROTOCOL.md §7.2).</summary>
+/// <summary>Salt/verifier generation and C formatting as <c>esp_prov --sec2_gen_cred</c> does them
+/// (docs/protocol.md#salt-and-verifier).</summary>
 public sealed class Sec2CredentialsTests
 {
-    // The IDF example's "dev mode" credentials (PROTOCOL.md §7.2).
+    // The IDF example's "dev mode" credentials (docs/protocol.md#salt-and-verifier).
     private const string ExampleSalt = "036ee0c7bcb9eda84c9eac97d93decf4";
 
     private const string ExampleVerifier =

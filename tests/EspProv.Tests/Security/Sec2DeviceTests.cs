@@ -8,7 +8,8 @@ using Google.Protobuf;
 
 namespace EspProv.Tests.Security;
 
-/// <summary>Device-side security 2 rules (PROTOCOL.md §7.3): sizes, state machine, safety checks; failure = null.</summary>
+/// <summary>Device-side security 2 rules (docs/protocol.md#security-2-handshake): sizes, state machine, safety checks;
+/// failure = null.</summary>
 public sealed class Sec2DeviceTests
 {
     private static readonly VectorFile V = VectorFile.Load("idf_sec2.json");

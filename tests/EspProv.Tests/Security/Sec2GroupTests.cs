@@ -3,7 +3,7 @@ using EspProv.Security.Primitives;
 
 namespace EspProv.Tests.Security;
 
-/// <summary>The SRP-6a group constants against PROTOCOL.md §7.1, and the byte-form helpers.</summary>
+/// <summary>The SRP-6a group constants against docs/protocol.md#srp-group, and the byte-form helpers.</summary>
 public sealed class Sec2GroupTests
 {
     [Fact]

@@ -13,7 +13,8 @@ internal static class HttpFraming
     /// <summary>Largest header block a reader accepts.</summary>
     public const int MaxHeadBytes = 16 * 1024;
 
-    /// <summary>A POST as esp_prov sends it (PROTOCOL.md §3): its headers, the cookie when given, then the body.</summary>
+    /// <summary>A POST as esp_prov sends it (docs/protocol.md#http-transport): its headers, the cookie when given, then
+    /// the body.</summary>
     public static byte[] Request(string target, byte[] body, string? cookie = null, string? extraHeaders = null)
     {
         ArgumentNullException.ThrowIfNull(body);

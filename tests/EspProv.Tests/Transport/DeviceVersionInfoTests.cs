@@ -20,7 +20,7 @@ public sealed class DeviceVersionInfoTests
     [Fact]
     public void TranscriptJson_IsParsed()
     {
-        // The 95-byte body of the ESP-IDF 5.5 device in ../shared/transcripts/idf_sec1.json.
+        // The 95-byte body of Espressif's ESP-IDF 5.5 device code in Vectors/transcripts/idf_sec1.json.
         var body = Convert.FromHexString("7b0a092270726f76223a097b0a090922766572223a092276312e31222c0a0909227365635f766572223a09312c0a0909227365635f70617463685f766572223a09302c0a090922636170223a095b22776966695f7363616e225d0a097d0a7d");
         var info = DeviceVersionInfo.Parse(body);
         Assert.True(info.IsJson);

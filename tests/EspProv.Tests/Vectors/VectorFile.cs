@@ -2,7 +2,8 @@ using System.Text.Json;
 
 namespace EspProv.Tests.Vectors;
 
-/// <summary>Loads one of Espressif's reference vector files copied from ../shared/vectors.</summary>
+/// <summary>Loads one of the reference vector files in Vectors/data (made with Espressif's own client and device
+/// code).</summary>
 internal sealed class VectorFile
 {
     private VectorFile(JsonElement root) => Root = root;

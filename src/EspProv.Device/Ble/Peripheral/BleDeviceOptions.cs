@@ -4,13 +4,16 @@ using System.Text;
 
 namespace EspProv.Device.Ble.Peripheral;
 
-/// <summary>Settings of a simulated device's BLE front-end (BLE.md §1, §3, §6). Validated once when it starts.</summary>
+/// <summary>Settings of a simulated device's BLE front-end (docs/ble.md#gatt-layout, #advertising,
+/// #bluez-peripheral-role). Validated once when it starts.</summary>
 public sealed class BleDeviceOptions
 {
-    /// <summary>The wifi_prov_mgr example's service UUID, also esp_prov's fallback (BLE.md §1.1).</summary>
+    /// <summary>The wifi_prov_mgr example's service UUID, also esp_prov's fallback
+    /// (docs/ble.md#service-uuid).</summary>
     public const string ExampleServiceUuid = "021a9004-0382-4aea-bff4-6b3f1c5adfb4";
 
-    /// <summary>Longest advertised name firmware accepts, in bytes (<c>MAX_BLE_DEVNAME_LEN</c>, BLE.md §3).</summary>
+    /// <summary>Longest advertised name firmware accepts, in bytes (<c>MAX_BLE_DEVNAME_LEN</c>,
+    /// docs/ble.md#advertising).</summary>
     public const int MaxNameBytes = 29;
 
     /// <summary>

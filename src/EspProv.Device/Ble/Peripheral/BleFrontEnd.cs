@@ -7,8 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace EspProv.Device.Ble.Peripheral;
 
 /// <summary>
-/// The BLE front-end: the simulated device as a BlueZ peripheral application (BLE.md §6) on one adapter, over its own
-/// D-Bus connection: a GATT application through <c>GattManager1.RegisterApplication</c> and an advertisement through
+/// The BLE front-end: the simulated device as a BlueZ peripheral application (docs/ble.md#bluez-peripheral-role) on one
+/// adapter, over its own D-Bus connection: a GATT application through <c>GattManager1.RegisterApplication</c> and an
+/// advertisement through
 /// <c>LEAdvertisingManager1.RegisterAdvertisement</c>. BlueZ itself suspends advertising while a central is connected
 /// and resumes it afterwards, as ESP firmware does, so the front-end does not. Stopping unregisters both and drops the link.
 /// </summary>
@@ -75,7 +76,8 @@ internal sealed class BleFrontEnd : IDeviceFrontEnd
     {
         await WatchCentralsAsync().ConfigureAwait(false);
         new GattApplicationObjects(Server, DisconnectAsync, _logger, _stopping.Token).Export(_connection, _options.ServiceUuid, _options.Name);
-        // BlueZ's GAP Device Name is the adapter's Alias: make it the advertised name, as on the ESP (BLE.md §3, §6).
+        // BlueZ's GAP Device Name is the adapter's Alias: make it the advertised name, as on the ESP
+        // (docs/ble.md#advertising, #bluez-peripheral-role).
         _previousAlias = await GetAliasAsync(cancellationToken).ConfigureAwait(false);
         await SetAliasAsync(_options.Name, cancellationToken).ConfigureAwait(false);
         // Both replies are deferred until BlueZ has read our objects; Tmds keeps dispatching its calls meanwhile.

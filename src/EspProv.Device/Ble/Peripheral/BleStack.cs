@@ -1,6 +1,7 @@
 namespace EspProv.Device.Ble.Peripheral;
 
-/// <summary>The BLE host stack of the firmware to imitate; they differ in sizes and in how a protocol error ends (BLE.md §2).</summary>
+/// <summary>The BLE host stack of the firmware to imitate; they differ in sizes and in how a protocol error ends
+/// (docs/ble.md#requests-and-responses).</summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "A BLE host stack, the name firmware documentation uses; not a Stack<T>.")]
 public enum BleStack
 {

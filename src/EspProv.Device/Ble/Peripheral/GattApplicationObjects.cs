@@ -6,9 +6,10 @@ using Microsoft.Extensions.Logging;
 namespace EspProv.Device.Ble.Peripheral;
 
 /// <summary>
-/// The D-Bus objects of the BLE front-end (BLE.md §6): the GATT application (ObjectManager at the application path, one
-/// primary service, per endpoint a read|write characteristic with a read-only 0x2901 descriptor, listed in firmware's
-/// order so BlueZ gives handles in that order) and the advertisement. ReadValue/WriteValue go to the
+/// The D-Bus objects of the BLE front-end (docs/ble.md#bluez-peripheral-role): the GATT application (ObjectManager at
+/// the application path, one primary service, per endpoint a read|write characteristic with a read-only 0x2901
+/// descriptor, listed in firmware's order so BlueZ gives handles in that order) and the advertisement.
+/// ReadValue/WriteValue go to the
 /// <see cref="GattProvisioningServer"/>; a write is answered only once the device stored its response.
 /// </summary>
 internal sealed class GattApplicationObjects
@@ -63,7 +64,8 @@ internal sealed class GattApplicationObjects
         var adv = new ObjectServer(connection, PeripheralNames.AdvertisementPath);
         adv.Export(new ExportedObject(PeripheralNames.AdvertisementPath) { Methods = HandleAdvertisement }.With(BluezNames.Advertisement, new()
         {
-            // Exactly one 128-bit UUID: the phone apps and esp_prov take the first (only) one as the service (BLE.md §3.1, §4).
+            // Exactly one 128-bit UUID: the phone apps and esp_prov take the first (only) one as the service
+            // (docs/ble.md#what-the-phone-apps-need, #esp_prov-over-ble).
             ["Type"] = "peripheral",
             ["ServiceUUIDs"] = VariantValue.Array(new[] { serviceUuid.ToLowerInvariant() }),
             ["LocalName"] = name,

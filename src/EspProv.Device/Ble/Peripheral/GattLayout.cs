@@ -10,9 +10,10 @@ namespace EspProv.Device.Ble.Peripheral;
 internal sealed record GattEndpoint(string Name, ushort Uuid16, string Uuid);
 
 /// <summary>
-/// The GATT layout of a provisioning device (BLE.md §1.2, §1.3): one characteristic per endpoint the device has, in
-/// firmware's order (prov-ctrl, prov-scan, prov-session, prov-config, proto-ver, then custom endpoints from 0xff54),
-/// each UUID the service UUID with hex characters 5–8 replaced by the endpoint's 16-bit value.
+/// The GATT layout of a provisioning device (docs/ble.md#characteristic-uuids, #attributes-and-descriptors): one
+/// characteristic per endpoint the device has, in firmware's order (prov-ctrl, prov-scan, prov-session, prov-config,
+/// proto-ver, then custom endpoints from 0xff54), each UUID the service UUID with hex characters 5–8 replaced by the
+/// endpoint's 16-bit value.
 /// </summary>
 internal static class GattLayout
 {
@@ -51,7 +52,7 @@ internal static class GattLayout
         return layout;
     }
 
-    /// <summary><c>XXXXyyyy-…</c> → <c>XXXX&lt;uuid16&gt;-…</c> (BLE.md §1.2).</summary>
+    /// <summary><c>XXXXyyyy-…</c> → <c>XXXX&lt;uuid16&gt;-…</c> (docs/ble.md#characteristic-uuids).</summary>
     public static string CharacteristicUuid(string serviceUuid, ushort uuid16) =>
         string.Concat(serviceUuid.AsSpan(0, 4), uuid16.ToString("x4", CultureInfo.InvariantCulture), serviceUuid.AsSpan(8)).ToLowerInvariant();
 }

@@ -1,7 +1,8 @@
 namespace EspProv.Device.Ble.Peripheral;
 
 /// <summary>
-/// An error an application returns to BlueZ from ReadValue/WriteValue, which BlueZ turns into an ATT error (BLE.md §6).
+/// An error an application returns to BlueZ from ReadValue/WriteValue, which BlueZ turns into an ATT error
+/// (docs/ble.md#bluez-peripheral-role).
 /// </summary>
 /// <param name="Name">The D-Bus error name, e.g. <c>org.bluez.Error.InvalidOffset</c>.</param>
 /// <param name="Message">Its message; for <c>org.bluez.Error.Failed</c> BlueZ reads an ATT code from it.</param>

@@ -5,15 +5,17 @@ using Microsoft.Extensions.Logging;
 namespace EspProv.Device.Ble.Peripheral;
 
 /// <summary>
-/// The value logic of the provisioning service, without D-Bus (BLE.md §2), so it can be unit-tested and fuzzed: a write
-/// runs the endpoint through <see cref="DeviceService"/> and stores the response as the characteristic's value before it
-/// is acknowledged; a read returns the stored value from an offset. Values are per characteristic, shared by every
-/// connection and never cleared on disconnect. Sessions are keyed by the central's connection: the first write of a
-/// connected central opens a device link, its disconnect closes it (and with it the session, as on ESP-IDF).
+/// The value logic of the provisioning service, without D-Bus (docs/ble.md#requests-and-responses), so it can be
+/// unit-tested and fuzzed: a write runs the endpoint through <see cref="DeviceService"/> and stores the response as the
+/// characteristic's value before it is acknowledged; a read returns the stored value from an offset. Values are per
+/// characteristic, shared by every connection and never cleared on disconnect. Sessions are keyed by the central's
+/// connection: the first write of a connected central opens a device link, its disconnect closes it (and with it the
+/// session, as on ESP-IDF).
 /// </summary>
 internal sealed class GattProvisioningServer
 {
-    /// <summary>ATT's longest attribute value; NimBLE has no smaller protocomm limit (BLE.md §2, Inferred).</summary>
+    /// <summary>ATT's longest attribute value; NimBLE has no smaller protocomm limit
+    /// (docs/ble.md#requests-and-responses, Inferred).</summary>
     public const int AttributeMaxBytes = 512;
 
     /// <summary>Bluedroid's <c>CHAR_VAL_LEN_MAX</c> with security 2 support (the default since IDF 5.0).</summary>
@@ -34,7 +36,8 @@ internal sealed class GattProvisioningServer
         _logger = logger;
         Endpoints = endpoints;
         _values = [.. endpoints.Select(_ => Array.Empty<byte>())];
-        // Exactly strlen(name) bytes, no NUL: clients use the text verbatim as a key (BLE.md §1.3, §3.1).
+        // Exactly strlen(name) bytes, no NUL: clients use the text verbatim as a key
+        // (docs/ble.md#attributes-and-descriptors, #what-the-phone-apps-need).
         _names = [.. endpoints.Select(e => System.Text.Encoding.ASCII.GetBytes(e.Name))];
     }
 

@@ -58,7 +58,7 @@ internal static class AdvertisementReader
         string? name = props.TryGet("LocalName", VariantValueType.String, out VariantValue n) ? n.GetString() : null;
         if (name is not null && includes.Contains("local-name"))
         {
-            // BlueZ rejects LocalName combined with the local-name include (BLE.md §6).
+            // BlueZ rejects LocalName combined with the local-name include (docs/ble.md#bluez-peripheral-role).
             throw new BluezException(BluezNames.ErrorFailed, "Failed to parse advertisement.");
         }
         var uuids = new List<string>();

@@ -4,8 +4,9 @@ namespace EspProv.Device.Ble.VirtualBluez;
 
 /// <summary>
 /// The two error translations a GATT request crosses: the peripheral application's D-Bus error → the ATT error code its
-/// BlueZ sends (src/gatt-database.c, dbus_error_to_att_ecode; BLE.md §6), and that ATT code → the D-Bus error the central's
-/// BlueZ returns (src/gatt-client.c, create_gatt_dbus_error; BLE.md §5).
+/// BlueZ sends (src/gatt-database.c, dbus_error_to_att_ecode; docs/ble.md#bluez-peripheral-role), and that ATT code →
+/// the D-Bus error the central's BlueZ returns (src/gatt-client.c, create_gatt_dbus_error;
+/// docs/ble.md#bluez-central-role).
 /// </summary>
 internal static class AttErrors
 {

@@ -13,6 +13,7 @@ namespace EspProv.Device.Ble.VirtualBluez;
 internal sealed class BluezRoot : IDisposable
 {
     private readonly List<PeripheralAdapter> _peripherals = [];
+    private readonly HashSet<int> _discoveryDrops = [];
     private readonly CancellationTokenSource _stopping = new();
     private IDisposable? _nameWatch;
 
@@ -43,6 +44,24 @@ internal sealed class BluezRoot : IDisposable
 
     /// <summary>Cancelled when the virtual BlueZ stops: ends calls still waiting for applications.</summary>
     public CancellationToken Stopping => _stopping.Token;
+
+    /// <summary>Device1.Connect calls received, refused ones included. Under <see cref="Gate"/>.</summary>
+    public int ConnectCalls { get; set; }
+
+    /// <summary>Links the central set up, numbered from 1 in the order of their Connect. Under <see cref="Gate"/>.</summary>
+    public int Connections { get; set; }
+
+    /// <summary>Fault: connection number <paramref name="connection"/> drops during service discovery.</summary>
+    public void DropInDiscovery(int connection)
+    {
+        lock (Gate)
+        {
+            _discoveryDrops.Add(connection);
+        }
+    }
+
+    /// <summary>True (once) when connection number <paramref name="connection"/> is to drop during service discovery. Under <see cref="Gate"/>.</summary>
+    public bool TakeDiscoveryDrop(int connection) => _discoveryDrops.Remove(connection);
 
     public IReadOnlyList<PeripheralAdapter> Peripherals
     {
@@ -97,7 +116,8 @@ internal sealed class BluezRoot : IDisposable
     }
 
     /// <summary>Takes a link down: pending central calls fail first, then <paramref name="answerFirst"/> (a Disconnect call) is
-    /// answered, then both sides see Connected=false and the peripheral resumes advertising (src/device.c, BLE.md §5).</summary>
+    /// answered, then both sides see Connected=false and the peripheral resumes advertising (src/device.c,
+    /// docs/ble.md#bluez-central-role).</summary>
     public void DropLink(Link link, MethodCall? answerFirst)
     {
         lock (Gate)

@@ -4,9 +4,10 @@ using Tmds.DBus.Protocol;
 namespace EspProv.Device.Ble.VirtualBluez;
 
 /// <summary>
-/// The central adapter <c>hci0</c>: Adapter1 with discovery (BLE.md §5, §7; src/adapter.c). While at least one client has
-/// a discovery session, each advertising peripheral is reported once per StartDiscovery after a delay drawn from its
-/// advertising interval, as InterfacesAdded for a new device or PropertiesChanged(RSSI, …) for a known one.
+/// The central adapter <c>hci0</c>: Adapter1 with discovery (docs/ble.md#bluez-central-role,
+/// #a-bluez-stand-in-for-bleak; src/adapter.c). While at least one client has a discovery session, each advertising
+/// peripheral is reported once per StartDiscovery after a delay drawn from its advertising interval, as InterfacesAdded
+/// for a new device or PropertiesChanged(RSSI, …) for a known one.
 /// </summary>
 internal sealed class CentralAdapter : IDisposable
 {
@@ -80,6 +81,23 @@ internal sealed class CentralAdapter : IDisposable
         if (_devices.TryGetValue(peripheral, out RemoteDevice? device))
         {
             device.OnGattChanged();
+        }
+    }
+
+    /// <summary>
+    /// Makes this adapter remember <paramref name="peripheral"/> as BlueZ does after an earlier connection: its Device1
+    /// stays (name, Connected=false, no RSSI) whether or not it advertises. Nothing changes if it is already known.
+    /// </summary>
+    public void Remember(PeripheralAdapter peripheral, string name)
+    {
+        lock (_root.Gate)
+        {
+            if (!_devices.ContainsKey(peripheral))
+            {
+                var remembered = new AdvertisementData(string.Empty, string.Empty, Connectable: true, name, [], new Dictionary<ushort, byte[]>(),
+                    new Dictionary<string, byte[]>(StringComparer.Ordinal), IncludesLocalName: false, TxPower: null, MaxInterval: null);
+                _devices[peripheral] = new RemoteDevice(this, peripheral, remembered, rssi: null);
+            }
         }
     }
 

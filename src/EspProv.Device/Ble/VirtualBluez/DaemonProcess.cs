@@ -4,8 +4,9 @@ using System.Globalization;
 namespace EspProv.Device.Ble.VirtualBluez;
 
 /// <summary>
-/// A private <c>dbus-daemon</c> with a session-style policy (any peer may own any name, as BLE.md §7 requires for a
-/// stand-in owning <c>org.bluez</c>). The daemon dies with this process however it ends: it is started by a
+/// A private <c>dbus-daemon</c> with a session-style policy (any peer may own any name, as
+/// docs/ble.md#a-bluez-stand-in-for-bleak requires for a stand-in owning <c>org.bluez</c>). The daemon dies with this
+/// process however it ends: it is started by a
 /// <c>/bin/sh</c> that kills it as soon as its stdin reaches end of file, and only this process holds the write end of
 /// that pipe, so normal exit, SIGTERM and SIGKILL all close it. (PR_SET_PDEATHSIG is no help from .NET: it fires when
 /// the forking thread exits, not the process.)

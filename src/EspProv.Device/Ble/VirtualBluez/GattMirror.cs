@@ -29,14 +29,16 @@ internal sealed class MirrorAttribute(ExportedObject obj, GattApplication app, s
 
 /// <summary>
 /// The central's copy of a peripheral's GATT database: <c>serviceHHHH</c>/<c>charHHHH</c>/<c>descHHHH</c> objects below the
-/// device, named by ATT handle (BLE.md §5; src/gatt-client.c). Handles are allocated as the peripheral's BlueZ does
-/// (src/gatt-database.c): its own GAP and GATT services come first, then each application's services in the order its
-/// GetManagedObjects listed them, each characteristic taking a declaration and a value handle, then a CCCD BlueZ adds for
-/// notify/indicate (unless the application has one), then the application's descriptors.
+/// device, named by ATT handle (docs/ble.md#bluez-central-role; src/gatt-client.c). Handles are allocated as the
+/// peripheral's BlueZ does (src/gatt-database.c): its own GAP and GATT services come first, then each application's
+/// services in the order its GetManagedObjects listed them, each characteristic taking a declaration and a value
+/// handle, then a CCCD BlueZ adds for notify/indicate (unless the application has one), then the application's
+/// descriptors.
 /// </summary>
 internal sealed class GattMirror(RemoteDevice device, BluezRoot root)
 {
-    /// <summary>First handle after the peripheral BlueZ's GAP and GATT services (paths as in BLE.md §5: service000c…).</summary>
+    /// <summary>First handle after the peripheral BlueZ's GAP and GATT services (paths as in
+    /// docs/ble.md#bluez-central-role: service000c…).</summary>
     private const int FirstApplicationHandle = 0x000c;
 
     private static readonly string Cccd = BluezNames.Uuid16(0x2902);

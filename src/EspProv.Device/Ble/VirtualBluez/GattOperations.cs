@@ -5,10 +5,11 @@ namespace EspProv.Device.Ble.VirtualBluez;
 
 /// <summary>
 /// ReadValue/WriteValue on the central's GATT objects, carried to the application as BlueZ carries ATT requests
-/// (BLE.md §5, §6; src/gatt-client.c on the central, src/gatt-database.c and src/shared/gatt-server.c on the peripheral):
-/// a long read is Read + Read Blob, each one application ReadValue with <c>offset</c> when non-zero and min(length, MTU−1)
-/// bytes used, values cut at 512; a write reaches the application once, whole (Prepare/Execute is merged), at most 512
-/// bytes; options carry <c>device</c>, <c>link</c> and <c>mtu</c>; errors map through <see cref="AttErrors"/>.
+/// (docs/ble.md#bluez-central-role, #bluez-peripheral-role; src/gatt-client.c on the central, src/gatt-database.c and
+/// src/shared/gatt-server.c on the peripheral): a long read is Read + Read Blob, each one application ReadValue with
+/// <c>offset</c> when non-zero and min(length, MTU−1) bytes used, values cut at 512; a write reaches the application
+/// once, whole (Prepare/Execute is merged), at most 512 bytes; options carry <c>device</c>, <c>link</c> and <c>mtu</c>;
+/// errors map through <see cref="AttErrors"/>.
 /// </summary>
 internal sealed class GattOperations(RemoteDevice device, BluezRoot root)
 {

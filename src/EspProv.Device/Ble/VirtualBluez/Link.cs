@@ -5,7 +5,8 @@ namespace EspProv.Device.Ble.VirtualBluez;
 /// <summary>
 /// An LE connection between the central adapter's <see cref="RemoteDevice"/> and a <see cref="PeripheralAdapter"/>. It holds
 /// the central's GATT calls still waiting for the application, so that a link loss fails them before Connected=false goes
-/// out (BLE.md §2: the pending WriteValue fails with ATT error 0x0e, then Device1.Connected becomes false).
+/// out (docs/ble.md#requests-and-responses: the pending WriteValue fails with ATT error 0x0e, then Device1.Connected
+/// becomes false).
 /// </summary>
 internal sealed class Link(RemoteDevice device, PeripheralAdapter peripheral, ushort mtu, string peerPath)
 {

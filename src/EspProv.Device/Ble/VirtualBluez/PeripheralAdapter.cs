@@ -5,8 +5,9 @@ namespace EspProv.Device.Ble.VirtualBluez;
 
 /// <summary>
 /// A peripheral adapter <c>hciN</c> (N ≥ 1): <c>Adapter1</c>, <c>GattManager1</c> and <c>LEAdvertisingManager1</c> as
-/// BLE.md §6 describes them. What applications register here is what the central adapter sees of this "host"; the central
-/// appears here as a Device1 at <c>/org/bluez/hciN/dev_&lt;hci0 address&gt;</c> while connected.
+/// docs/ble.md#bluez-peripheral-role describes them. What applications register here is what the central adapter sees
+/// of this "host"; the central appears here as a Device1 at <c>/org/bluez/hciN/dev_&lt;hci0 address&gt;</c> while
+/// connected.
 /// </summary>
 internal sealed class PeripheralAdapter
 {
@@ -166,7 +167,8 @@ internal sealed class PeripheralAdapter
         }
     }
 
-    /// <summary>RegisterApplication/RegisterAdvertisement: the reply is deferred until the object was read (BLE.md §6).</summary>
+    /// <summary>RegisterApplication/RegisterAdvertisement: the reply is deferred until the object was read
+    /// (docs/ble.md#bluez-peripheral-role).</summary>
     private void Register(MethodCall call, bool isApplication)
     {
         Reader reader = call.GetReader();

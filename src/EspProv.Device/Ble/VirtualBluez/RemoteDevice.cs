@@ -5,8 +5,8 @@ namespace EspProv.Device.Ble.VirtualBluez;
 
 /// <summary>
 /// A peripheral adapter as the central adapter sees it: <c>org.bluez.Device1</c> at <c>/org/bluez/hci0/dev_XX_…</c> with
-/// the advertised name, UUIDs and manufacturer data (BLE.md §5, §7; src/device.c), Connect/Disconnect, and its GATT objects
-/// once connected and resolved.
+/// the advertised name, UUIDs and manufacturer data (docs/ble.md#bluez-central-role, #a-bluez-stand-in-for-bleak;
+/// src/device.c), Connect/Disconnect, and its GATT objects once connected and resolved.
 /// </summary>
 internal sealed class RemoteDevice
 {
@@ -17,7 +17,11 @@ internal sealed class RemoteDevice
     private readonly GattMirror _mirror;
     private AdvertisementData _advertisement;
 
-    public RemoteDevice(CentralAdapter central, PeripheralAdapter peripheral, AdvertisementData advertisement, short rssi)
+    /// <param name="central">The central adapter.</param>
+    /// <param name="peripheral">The peripheral adapter this device is.</param>
+    /// <param name="advertisement">What the central heard (or remembers) of it.</param>
+    /// <param name="rssi">The signal of the advertisement just heard; null for a device BlueZ only remembers from an earlier connection.</param>
+    public RemoteDevice(CentralAdapter central, PeripheralAdapter peripheral, AdvertisementData advertisement, short? rssi)
     {
         Central = central;
         Peripheral = peripheral;
@@ -40,7 +44,14 @@ internal sealed class RemoteDevice
         props["Trusted"] = false;
         props["Blocked"] = false;
         props["LegacyPairing"] = false;
-        props["RSSI"] = VariantValue.Int16(rssi);
+        if (rssi is { } heard)
+        {
+            props["RSSI"] = VariantValue.Int16(heard);
+        }
+        else
+        {
+            EverConnected = true;
+        }
         props["Connected"] = false;
         props["UUIDs"] = VariantValue.Array(advertisement.ServiceUuids.ToArray());
         props["Adapter"] = VariantValue.ObjectPath(central.Info.Path);
@@ -133,10 +144,12 @@ internal sealed class RemoteDevice
 
     /// <summary>
     /// LE connect: Connected=true, the reply (BlueZ answers once ATT is up, before discovery ends), then the GATT objects
-    /// (first time, or after the peripheral's database changed), UUIDs, and ServicesResolved=true (src/device.c, BLE.md §7).
+    /// (first time, or after the peripheral's database changed), UUIDs, and ServicesResolved=true (src/device.c,
+    /// docs/ble.md#a-bluez-stand-in-for-bleak).
     /// </summary>
     private void Connect(MethodCall call)
     {
+        _root.ConnectCalls++;
         if (Link is not null)
         {
             call.ReplyEmpty();
@@ -154,6 +167,12 @@ internal sealed class RemoteDevice
         Peripheral.OnLinkUp(link);
         Central.OnAdvertisingChanged(Peripheral);
         call.ReplyEmpty();
+        if (_root.TakeDiscoveryDrop(++_root.Connections))
+        {
+            // Fault: the peer disconnects while its database is being read: Connected=false, ServicesResolved never true.
+            _root.DropLink(link, null);
+            return;
+        }
         if (!_mirror.IsCurrent)
         {
             _mirror.RemoveAll();

@@ -14,7 +14,8 @@ public sealed class VirtualBluezOptions
 
     /// <summary>
     /// Advertising interval used when an advertisement sets no MaxInterval: a discovery reports a device after a delay drawn
-    /// uniformly from [0, interval) plus the 0–10 ms advDelay of the Core spec. Default 160 ms (ESP firmware, BLE.md §3).
+    /// uniformly from [0, interval) plus the 0–10 ms advDelay of the Core spec. Default 160 ms (ESP firmware,
+    /// docs/ble.md#advertising).
     /// </summary>
     public TimeSpan AdvertisingInterval { get; init; } = TimeSpan.FromMilliseconds(160);
 

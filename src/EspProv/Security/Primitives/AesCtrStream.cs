@@ -7,10 +7,10 @@ using Org.BouncyCastle.Crypto.Parameters;
 namespace EspProv.Security.Primitives;
 
 /// <summary>
-/// One AES-256-CTR keystream, byte-granular, as security 1 uses it (PROTOCOL.md §6.1): 32-byte key, the 16-byte
-/// initial counter block is the device random, the whole block is one 128-bit big-endian counter (+1 per block,
-/// wrapping). Every call continues where the last one stopped, mid-block included; encryption and decryption are
-/// the same XOR, and both directions share the stream.
+/// One AES-256-CTR keystream, byte-granular, as security 1 uses it (docs/protocol.md#security-1-handshake): 32-byte
+/// key, the 16-byte initial counter block is the device random, the whole block is one 128-bit big-endian counter (+1
+/// per block, wrapping). Every call continues where the last one stopped, mid-block included; encryption and decryption
+/// are the same XOR, and both directions share the stream.
 /// </summary>
 /// <remarks>
 /// The block cipher follows <see cref="CryptoBackends.Current"/>: the platform's AES (OpenSSL, CNG, CommonCrypto) by

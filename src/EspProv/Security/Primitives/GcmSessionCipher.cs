@@ -8,8 +8,8 @@ using Org.BouncyCastle.Crypto.Parameters;
 namespace EspProv.Security.Primitives;
 
 /// <summary>
-/// The AES-256-GCM message cipher of security 2 (PROTOCOL.md §7.4): 32-byte key (the first half of the SRP key K),
-/// no AAD, body = ciphertext ‖ 16-byte tag. Two nonce variants behind one type:
+/// The AES-256-GCM message cipher of security 2 (docs/protocol.md#security-2-encryption): 32-byte key (the first half
+/// of the SRP key K), no AAD, body = ciphertext ‖ 16-byte tag. Two nonce variants behind one type:
 /// <list type="bullet">
 /// <item>patch 1: a 12-byte nonce = 8-byte session id ‖ big-endian uint32 counter (1 at the start); every GCM
 /// operation, encryption or decryption, uses the current nonce and then increments the counter. A counter of 0

@@ -6,12 +6,12 @@ using Org.BouncyCastle.Crypto.Digests;
 namespace EspProv.Security.Primitives;
 
 /// <summary>
-/// SRP-6a arithmetic of security 2, shared by the client and the simulated device (PROTOCOL.md §7.2–§7.3): RFC 5054
-/// 3072-bit group, SHA-512, in the byte forms Espressif uses — A hashed as 384 bytes, B as the device sent it
-/// (minimal), <c>PAD</c> for u and k, S unpadded in K = H(S), the salt as stored/received, and the inner hash
-/// H(I ‖ ":" ‖ P) with its leading zero bytes dropped (esp_prov passes it through an integer).
-/// Integers are unsigned big-endian. <see cref="BigInteger"/> values are immutable and cannot be wiped; byte buffers
-/// holding secrets are zeroed by the callers.
+/// SRP-6a arithmetic of security 2, shared by the client and the simulated device (docs/protocol.md#salt-and-verifier,
+/// #security-2-handshake): RFC 5054 3072-bit group, SHA-512, in the byte forms Espressif uses — A hashed as 384 bytes,
+/// B as the device sent it (minimal), <c>PAD</c> for u and k, S unpadded in K = H(S), the salt as stored/received, and
+/// the inner hash H(I ‖ ":" ‖ P) with its leading zero bytes dropped (esp_prov passes it through an integer). Integers
+/// are unsigned big-endian. <see cref="BigInteger"/> values are immutable and cannot be wiped; byte buffers holding
+/// secrets are zeroed by the callers.
 /// </summary>
 internal static class Srp6a
 {

@@ -4,8 +4,9 @@ using System.Security.Cryptography;
 namespace EspProv.Security.Primitives;
 
 /// <summary>
-/// The SRP-6a parameters of security 2 (PROTOCOL.md §7.1): RFC 5054 3072-bit group (384-byte N), g = 5, H = SHA-512
-/// (64-byte digests), k = H(N ‖ PAD(g)) and H(N) XOR H(PAD(g)), both with g padded to 384 bytes as esp_srp does.
+/// The SRP-6a parameters of security 2 (docs/protocol.md#srp-group): RFC 5054 3072-bit group (384-byte N), g = 5, H =
+/// SHA-512 (64-byte digests), k = H(N ‖ PAD(g)) and H(N) XOR H(PAD(g)), both with g padded to 384 bytes as esp_srp
+/// does.
 /// </summary>
 internal static class Srp6aGroup
 {

@@ -12,7 +12,8 @@ internal enum X25519Engine
 
 /// <summary>
 /// X25519 (RFC 7748): 32-byte little-endian private scalars (clamped when used) and u-coordinates, as security 1
-/// puts them on the wire (PROTOCOL.md §6). Both engines are constant-time and give the same bytes for every input.
+/// puts them on the wire (docs/protocol.md#security-1). Both engines are constant-time and give the same bytes for
+/// every input.
 /// </summary>
 internal static class X25519
 {

@@ -19,10 +19,12 @@ namespace EspProv.Transport.Ble;
 /// </example>
 public static class BleDiscovery
 {
-    /// <summary>The service UUID of <c>wifi_prov_scheme_ble</c> when the application sets none (BLE.md §1.1).</summary>
+    /// <summary>The service UUID of <c>wifi_prov_scheme_ble</c> when the application sets none
+    /// (docs/ble.md#service-uuid).</summary>
     public const string DefaultServiceUuid = "1775244d-6b43-439b-877c-060f2d9bed07";
 
-    /// <summary>The service UUID the ESP-IDF wifi_prov_mgr example sets, also esp_prov's fallback (BLE.md §1.1).</summary>
+    /// <summary>The service UUID the ESP-IDF wifi_prov_mgr example sets, also esp_prov's fallback
+    /// (docs/ble.md#service-uuid).</summary>
     public const string ExampleServiceUuid = "021a9004-0382-4aea-bff4-6b3f1c5adfb4";
 
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);

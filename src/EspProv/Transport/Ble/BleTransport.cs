@@ -6,11 +6,13 @@ using Tmds.DBus.Protocol;
 namespace EspProv.Transport.Ble;
 
 /// <summary>
-/// The BLE (GATT) transport of Espressif provisioning through BlueZ on Linux (BLE.md): a request is a write with response
+/// The BLE (GATT) transport of Espressif provisioning through BlueZ on Linux (docs/ble.md): a request is a write with response
 /// of the request bytes to the endpoint's characteristic, then a read of the same characteristic. The device is found by
 /// its advertised name (the scan stops as soon as it is heard), connected once and kept; endpoints are mapped by their
-/// 0x2901 names. The device keys its security session by connection, so a lost link is re-opened by the next
-/// <see cref="PrepareAsync"/> with a new generation (the flow then runs a new handshake); nothing is ever resent.
+/// 0x2901 names. A connection that fails or drops while it is being set up is tried again, up to 3 attempts. The device
+/// keys its security session by connection, so a lost link is re-opened by the next <see cref="PrepareAsync"/> with a
+/// new generation (the flow then runs a new handshake); nothing is ever resent. Disposing disconnects, so the device
+/// advertises again at once.
 /// </summary>
 /// <example>
 /// <code>
@@ -22,7 +24,8 @@ public sealed class BleTransport : IProvisioningTransport
 {
     /// <summary>
     /// What <see cref="MaxResponseBytes"/> reports: Bluedroid firmware without security 2 stores at most 257 bytes per
-    /// characteristic (BLE.md §2), so paged requests such as scans are sized to fit it (4 networks per page, as esp_prov).
+    /// characteristic (docs/ble.md#requests-and-responses), so paged requests such as scans are sized to fit it (4
+    /// networks per page, as esp_prov).
     /// </summary>
     public const int ReportedMaxResponseBytes = 257;
 
@@ -157,7 +160,8 @@ public sealed class BleTransport : IProvisioningTransport
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _disposed.Token);
         try
         {
-            // Write with response: the device runs the handler and stores its answer before it acknowledges (BLE.md §2).
+            // Write with response: the device runs the handler and stores its answer before it acknowledges
+            // (docs/ble.md#requests-and-responses).
             await client.CallAsync(characteristic, BluezApi.GattCharacteristic, "WriteValue", "aya{sv}", (ref MessageWriter w) =>
             {
                 w.WriteArray(request);
@@ -221,13 +225,20 @@ public sealed class BleTransport : IProvisioningTransport
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
         var client = _client ??= await BleDiscovery.OpenAsync(_options.BusAddress, _time, endpoint, linked.Token).ConfigureAwait(false);
         _adapter ??= BluezAdapters.Find(client, _options.Adapter, endpoint);
-        // A device BlueZ still knows (it stays after a connection) is connected to again without a new scan.
-        if (Device is null || client.Properties(Device.ObjectPath, BluezApi.Device) is null)
+        try
         {
-            Device = await BleConnector.FindAsync(client, _adapter, _options, _time, endpoint, _logger, linked.Token).ConfigureAwait(false);
+            // Scans until the device is heard (BlueZ remembers it after a connection even when it no longer advertises),
+            // then connects, retrying a link that drops while it is being set up.
+            (Device, _link) = await BleConnector.OpenAsync(client, _adapter, Device, _options, _time, endpoint, _logger, linked.Token).ConfigureAwait(false);
+        }
+        catch (DBusConnectionException ex)
+        {
+            // The bus (or BlueZ with it) went away: the next attempt starts from a new bus connection.
+            client.Dispose();
+            _client = null;
+            throw new BleTransportException(TransportFailure.Unavailable, endpoint, $"the D-Bus connection to BlueZ was closed ({ex.Message})", innerException: ex);
         }
 
-        _link = await BleConnector.ConnectAsync(client, Device, _options, _time, endpoint, _logger, linked.Token).ConfigureAwait(false);
         Interlocked.Increment(ref _generation);
         return _link;
     }

@@ -9,11 +9,15 @@ namespace EspProv.Transport.Ble;
 public sealed class BleTransportException : TransportException
 {
     /// <summary>Creates a BLE transport exception.</summary>
-    public BleTransportException(TransportFailure failure, string endpoint, string message, string? bluezError = null, Exception? innerException = null)
-        : base(failure, endpoint, message, innerException)
+    public BleTransportException(TransportFailure failure, string endpoint, string message, string? bluezError = null, Exception? innerException = null,
+        ProvisioningStep? step = null)
+        : base(failure, endpoint, message, innerException, step)
     {
         BluezError = bluezError;
     }
+
+    /// <inheritdoc />
+    public override TransportException AtStep(ProvisioningStep provisioningStep) => new BleTransportException(Failure, Endpoint ?? string.Empty, Message, BluezError, InnerException, provisioningStep);
 
     /// <summary>
     /// The D-Bus error name behind the failure, such as <c>org.bluez.Error.Failed</c> or

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EspProv.Transport.Ble;
 
-/// <summary>Settings of <see cref="BleTransport"/>. Defaults follow esp_prov and the firmware (BLE.md).</summary>
+/// <summary>Settings of <see cref="BleTransport"/>. Defaults follow esp_prov and the firmware (docs/ble.md).</summary>
 public sealed class BleTransportOptions
 {
     /// <summary>
@@ -27,7 +27,10 @@ public sealed class BleTransportOptions
     /// <summary>How long discovery looks for the device before giving up. It stops as soon as the device is seen. Default 10 s.</summary>
     public TimeSpan ScanTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Longest wait for a connection, service resolution included. Default 10 s.</summary>
+    /// <summary>
+    /// Longest wait for one connection attempt, service resolution included. Default 10 s. An attempt that fails or drops
+    /// is retried (3 attempts in all, each after a new scan, 250 ms then 500 ms apart); the caller's token bounds the whole.
+    /// </summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Longest wait for one request (write, then read). Default 30 s, the ATT transaction timeout.</summary>
@@ -41,7 +44,8 @@ public sealed class BleTransportOptions
 
     /// <summary>
     /// Where the transport logs, under the category <c>EspProv.Transport.Ble.BleTransport</c>: scan, connect and
-    /// disconnect at <see cref="LogLevel.Debug"/>, a reconnect at <see cref="LogLevel.Information"/>, a lost link at
+    /// disconnect (and each connection attempt) at <see cref="LogLevel.Debug"/>, a reconnect at
+    /// <see cref="LogLevel.Information"/>, a lost link and a failed connection attempt that is retried at
     /// <see cref="LogLevel.Warning"/>. Never request or response contents.
     /// Default <see cref="NullLoggerFactory.Instance"/> (silent).
     /// </summary>

@@ -9,8 +9,9 @@ using Microsoft.Extensions.Logging;
 namespace EspProv.Transport.Http;
 
 /// <summary>
-/// HTTP/1.1 transport as Espressif devices expect it (PROTOCOL.md §3): <c>POST /&lt;endpoint&gt;</c> on one persistent
-/// connection, sequential requests, explicit <c>Content-Length</c>, esp_prov's headers, the session cookie echoed back.
+/// HTTP/1.1 transport as Espressif devices expect it (docs/protocol.md#http-transport): <c>POST /&lt;endpoint&gt;</c>
+/// on one persistent connection, sequential requests, explicit <c>Content-Length</c>, esp_prov's headers, the session
+/// cookie echoed back.
 /// </summary>
 /// <remarks>
 /// Built on the platform's <see cref="SocketsHttpHandler"/> with one connection. On .NET 10 it never resends a request
@@ -187,8 +188,8 @@ public sealed class HttpTransport : IProvisioningTransport
             Content = new ReadOnlyMemoryContent(request),
         };
 
-        // esp_prov's header set (PROTOCOL.md §3.3); the platform adds Host and Content-Length and writes request
-        // headers before content headers.
+        // esp_prov's header set (docs/protocol.md#client-side); the platform adds Host and Content-Length and writes
+        // request headers before content headers.
         message.Headers.TryAddWithoutValidation("Accept-Encoding", "identity");
         message.Headers.TryAddWithoutValidation("Accept", "text/plain");
         if (_options.UseSessionCookie && _cookie is not null)

@@ -44,7 +44,7 @@ public sealed class BleProvisioningTests
         await using var bench = await BleBench.StartAsync(deviceSecurity, stack);
         var (transport, client) = bench.Connect();
         await using var _ = client;
-        var info = await client.ProvisionAsync(clientSecurity, new WifiCredentials("myssid", "mypassword"));
+        var info = Assert.IsType<WifiConnectionInfo>((await client.ProvisionAsync(ProvisioningPlan.For(clientSecurity, new WifiCredentials("myssid", "mypassword")))).Connection);
         Assert.Equal("192.168.1.42", info.IPAddress.ToString());
         Assert.Equal("myssid", info.Ssid);
         Assert.Equal(1, transport.LinksOpened);
@@ -85,7 +85,7 @@ public sealed class BleProvisioningTests
         await using var bench = await BleBench.StartAsync();
         var (_, client) = bench.Connect();
         await using var _ = client;
-        var failed = await Assert.ThrowsAsync<WifiConnectionFailedException>(() => client.ProvisionAsync(new Security1("abcd1234"), new WifiCredentials("myssid", "wrong-pass")));
+        var failed = await Assert.ThrowsAsync<WifiConnectionFailedException>(() => client.ProvisionAsync(ProvisioningPlan.For(new Security1("abcd1234"), new WifiCredentials("myssid", "wrong-pass"))));
         Assert.Equal(WifiFailureReason.AuthError, failed.Reason);
         await client.ResetWifiAsync();
         await client.SetWifiConfigAsync(new WifiCredentials("myssid", "mypassword"));
@@ -99,7 +99,7 @@ public sealed class BleProvisioningTests
         await using var bench = await BleBench.StartAsync();
         var (_, client) = bench.Connect();
         await using var _ = client;
-        var failed = await Assert.ThrowsAsync<WifiConnectionFailedException>(() => client.ProvisionAsync(new Security1("abcd1234"), new WifiCredentials("other", "x")));
+        var failed = await Assert.ThrowsAsync<WifiConnectionFailedException>(() => client.ProvisionAsync(ProvisioningPlan.For(new Security1("abcd1234"), new WifiCredentials("other", "x"))));
         Assert.Equal(WifiFailureReason.NetworkNotFound, failed.Reason);
     }
 

@@ -4,7 +4,8 @@ using Tmds.DBus.Protocol;
 
 namespace EspProv.Tests.Ble.Client;
 
-/// <summary>BlueZ's error replies to a GATT write or read, as neutral failures (BLE.md §2, §5); no bus needed.</summary>
+/// <summary>BlueZ's error replies to a GATT write or read, as neutral failures (docs/ble.md#requests-and-responses,
+/// #bluez-central-role); no bus needed.</summary>
 public sealed class BluezErrorMappingTests
 {
     [Theory]

@@ -22,7 +22,8 @@ public sealed class BleDeviceGattTests
 
         await bed.ConnectAsync();
 
-        // Firmware's order and UUIDs (BLE.md §1.2): fixed values, then custom endpoints from ff54 (custom-data first).
+        // Firmware's order and UUIDs (docs/ble.md#characteristic-uuids): fixed values, then custom endpoints from ff54
+        // (custom-data first).
         string[] expected = ["prov-ctrl", "prov-scan", "prov-session", "prov-config", "proto-ver", "custom-data", "custom-config"];
         var characteristics = bed.DescriptorPaths.Select(d => d[..d.LastIndexOf('/')]).ToList();
         var names = new List<string>();
@@ -58,7 +59,8 @@ public sealed class BleDeviceGattTests
         var badOffset = await Assert.ThrowsAsync<DBusErrorReplyException>(() => bed.ReadAsync("proto-ver", (ushort)(answer.Length + 1)));
         Assert.Equal("Invalid offset", badOffset.ErrorMessage);
 
-        // Stored per characteristic, shared by connections, kept over a disconnect (BLE.md §2).
+        // Stored per characteristic, shared by connections, kept over a disconnect
+        // (docs/ble.md#requests-and-responses).
         await bed.DisconnectAsync();
         await bed.WaitConnectedAsync(false);
         await bed.ConnectAsync();

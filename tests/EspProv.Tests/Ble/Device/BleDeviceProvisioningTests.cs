@@ -12,7 +12,8 @@ using Tmds.DBus.Protocol;
 
 namespace EspProv.Tests.Ble.Device;
 
-/// <summary>Whole provisioning flows through the BLE front-end, the virtual BlueZ and a C# central (BLE.md §2).</summary>
+/// <summary>Whole provisioning flows through the BLE front-end, the virtual BlueZ and a C# central
+/// (docs/ble.md#requests-and-responses).</summary>
 public sealed class BleDeviceProvisioningTests
 {
     private static readonly WifiCredentials Credentials = new("myssid", "mypassword");
@@ -23,8 +24,8 @@ public sealed class BleDeviceProvisioningTests
     private static async Task ProvisionAsync(BleTestBed bed, ISecurity security)
     {
         await using var client = new ProvisioningClient(bed.CreateTransport());
-        var info = await client.ProvisionAsync(security, Credentials).WaitAsync(BleTestBed.Timeout);
-        Assert.NotNull(info);
+        var outcome = await client.ProvisionAsync(ProvisioningPlan.For(security, Credentials)).WaitAsync(BleTestBed.Timeout);
+        Assert.IsType<WifiConnectionInfo>(outcome.Connection);
         Assert.Equal(WifiConnectionState.Connected, bed.Device.WifiStatus.State);
         Assert.All(bed.Device.Requests, r => Assert.Equal("ble", r.FrontEnd));
         Assert.Contains(bed.Device.Requests, r => r.Endpoint == "prov-session");

@@ -11,7 +11,8 @@ using EspProv.Tests.Support;
 
 namespace EspProv.Tests.Ble.Device;
 
-/// <summary>The BLE front-end's value logic without D-Bus (BLE.md §2): sizes per stack, empty writes, offsets.</summary>
+/// <summary>The BLE front-end's value logic without D-Bus (docs/ble.md#requests-and-responses): sizes per stack, empty
+/// writes, offsets.</summary>
 public sealed class GattProvisioningServerTests
 {
     private const string Central = "/org/bluez/hci1/dev_02_00_00_00_00_00";

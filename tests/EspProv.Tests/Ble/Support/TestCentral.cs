@@ -4,8 +4,9 @@ using Tmds.DBus.Protocol;
 namespace EspProv.Tests.Ble.Support;
 
 /// <summary>
-/// A minimal BLE central over the BlueZ D-Bus API (BLE.md §5), as bleak uses it: it keeps a cache of org.bluez objects
-/// from GetManagedObjects plus InterfacesAdded/InterfacesRemoved/PropertiesChanged, and waits on that cache.
+/// A minimal BLE central over the BlueZ D-Bus API (docs/ble.md#bluez-central-role), as bleak uses it: it keeps a cache
+/// of org.bluez objects from GetManagedObjects plus InterfacesAdded/InterfacesRemoved/PropertiesChanged, and waits on
+/// that cache.
 /// </summary>
 internal sealed class TestCentral : IAsyncDisposable
 {

@@ -7,9 +7,10 @@ namespace EspProv.Tests.Ble.Support;
 
 /// <summary>
 /// A stand-in for the simulated device's future BLE front-end: over its own D-Bus connection it registers, on one
-/// peripheral adapter, a GATT application and an advertisement laid out as BLE.md §1, §3 and §6 describe a provisioning
-/// device (example service UUID, six read|write characteristics each with an exact 0x2901 name). A write stores the
-/// endpoint's response, a read returns it from the requested offset; <c>proto-ver</c> answers a fixed JSON.
+/// peripheral adapter, a GATT application and an advertisement laid out as docs/ble.md#gatt-layout, #advertising,
+/// #bluez-peripheral-role describe a provisioning device (example service UUID, six read|write characteristics each
+/// with an exact 0x2901 name). A write stores the endpoint's response, a read returns it from the requested offset;
+/// <c>proto-ver</c> answers a fixed JSON.
 /// </summary>
 internal sealed class TestProvPeripheral : IAsyncDisposable
 {
@@ -74,7 +75,8 @@ internal sealed class TestProvPeripheral : IAsyncDisposable
         BusCalls.CallAsync(_connection, "org.bluez", _adapterPath, "org.bluez.LEAdvertisingManager1", "UnregisterAdvertisement", "o",
             (ref MessageWriter w) => w.WriteObjectPath(AdvPath), timeout, default);
 
-    /// <summary>Drops the link from the peripheral side, as Bluedroid does on a protocol error (BLE.md §6).</summary>
+    /// <summary>Drops the link from the peripheral side, as Bluedroid does on a protocol error
+    /// (docs/ble.md#bluez-peripheral-role).</summary>
     public Task DisconnectCentralAsync(string devicePath, TimeSpan timeout) =>
         BusCalls.CallAsync(_connection, "org.bluez", devicePath, "org.bluez.Device1", "Disconnect", null, null, timeout, default);
 

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Fidelity check of the virtual BlueZ with bleak 0.20.2 (BLE.md §4, §7): run with DBUS_SYSTEM_BUS_ADDRESS set.
+"""Fidelity check of the virtual BlueZ with bleak 0.20.2 (docs/ble.md#esp_prov-over-ble, #a-bluez-stand-in-for-bleak):
+run with DBUS_SYSTEM_BUS_ADDRESS set.
 
 Does what esp_prov's BLE client does: scan, find the device by exact name, connect, read every 0x2901 descriptor of
 the provisioning service, write a request with response to proto-ver and read the answer back. Prints one line per step.

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""The simulated device's BLE front-end seen by bleak 0.20.2, as esp_prov uses it (BLE.md §4): run with
-DBUS_SYSTEM_BUS_ADDRESS set. Scans, finds the device by exact name, connects, reads every 0x2901 descriptor of the
+"""The simulated device's BLE front-end seen by bleak 0.20.2, as esp_prov uses it (docs/ble.md#esp_prov-over-ble): run
+with DBUS_SYSTEM_BUS_ADDRESS set. Scans, finds the device by exact name, connects, reads every 0x2901 descriptor of the
 advertised service (hex, in handle order), writes "ESP" to proto-ver with response and prints the answer as one JSON line.
 """
 import asyncio

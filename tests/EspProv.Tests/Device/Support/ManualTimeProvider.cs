@@ -26,6 +26,15 @@ internal sealed class ManualTimeProvider : TimeProvider
         return timer;
     }
 
+    /// <summary>True when a timer is due within <paramref name="span"/> from now (a wait the code under test has started).</summary>
+    public bool HasTimerDueWithin(TimeSpan span)
+    {
+        lock (_lock)
+        {
+            return _timers.Any(t => t.DueAt <= _ticks + span.Ticks);
+        }
+    }
+
     public void Advance(TimeSpan by)
     {
         List<ManualTimer> due;

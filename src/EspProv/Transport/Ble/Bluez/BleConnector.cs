@@ -58,11 +58,51 @@ internal sealed class BleLink(string devicePath, string serviceUuid, Dictionary<
     }
 }
 
-/// <summary>Finding the wanted device by scanning, connecting to it, and disconnecting (BLE.md §5; not esp_prov's §4 steps).</summary>
+/// <summary>Finding the wanted device by scanning, connecting to it, and disconnecting (docs/ble.md#bluez-central-role;
+/// not the steps of docs/ble.md#esp_prov-over-ble).</summary>
 internal static class BleConnector
 {
+    /// <summary>Attempts at a link (connect, service discovery, endpoint map) before the last one's error is reported.</summary>
+    public const int ConnectAttempts = 3;
+
+    /// <summary>The wait before the second attempt; it doubles before each further one.</summary>
+    public static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(250);
+
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan DisconnectTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Finds the device and opens a link to it, retrying a connection that fails or drops while it is being set up (real
+    /// devices and BlueZ do that now and then: esp_prov and Espressif's phone libraries retry too) up to
+    /// <see cref="ConnectAttempts"/> times with a short backoff; the scan and each attempt keep their own timeouts and the
+    /// caller's token bounds the whole. Every attempt starts from a scan that hears the device, unless BlueZ has it
+    /// connected already: BlueZ remembers a device after a connection, and connecting to one that no longer advertises
+    /// waits for nothing. A device not found, an unusable adapter or a device without the service is not retried.
+    /// </summary>
+    public static async Task<(BleDevice Device, BleLink Link)> OpenAsync(BluezClient client, string adapter, BleDevice? known, BleTransportOptions options,
+        TimeProvider time, string endpoint, ILogger logger, CancellationToken cancellationToken)
+    {
+        var backoff = FirstBackoff;
+        for (int attempt = 1; ; attempt++)
+        {
+            BleDevice device = known is not null && client.Is(known.ObjectPath, BluezApi.Device, "Connected", true)
+                ? known
+                : await FindAsync(client, adapter, options, time, endpoint, logger, cancellationToken).ConfigureAwait(false);
+            known = device;
+            logger.BleConnecting(device, attempt, ConnectAttempts);
+            try
+            {
+                return (device, await ConnectAsync(client, device, options, time, endpoint, logger, cancellationToken).ConfigureAwait(false));
+            }
+            catch (BleTransportException ex) when (attempt < ConnectAttempts && ex.Failure == TransportFailure.ConnectionRefused)
+            {
+                logger.BleConnectRetry(device, attempt, ConnectAttempts, ex.Message, (long)backoff.TotalMilliseconds);
+            }
+
+            await Task.Delay(backoff, time, cancellationToken).ConfigureAwait(false);
+            backoff *= 2;
+        }
+    }
 
     /// <summary>Scans until the wanted device is heard (not a fixed time) or the scan timeout; discovery always stops.</summary>
     public static async Task<BleDevice> FindAsync(BluezClient client, string adapter, BleTransportOptions options, TimeProvider time,
@@ -166,13 +206,9 @@ internal static class BleConnector
 
     private static async Task CallConnectAsync(BluezClient client, BleDevice device, string endpoint, CancellationToken cancellationToken)
     {
+        // BlueZ aborts an LE connection attempt now and then ("le-connection-abort-by-local"): OpenAsync's attempts retry it.
         try
         {
-            await client.CallAsync(device.ObjectPath, BluezApi.Device, "Connect", null, null, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
-        }
-        catch (DBusErrorReplyException ex) when (ex.ErrorMessage.Contains("le-connection-abort-by-local", StringComparison.Ordinal))
-        {
-            // BlueZ aborts an LE connection attempt now and then; one retry is what bleak does too (BLE.md §5).
             await client.CallAsync(device.ObjectPath, BluezApi.Device, "Connect", null, null, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         }
         catch (DBusErrorReplyException ex) when (ex.ErrorName == "org.bluez.Error.NotReady")

@@ -66,7 +66,7 @@ internal static class BluezAdapters
     private static string? NotAddressAlias(string? alias, string address) =>
         alias is null || alias.Replace('-', ':').Equals(address, StringComparison.OrdinalIgnoreCase) ? null : alias;
 
-    /// <summary>ManufacturerData is <c>a{qv}</c>, each variant an <c>ay</c> (BLE.md §5).</summary>
+    /// <summary>ManufacturerData is <c>a{qv}</c>, each variant an <c>ay</c> (docs/ble.md#bluez-central-role).</summary>
     private static Dictionary<ushort, byte[]> ManufacturerData(Dictionary<string, VariantValue> props)
     {
         var result = new Dictionary<ushort, byte[]>();

@@ -1,6 +1,6 @@
 namespace EspProv.Transport.Ble.Bluez;
 
-/// <summary>Names of the BlueZ D-Bus API a central uses (BLE.md §5).</summary>
+/// <summary>Names of the BlueZ D-Bus API a central uses (docs/ble.md#bluez-central-role).</summary>
 internal static class BluezApi
 {
     public const string Service = "org.bluez";
@@ -12,7 +12,8 @@ internal static class BluezApi
     public const string ObjectManager = "org.freedesktop.DBus.ObjectManager";
     public const string Properties = "org.freedesktop.DBus.Properties";
 
-    /// <summary>Characteristic User Description: each provisioning characteristic names its endpoint in one (BLE.md §1.3).</summary>
+    /// <summary>Characteristic User Description: each provisioning characteristic names its endpoint in one
+    /// (docs/ble.md#attributes-and-descriptors).</summary>
     public const string UserDescriptionUuid = "00002901-0000-1000-8000-00805f9b34fb";
 
     /// <summary>The standard system bus socket, used when <c>DBUS_SYSTEM_BUS_ADDRESS</c> is not set.</summary>

@@ -8,8 +8,9 @@ internal delegate void ArgsWriter(ref MessageWriter writer);
 
 /// <summary>
 /// One connection to BlueZ on the system bus, with a cache of BlueZ's objects: loaded once with GetManagedObjects and
-/// kept current by InterfacesAdded, InterfacesRemoved and PropertiesChanged, as bleak does (BLE.md §5, §7). Waits are
-/// conditions on the cache, re-checked after every signal, each with a timeout.
+/// kept current by InterfacesAdded, InterfacesRemoved and PropertiesChanged, as bleak does
+/// (docs/ble.md#bluez-central-role, #a-bluez-stand-in-for-bleak). Waits are conditions on the cache, re-checked after
+/// every signal, each with a timeout.
 /// </summary>
 internal sealed class BluezClient : IDisposable
 {

@@ -5,7 +5,8 @@ using Tmds.DBus.Protocol;
 
 namespace EspProv.Transport.Ble.Bluez;
 
-/// <summary>BlueZ's answers to a GATT request, as transport-neutral failures (BLE.md §2 protocol errors, §5 error table).</summary>
+/// <summary>BlueZ's answers to a GATT request, as transport-neutral failures (docs/ble.md#protocol-errors, and the
+/// error table of docs/ble.md#bluez-central-role).</summary>
 internal static partial class BluezErrors
 {
     public const string Failed = "org.bluez.Error.Failed";

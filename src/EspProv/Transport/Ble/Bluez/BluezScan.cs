@@ -7,7 +7,8 @@ namespace EspProv.Transport.Ble.Bluez;
 /// <summary>
 /// One discovery session on an adapter: LE only, with an optional UUID filter. Reports the devices BlueZ announces while
 /// it runs (InterfacesAdded, or PropertiesChanged with RSSI: BlueZ's signal for the first advertisement after a start),
-/// not devices merely cached from earlier (BLE.md §5, §7). Disposing stops discovery and clears the filter.
+/// not devices merely cached from earlier (docs/ble.md#bluez-central-role, #a-bluez-stand-in-for-bleak). Disposing
+/// stops discovery and clears the filter.
 /// </summary>
 internal sealed class BluezScan : IAsyncDisposable
 {

@@ -4,13 +4,15 @@ using Tmds.DBus.Protocol;
 namespace EspProv.Transport.Ble.Bluez;
 
 /// <summary>
-/// Finds the provisioning service of a connected device and maps endpoint names to characteristic paths (BLE.md §1).
-/// Unlike esp_prov it does not need the device to list exactly one service UUID: BlueZ caches every resolved service
-/// UUID in Device1.UUIDs, so that list holds GAP and GATT too after the first connection (§4).
+/// Finds the provisioning service of a connected device and maps endpoint names to characteristic paths
+/// (docs/ble.md#gatt-layout). Unlike esp_prov it does not need the device to list exactly one service UUID: BlueZ
+/// caches every resolved service UUID in Device1.UUIDs, so that list holds GAP and GATT too after the first connection
+/// (docs/ble.md#esp_prov-over-ble).
 /// </summary>
 internal static class GattEndpoints
 {
-    // The §1.2 16-bit values of wifi_prov_mgr's endpoints; the fallback when a characteristic has no usable 0x2901 name.
+    // The 16-bit values (docs/ble.md#characteristic-uuids) of wifi_prov_mgr's endpoints; the fallback when a
+    // characteristic has no usable 0x2901 name.
     private static readonly (string Name, string Uuid16)[] Standard =
     [
         (Endpoints.Control, "ff4f"), (Endpoints.Scan, "ff50"), (Endpoints.Session, "ff51"),
@@ -55,7 +57,8 @@ internal static class GattEndpoints
             : null;
     }
 
-    /// <summary>Endpoint name → characteristic path: by 0x2901 names, then by the §1.2 UUID derivation for standard endpoints still missing.</summary>
+    /// <summary>Endpoint name → characteristic path: by 0x2901 names, then by the UUID derivation of
+    /// docs/ble.md#characteristic-uuids for standard endpoints still missing.</summary>
     private static async Task<Dictionary<string, string>> MapAsync(BluezClient client, string servicePath, string serviceUuid, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var characteristics = client.PathsWith(BluezApi.GattCharacteristic, servicePath);

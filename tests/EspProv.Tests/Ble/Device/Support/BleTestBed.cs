@@ -92,7 +92,7 @@ internal sealed class BleTestBed : IAsyncDisposable
 
     public Task<byte[]> ReadAsync(string endpoint, ushort offset = 0) => Central.ReadAsync(Endpoints[endpoint], Characteristic, offset);
 
-    /// <summary>Write with response, then read: one BLE exchange (BLE.md §2).</summary>
+    /// <summary>Write with response, then read: one BLE exchange (docs/ble.md#requests-and-responses).</summary>
     public async Task<byte[]> ExchangeAsync(string endpoint, byte[] request)
     {
         await WriteAsync(endpoint, request);

@@ -6,7 +6,7 @@ namespace EspProv.Tests.Ble.Device.Support;
 
 /// <summary>
 /// A provisioning transport over the test central: one request = write with response + read of the endpoint's
-/// characteristic (BLE.md §2), on one connection whose loss ends the device's session.
+/// characteristic (docs/ble.md#requests-and-responses), on one connection whose loss ends the device's session.
 /// </summary>
 internal sealed class CentralTransport(BleTestBed bed) : IProvisioningTransport
 {

@@ -1,19 +1,17 @@
 using System.Diagnostics;
+using EspProv.Cli.Doctor;
 using EspProv.Exceptions;
 using EspProv.Transport;
 using EspProv.Transport.Ble;
-using EspProv.Transport.Ble.Bluez;
-using Microsoft.Extensions.Logging.Abstractions;
-using Tmds.DBus.Protocol;
 
-namespace EspProv.Cli.Doctor;
+namespace EspProv.Cli.Transports.Ble;
 
 /// <summary>
 /// The BLE half of <c>esp-prov doctor</c> (<c>--transport ble</c>): BlueZ reachable, the adapter present and powered,
 /// the device advertising (with its RSSI), and its provisioning service and endpoint descriptors found on a trial
 /// connection, which is closed again. A failure is the exit code the provisioning run's connect step ends with (2).
 /// </summary>
-internal static class BleChecks
+internal static class BleDoctorChecks
 {
     /// <summary>The BLE checks in order, for skipping and for the timeout message.</summary>
     public static readonly string[] Names = ["bluez", "adapter", "advertising", "gatt"];
@@ -26,11 +24,11 @@ internal static class BleChecks
     /// <summary>Runs the checks; returns the device to provision (name and address), or null when a check failed.</summary>
     public static async Task<BleDevice?> RunAsync(DoctorReport report, ProvisionSettings settings, string? busAddress, CancellationToken cancellationToken)
     {
-        BluezClient client;
+        BleHost client;
         var started = Stopwatch.GetTimestamp();
         try
         {
-            client = await BleDiscovery.OpenAsync(busAddress, TimeProvider.System, string.Empty, cancellationToken).ConfigureAwait(false);
+            client = await BleHost.OpenAsync(busAddress, TimeProvider.System, cancellationToken).ConfigureAwait(false);
         }
         catch (BleTransportException ex)
         {
@@ -44,26 +42,27 @@ internal static class BleChecks
 
         using (client)
         {
-            var adapters = client.PathsWith(BluezApi.Adapter);
-            report.Add(CheckResult.Pass("bluez", $"BlueZ answers on {client.BusAddress.Split(',')[0]} and lists {adapters.Count} adapter(s)"
-                + (adapters.Count > 0 ? $": {string.Join(", ", adapters.Select(BluezAdapters.ShortName))}" : string.Empty), Stopwatch.GetElapsedTime(started)));
-            if (Adapter(client, adapters, settings.BleAdapter) is not { } adapter)
+            var adapters = client.Adapters();
+            report.Add(CheckResult.Pass("bluez", $"BlueZ answers on {client.BusAddress} and lists {adapters.Count} adapter(s)"
+                + (adapters.Count > 0 ? $": {string.Join(", ", adapters.Select(a => a.Name))}" : string.Empty), Stopwatch.GetElapsedTime(started)));
+            var wanted = settings.BleAdapter is { } w ? ShortName(w) : null;
+            if (adapters.FirstOrDefault(a => a.Powered && (wanted is null || a.Name == wanted)) is not { } adapter)
             {
                 report.Add(adapters.Count == 0
                     ? CheckResult.Fail("adapter", ExitCodes.NoConnection, "BlueZ is running but lists no Bluetooth adapter",
                         "plug in or enable a Bluetooth adapter (rfkill list; rfkill unblock bluetooth); in a VM or container, pass the adapter through")
-                    : settings.BleAdapter is { } wanted && !adapters.Contains(AdapterPath(wanted))
-                        ? CheckResult.Fail("adapter", ExitCodes.NoConnection, $"no Bluetooth adapter {wanted} (BlueZ has {string.Join(", ", adapters.Select(BluezAdapters.ShortName))})",
+                    : wanted is not null && !adapters.Any(a => a.Name == wanted)
+                        ? CheckResult.Fail("adapter", ExitCodes.NoConnection, $"no Bluetooth adapter {settings.BleAdapter} (BlueZ has {string.Join(", ", adapters.Select(a => a.Name))})",
                             "drop --ble_adapter, or give one of the adapters listed")
                         : CheckResult.Fail("adapter", ExitCodes.NoConnection,
-                            $"Bluetooth adapter {BluezAdapters.ShortName(settings.BleAdapter is { } a ? AdapterPath(a) : adapters[0])} is powered off (or blocked)",
+                            $"Bluetooth adapter {wanted ?? adapters[0].Name} is powered off (or blocked)",
                             "bluetoothctl power on (and rfkill unblock bluetooth if it stays off)"));
                 report.SkipAll("skipped: needs a powered adapter", [.. Names.Skip(2), .. DoctorRunner.DeviceCheckNames]);
                 return null;
             }
 
-            report.Add(CheckResult.Pass("adapter", $"{BluezAdapters.ShortName(adapter)} ({AdapterAddress(client, adapter)}) is powered"));
-            var device = await AdvertisingAsync(report, client, adapter, settings, busAddress, cancellationToken).ConfigureAwait(false);
+            report.Add(CheckResult.Pass("adapter", $"{adapter.Name} ({adapter.Address ?? "no address"}) is powered"));
+            var device = await AdvertisingAsync(report, client, adapter.Name, settings, busAddress, cancellationToken).ConfigureAwait(false);
             if (device is null)
             {
                 report.SkipAll("skipped: needs the device's advertisement", [.. Names.Skip(3), .. DoctorRunner.DeviceCheckNames]);
@@ -82,26 +81,9 @@ internal static class BleChecks
         }
     }
 
-    private static string AdapterPath(string name) => name.StartsWith('/') ? name : "/org/bluez/" + name;
+    private static string ShortName(string adapter) => adapter[(adapter.LastIndexOf('/') + 1)..];
 
-    /// <summary>The adapter provisioning would use (as <see cref="BluezAdapters.Find"/>), or null when it is missing or off.</summary>
-    private static string? Adapter(BluezClient client, List<string> adapters, string? wanted)
-    {
-        if (wanted is not null)
-        {
-            var path = AdapterPath(wanted);
-            return adapters.Contains(path) && client.Is(path, BluezApi.Adapter, "Powered", true) ? path : null;
-        }
-
-        return adapters.FirstOrDefault(a => client.Is(a, BluezApi.Adapter, "Powered", true));
-    }
-
-    private static string AdapterAddress(BluezClient client, string adapter) =>
-        client.Properties(adapter, BluezApi.Adapter) is { } props && props.TryGetValue("Address", out VariantValue v) && v.Type == VariantValueType.String
-            ? v.GetString()
-            : "no address";
-
-    private static async Task<BleDevice?> AdvertisingAsync(DoctorReport report, BluezClient client, string adapter, ProvisionSettings settings,
+    private static async Task<BleDevice?> AdvertisingAsync(DoctorReport report, BleHost client, string adapter, ProvisionSettings settings,
         string? busAddress, CancellationToken cancellationToken)
     {
         var scanTimeout = TimeSpan.FromSeconds(Math.Clamp(settings.ScanTimeoutSeconds is > 0 ? settings.ScanTimeoutSeconds : 10, 0.1, 3600));
@@ -113,7 +95,7 @@ internal static class BleChecks
             IReadOnlyList<BleDevice> all;
             try
             {
-                all = await BleDiscovery.ListAsync(new BleScanOptions { Timeout = scanTimeout, Adapter = BluezAdapters.ShortName(adapter), BusAddress = busAddress },
+                all = await BleDiscovery.ListAsync(new BleScanOptions { Timeout = scanTimeout, Adapter = adapter, BusAddress = busAddress },
                     cancellationToken).ConfigureAwait(false);
             }
             catch (BleTransportException ex)
@@ -141,8 +123,7 @@ internal static class BleChecks
 
         try
         {
-            device = await BleConnector.FindAsync(client, adapter, new BleTransportOptions { ServiceName = name, ScanTimeout = scanTimeout }, TimeProvider.System,
-                string.Empty, NullLogger.Instance, cancellationToken).ConfigureAwait(false);
+            device = await client.FindAsync(adapter, new BleTransportOptions { ServiceName = name, ScanTimeout = scanTimeout }, cancellationToken).ConfigureAwait(false);
         }
         catch (BleTransportException ex)
         {
@@ -161,14 +142,13 @@ internal static class BleChecks
     }
 
     /// <summary>One trial connection: the provisioning service, its endpoints and how they are named; disconnected again.</summary>
-    private static async Task<CheckResult> GattAsync(BluezClient client, BleDevice device, CancellationToken cancellationToken)
+    private static async Task<CheckResult> GattAsync(BleHost client, BleDevice device, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        BleLink link;
+        BleServiceInfo service;
         try
         {
-            link = await BleConnector.ConnectAsync(client, device, new BleTransportOptions { ServiceName = device.Name, Address = device.Address, ConnectTimeout = CallTimeout },
-                TimeProvider.System, string.Empty, NullLogger.Instance, cancellationToken).ConfigureAwait(false);
+            service = await client.ProbeAsync(device, CallTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (BleTransportException ex)
         {
@@ -178,30 +158,17 @@ internal static class BleChecks
                 Stopwatch.GetElapsedTime(started));
         }
 
-        try
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var detail = $"connected in {elapsed.TotalMilliseconds:0} ms; service {service.ServiceUuid}, endpoints [{string.Join(", ", service.Endpoints)}], "
+            + $"{service.NamedByDescriptor} of {service.Endpoints.Count} named by 0x2901 descriptors";
+        if (!service.Endpoints.Contains(Endpoints.ProtoVer) || !service.Endpoints.Contains(Endpoints.Session))
         {
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            var named = link.Endpoints.Count(e => HasUserDescription(client, e.Value));
-            var names = string.Join(", ", link.Endpoints.Keys.Order(StringComparer.Ordinal));
-            var detail = $"connected in {elapsed.TotalMilliseconds:0} ms; service {link.ServiceUuid}, endpoints [{names}], {named} of {link.Endpoints.Count} named by 0x2901 descriptors";
-            if (!link.Endpoints.ContainsKey(Endpoints.ProtoVer) || !link.Endpoints.ContainsKey(Endpoints.Session))
-            {
-                return CheckResult.Fail("gatt", ExitCodes.NoConnection, $"{detail}: no proto-ver or prov-session endpoint",
-                    "the service is not a provisioning service (or its descriptors are unreadable): check the firmware", elapsed);
-            }
+            return CheckResult.Fail("gatt", ExitCodes.NoConnection, $"{detail}: no proto-ver or prov-session endpoint",
+                "the service is not a provisioning service (or its descriptors are unreadable): check the firmware", elapsed);
+        }
 
-            return link.Endpoints.ContainsKey(Endpoints.Config)
-                ? CheckResult.Pass("gatt", detail, elapsed)
-                : CheckResult.Warn("gatt", $"{detail}: no prov-config endpoint, so the Wi-Fi configuration could not be sent", "check the firmware's provisioning endpoints");
-        }
-        finally
-        {
-            await BleConnector.DisconnectAsync(client, link.DevicePath).ConfigureAwait(false);
-        }
+        return service.Endpoints.Contains(Endpoints.Config)
+            ? CheckResult.Pass("gatt", detail, elapsed)
+            : CheckResult.Warn("gatt", $"{detail}: no prov-config endpoint, so the Wi-Fi configuration could not be sent", "check the firmware's provisioning endpoints");
     }
-
-    private static bool HasUserDescription(BluezClient client, string characteristic) =>
-        client.PathsWith(BluezApi.GattDescriptor, characteristic).Any(d =>
-            client.Properties(d, BluezApi.GattDescriptor) is { } props && props.TryGetValue("UUID", out VariantValue v) && v.Type == VariantValueType.String
-            && string.Equals(v.GetString(), BluezApi.UserDescriptionUuid, StringComparison.OrdinalIgnoreCase));
 }

@@ -1,12 +1,12 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using EspProv.Cli.Transports.SoftAp;
+using EspProv.Device;
 using EspProv.Transport;
 using EspProv.Transport.Http;
 using EspProv.Transport.SoftAp;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace EspProv.Cli.Transports;
+namespace EspProv.Cli.Transports.SoftAp;
 
 /// <summary>
 /// HTTP to the device's soft AP (<c>softap</c>, esp_prov's <c>httpd</c>): <c>--softap_endpoint</c>, <c>--ca_file</c>;
@@ -15,6 +15,41 @@ namespace EspProv.Cli.Transports;
 internal sealed class SoftApTransportProvider : ITransportProvider
 {
     public IReadOnlyList<string> Names { get; } = ["softap", "httpd"];
+
+    public bool InBatch => true;
+
+    public IReadOnlyList<string> DoctorCheckNames => SoftApDoctorChecks.Names;
+
+    public ProvisionSettings Apply(ProvisionSettings settings)
+    {
+        // esp_prov takes --service_name as the device's address for softap: it must agree with --softap_endpoint.
+        if (settings.ServiceName is null)
+        {
+            return settings;
+        }
+
+        if (settings.Endpoint is not null && !string.Equals(settings.Endpoint, settings.ServiceName, StringComparison.OrdinalIgnoreCase))
+        {
+            return settings with { UsageError = $"--service_name {settings.ServiceName} and --softap_endpoint {settings.Endpoint} disagree: give one of them" };
+        }
+
+        return settings with { Endpoint = settings.ServiceName };
+    }
+
+    // A soft-AP device's QR name is the Wi-Fi network to join before provisioning.
+    public ProvisionSettings WithQrName(ProvisionSettings settings, string? name, bool serviceNameGiven) => settings with { DeviceName = name };
+
+    public string DescribeTarget(ProvisionSettings settings) => settings.Endpoint ?? ProvisionOptions.DefaultEndpoint;
+
+    public Task<int> DoctorAsync(DoctorContext context, Func<ProvisionSettings, CancellationToken, Task<int>> deviceChecks, CancellationToken cancellationToken) =>
+        SoftApDoctorChecks.RunAsync(context, deviceChecks, cancellationToken);
+
+    public async Task<(SimulatedDevice Device, SimulatorTarget Target)> StartSimulatorAsync(SimulatedDeviceOptions options, ProvisionSettings settings, Action<string> print,
+        CancellationToken cancellationToken)
+    {
+        var device = await SimulatedDevice.StartAsync(options, cancellationToken).ConfigureAwait(false);
+        return (device, new SimulatorTarget($"{device.EndPoint.Address}:{device.EndPoint.Port}"));
+    }
 
     public async ValueTask<(TransportSetup? Setup, TransportSetupError? Error)> CreateAsync(TransportContext context, CancellationToken cancellationToken)
     {

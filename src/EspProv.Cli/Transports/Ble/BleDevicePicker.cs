@@ -2,7 +2,7 @@ using System.Globalization;
 using EspProv.Exceptions;
 using EspProv.Transport.Ble;
 
-namespace EspProv.Cli.Transports;
+namespace EspProv.Cli.Transports.Ble;
 
 /// <summary>Lists the advertising provisioning devices and lets the user pick one (esp_prov's "Select device by number").</summary>
 internal static class BleDevicePicker
