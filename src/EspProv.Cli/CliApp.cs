@@ -47,8 +47,9 @@ internal sealed class CliApp
             root.Options.Add(option);
         }
 
-        root.SetAction((parseResult, cancellationToken) =>
-            new Provision.ProvisionRunner(_out, _err, _terminal) { BleBusAddress = BleBusAddress }.RunAsync(ProvisionSettings.From(parseResult, options, _environment), cancellationToken));
+        root.SetAction((parseResult, cancellationToken) => parseResult.GetValue(options.Join.RestoreWifi)
+            ? Transports.SoftAp.SoftApJoin.RestoreAsync(_out, _err, parseResult.GetValue(options.Verbose), BleBusAddress, cancellationToken)
+            : new Provision.ProvisionRunner(_out, _err, _terminal) { BleBusAddress = BleBusAddress }.RunAsync(ProvisionSettings.From(parseResult, options, _environment), cancellationToken));
         var all = args.Any(a => a.StartsWith('@'));
         root.Subcommands.Add(all || args.Contains(SimulateCommand.Name)
             ? SimulateCommand.Create(_out, _err)
@@ -91,6 +92,8 @@ internal sealed class CliApp
             Error = _err,
             // Our actions report their own errors as one line; a stack trace must never reach the user.
             EnableDefaultExceptionHandler = false,
+            // Ctrl+C cancels the run, which then still gives a joined Wi-Fi interface back (up to 30 s): wait for it.
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(45),
         };
         try
         {

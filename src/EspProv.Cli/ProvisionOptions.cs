@@ -98,7 +98,7 @@ internal sealed class ProvisionOptions
 
     public Option<double> ScanTimeout { get; } = new("--scan_timeout", "--scan-timeout")
     {
-        Description = "with --transport ble: seconds to look for the device (the scan ends as soon as it is seen)",
+        Description = "with --transport ble or --join: seconds to look for the device or its network (the scan ends as soon as it is seen)",
         DefaultValueFactory = _ => 10,
     };
 
@@ -197,10 +197,13 @@ internal sealed class ProvisionOptions
     /// <summary>--passphrase-file, --pop-file, --sec2_pwd-file (<see cref="SecretSources"/>).</summary>
     public SecretFileOptions Secrets { get; } = new();
 
+    /// <summary>--join and its flags (Transports/SoftAp).</summary>
+    public Transports.SoftAp.JoinOptions Join { get; } = new();
+
     public IEnumerable<Option> All =>
     [
         Ssid, Passphrase, SecVer, Pop, ProtoVer, SoftApEndpoint, CustomConfig, CustomInfo, CustomVer, Verbose,
         Timeout, PollInterval, Simulate, Transport, ServiceName, CaFile, Sec2Username, Sec2Password, Sec2GenCred,
-        Sec2SaltLen, Scan, Reset, Reprov, CustomData, Qr, ScanTimeout, BleAdapter, Serial, Baud, Transcript, RedactNetwork, Json, Interface, .. Secrets.All,
+        Sec2SaltLen, Scan, Reset, Reprov, CustomData, Qr, ScanTimeout, BleAdapter, Serial, Baud, Transcript, RedactNetwork, Json, Interface, .. Secrets.All, .. Join.All,
     ];
 }

@@ -48,6 +48,9 @@ internal sealed record ProvisionSettings
     /// <summary>The soft-AP SSID named by a QR payload (the network to join before provisioning).</summary>
     public string? DeviceName { get; init; }
 
+    /// <summary><c>--join</c> and its flags; a soft-AP QR payload's name joins when <c>--join</c> is not given.</summary>
+    public Transports.SoftAp.JoinSettings? Join { get; init; }
+
     /// <summary>Never shows the passphrase or the PoP.</summary>
     public override string ToString() => $"ProvisionSettings {{ Ssid = {Ssid}, SecVer = {SecVer}, Endpoint = {Endpoint} }}";
 
@@ -55,7 +58,22 @@ internal sealed record ProvisionSettings
     public string? UsageError { get; init; }
 
     public static ProvisionSettings From(ParseResult result, ProvisionOptions o, Func<string, string?>? environment = null) =>
-        SecretSources.Apply(ApplyQr(ApplyTransport(Read(result, o)), result, o), result, o, environment);
+        ApplyJoin(SecretSources.Apply(ApplyQr(ApplyTransport(Read(result, o)), result, o), result, o, environment), result, o, environment ?? Environment.GetEnvironmentVariable);
+
+    private static ProvisionSettings ApplyJoin(ProvisionSettings s, ParseResult result, ProvisionOptions o, Func<string, string?> environment)
+    {
+        var join = Transports.SoftAp.JoinSettings.Read(result, o.Join, environment, out var error);
+        if (join.Ssid is null && s.DeviceName is { } name && !s.Simulate)
+        {
+            join = join with { Ssid = name, FromQr = true };
+        }
+
+        string? usage = error
+            ?? (join.Ssid is not null && Transports.TransportFactory.Find(s.Transport) is not Transports.SoftAp.SoftApTransportProvider ? $"--join joins a soft AP: it does not go with --transport {s.Transport}" : null)
+            ?? (join.Ssid is not null && !join.FromQr && s.Interface is not null ? "--join binds to the interface that joined: give --wifi-interface instead of --interface" : null)
+            ?? (join.Ssid is not null && !join.FromQr && s.Simulate ? "--join and --simulate: the simulated device needs no Wi-Fi network" : null);
+        return s with { Join = join, UsageError = s.UsageError ?? usage };
+    }
 
     private static ProvisionSettings ApplyTransport(ProvisionSettings s)
     {

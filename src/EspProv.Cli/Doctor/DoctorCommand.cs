@@ -21,7 +21,7 @@ internal static class DoctorCommand
         [
             options.Ssid, options.SecVer, options.Pop, options.ProtoVer, options.SoftApEndpoint, options.Timeout, options.Transport,
             options.ServiceName, options.ScanTimeout, options.BleAdapter, options.Serial, options.Baud, options.CaFile, options.Sec2Username, options.Sec2Password, options.Qr, options.Transcript, options.RedactNetwork,
-            options.Interface, options.Json,
+            options.Interface, options.Json, options.Join.Join, options.Join.WifiInterface, options.Join.Passphrase, options.Join.PassphraseFile,
             .. options.Secrets.All,
         ];
         foreach (var option in options.All)

@@ -78,12 +78,20 @@ internal sealed class DoctorReport(TextWriter output, bool json)
         }
     }
 
+    /// <summary>While true, <see cref="Verdict"/> only returns the exit code (doctor --join writes the verdict after restoring).</summary>
+    public bool HoldVerdict { get; set; }
+
     /// <summary>Writes the verdict line and returns the exit code: 0, or that of the first failed check.</summary>
     public int Verdict(string? note = null)
     {
         var failed = _checks.FirstOrDefault(c => c.Status == CheckStatus.Failed);
         var warnings = _checks.Count(c => c.Status == CheckStatus.Warning);
         var code = failed?.ExitCode ?? ExitCodes.Success;
+        if (HoldVerdict)
+        {
+            return code;
+        }
+
         var text = failed is null
             ? "provisioning should work" + (warnings > 0 ? $" ({warnings} warning{(warnings == 1 ? string.Empty : "s")} above)" : string.Empty)
             : $"{Summary(code)} (exit {code}): {failed.Name}: {failed.Detail}";

@@ -74,7 +74,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
             return _out.Fail(ExitCodes.Usage, usageError);
         }
 
-        if (settings.DeviceName is { } name)
+        if (settings.DeviceName is { } name && settings.Join?.Ssid is null)
         {
             _out.Out($"Device soft AP (from the QR payload): '{name}': join this Wi-Fi network before provisioning");
         }

@@ -14,7 +14,46 @@ internal static class SoftApDoctorChecks
 {
     public static readonly string[] Names = ["tcp"];
 
+    /// <summary>
+    /// <c>doctor --join SSID</c> joins the device's soft AP first (a "join" check), runs the checks through the joined
+    /// interface and gives the interface back (a "restore" check) before the verdict. A QR payload's name alone does
+    /// not join: the doctor changes nothing unless asked.
+    /// </summary>
     public static async Task<int> RunAsync(DoctorContext context, Func<ProvisionSettings, CancellationToken, Task<int>> deviceChecks, CancellationToken cancellationToken)
+    {
+        var report = context.Report;
+        var settings = context.Doctor.Provision;
+        if (settings.Join is not { Ssid: not null, FromQr: false })
+        {
+            return await RunChecksAsync(context with { Doctor = context.Doctor with { Provision = settings with { Join = null } } }, deviceChecks, cancellationToken).ConfigureAwait(false);
+        }
+
+        var (joined, error) = await SoftApJoin.JoinAsync(new TransportContext(settings, null, TimeSpan.FromSeconds(10), null, BusAddress: context.BusAddress), cancellationToken).ConfigureAwait(false);
+        if (joined is null)
+        {
+            report.Add(CheckResult.Fail("join", error?.ExitCode ?? ExitCodes.NoConnection, error?.Message ?? "joining is not possible here"));
+            report.SkipAll("skipped: not joined to the device's network", [.. Names, .. DoctorRunner.DeviceCheckNames]);
+            return report.Verdict();
+        }
+
+        report.Add(CheckResult.Pass("join", $"joined '{joined.Ssid}' on {joined.InterfaceName} ({joined.Address})"));
+        report.HoldVerdict = true;
+        try
+        {
+            var doctor = context.Doctor with { Interface = joined.InterfaceName, Provision = settings with { Join = null, Interface = joined.InterfaceName } };
+            await RunChecksAsync(context with { Doctor = doctor }, deviceChecks, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            var restored = await joined.RestoreAsync().ConfigureAwait(false);
+            report.Add(restored.Restored ? CheckResult.Pass("restore", restored.Description) : CheckResult.Warn("restore", restored.Description, "run esp-prov --restore-wifi"));
+            report.HoldVerdict = false;
+        }
+
+        return report.Verdict();
+    }
+
+    private static async Task<int> RunChecksAsync(DoctorContext context, Func<ProvisionSettings, CancellationToken, Task<int>> deviceChecks, CancellationToken cancellationToken)
     {
         var report = context.Report;
         var settings = context.Doctor.Provision;

@@ -3,11 +3,15 @@ using System.Security.Cryptography.X509Certificates;
 using EspProv.Device;
 using EspProv.Transport;
 using EspProv.Transport.Http;
+using EspProv.Transport.SoftAp;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EspProv.Cli.Transports.SoftAp;
 
-/// <summary>HTTP to the device's soft AP (<c>softap</c>, esp_prov's <c>httpd</c>): <c>--softap_endpoint</c>, <c>--ca_file</c>.</summary>
+/// <summary>
+/// HTTP to the device's soft AP (<c>softap</c>, esp_prov's <c>httpd</c>): <c>--softap_endpoint</c>, <c>--ca_file</c>;
+/// with <c>--join</c> it first joins the device's network (SoftAp/SoftApJoin) and binds to the joined interface.
+/// </summary>
 internal sealed class SoftApTransportProvider : ITransportProvider
 {
     public IReadOnlyList<string> Names { get; } = ["softap", "httpd"];
@@ -47,13 +51,13 @@ internal sealed class SoftApTransportProvider : ITransportProvider
         return (device, new SimulatorTarget($"{device.EndPoint.Address}:{device.EndPoint.Port}"));
     }
 
-    public ValueTask<(TransportSetup? Setup, TransportSetupError? Error)> CreateAsync(TransportContext context, CancellationToken cancellationToken)
+    public async ValueTask<(TransportSetup? Setup, TransportSetupError? Error)> CreateAsync(TransportContext context, CancellationToken cancellationToken)
     {
         var settings = context.Settings;
         var endpointText = context.SimulatorTarget ?? settings.Endpoint ?? ProvisionOptions.DefaultEndpoint;
         if (!DeviceAddress.TryParse(endpointText, out var address, out var endpointError))
         {
-            return Failed(new TransportSetupError(ExitCodes.NoConnection, endpointError, "---- Invalid provisioning mode ----"));
+            return (null, new TransportSetupError(ExitCodes.NoConnection, endpointError, "---- Invalid provisioning mode ----"));
         }
 
         X509Certificate2Collection? roots = null;
@@ -66,7 +70,7 @@ internal sealed class SoftApTransportProvider : ITransportProvider
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
             {
-                return Failed(new TransportSetupError(ExitCodes.Usage, $"cannot read CA file '{settings.CaFile.Name}': {ex.Message}"));
+                return (null, new TransportSetupError(ExitCodes.Usage, $"cannot read CA file '{settings.CaFile.Name}': {ex.Message}"));
             }
         }
 
@@ -78,20 +82,32 @@ internal sealed class SoftApTransportProvider : ITransportProvider
             }
             catch (UnknownNetworkInterfaceException ex)
             {
-                return Failed(new TransportSetupError(ExitCodes.Usage, ex.Message));
+                return (null, new TransportSetupError(ExitCodes.Usage, ex.Message));
             }
         }
 
-        var transport = new HttpTransport(address, new HttpTransportOptions
+        ISoftApConnection? joined = null;
+        if (settings.Join?.Ssid is not null && context.SimulatorTarget is null)
         {
-            Interface = settings.Interface,
+            (joined, var joinError) = await SoftApJoin.JoinAsync(context, cancellationToken).ConfigureAwait(false);
+            if (joinError is not null)
+            {
+                return (null, joinError);
+            }
+        }
+
+        IProvisioningTransport transport = new HttpTransport(address, new HttpTransportOptions
+        {
+            Interface = joined?.InterfaceName ?? settings.Interface,
             RequestTimeout = context.RequestTimeout,
             TrustedRootCertificates = roots,
             LoggerFactory = context.LoggerFactory ?? NullLoggerFactory.Instance,
         });
-        return ValueTask.FromResult<(TransportSetup?, TransportSetupError?)>((new TransportSetup(transport, address.ToString()), null));
-    }
+        if (joined is not null)
+        {
+            transport = new JoinedTransport(transport, joined, context.Print ?? (_ => { }));
+        }
 
-    private static ValueTask<(TransportSetup?, TransportSetupError?)> Failed(TransportSetupError error) =>
-        ValueTask.FromResult<(TransportSetup?, TransportSetupError?)>((null, error));
+        return (new TransportSetup(transport, address.ToString()), null);
+    }
 }
