@@ -1,4 +1,4 @@
-using EspProv.Device.Ble.VirtualBluez;
+using EspProv.VirtualBluez;
 using EspProv.Exceptions;
 using EspProv.Tests.Support;
 using EspProv.Transport.SoftAp;

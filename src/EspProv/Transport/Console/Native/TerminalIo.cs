@@ -31,7 +31,7 @@ internal sealed unsafe class TerminalIo : IDisposable
 
     private readonly ConcurrentQueue<PendingWrite> _writes = new();
     private readonly TaskCompletionSource<TerminalException?> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Thread _thread;
+    private readonly System.Threading.Thread _thread;
     private volatile bool _stopping;
     private int _wakePending;
     private int _disposed;
@@ -49,7 +49,7 @@ internal sealed unsafe class TerminalIo : IDisposable
         }
 
         (_wakeRead, _wakeWrite) = (pipe[0], pipe[1]);
-        _thread = new Thread(Run) { IsBackground = true, Name = $"terminal {name}" };
+        _thread = new System.Threading.Thread(Run) { IsBackground = true, Name = $"terminal {name}" };
         _thread.Start();
     }
 
