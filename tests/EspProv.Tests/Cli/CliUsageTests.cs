@@ -133,9 +133,9 @@ public sealed class CliUsageTests
         static int OptionCount(System.CommandLine.RootCommand root, string name) => root.Subcommands.Single(c => c.Name == name).Options.Count;
 
         var plain = app.BuildRoot(["--ssid", "x"]);
-        Assert.Equal(["simulate", "doctor", "batch"], plain.Subcommands.Select(c => c.Name));
+        Assert.Equal(["simulate", "doctor", "batch", "web"], plain.Subcommands.Select(c => c.Name));
         Assert.All(plain.Subcommands, c => Assert.False(string.IsNullOrEmpty(c.Description)));
-        Assert.All(["simulate", "doctor", "batch"], name => Assert.Equal(0, OptionCount(plain, name)));
+        Assert.All(["simulate", "doctor", "batch", "web"], name => Assert.Equal(0, OptionCount(plain, name)));
 
         var batch = app.BuildRoot(["batch", "report", "--help"]);
         Assert.NotEqual(0, OptionCount(batch, "batch"));
@@ -143,13 +143,14 @@ public sealed class CliUsageTests
         Assert.Equal(plain.Subcommands.Select(c => c.Description), batch.Subcommands.Select(c => c.Description));
 
         // A response file may name any command.
-        Assert.All(["simulate", "doctor", "batch"], name => Assert.NotEqual(0, OptionCount(app.BuildRoot(["@args.rsp"]), name)));
+        Assert.All(["simulate", "doctor", "batch", "web"], name => Assert.NotEqual(0, OptionCount(app.BuildRoot(["@args.rsp"]), name)));
     }
 
     [Theory]
     [InlineData("simulate", "--listen")]
     [InlineData("doctor", "--interface")]
     [InlineData("batch", "--manifest")]
+    [InlineData("web", "--listen")]
     public async Task SubcommandHelp_ShowsItsOwnOptions(string command, string option)
     {
         var r = await CliHarness.RunAsync(command, "--help");
