@@ -1,15 +1,13 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using Org.BouncyCastle.Crypto.Engines;
-using Org.BouncyCastle.Crypto.Macs;
-using Org.BouncyCastle.Crypto.Parameters;
+using EspProv.Security.Primitives;
 
 namespace EspProv.Thread;
 
 /// <summary>
 /// PSKc derivation (docs/netprov.md#pskc): PBKDF2 with AES-CMAC-PRF-128 (RFC 4615) as the PRF, 16,384 iterations,
-/// salt "Thread" + extended PAN ID + network name, one 16-byte block. AES-CMAC comes from BouncyCastle: .NET has none.
+/// salt "Thread" + extended PAN ID + network name, one 16-byte block. AES-CMAC is the library's one CMAC (Security/Primitives/AesCmac, on BouncyCastle: .NET has none).
 /// </summary>
 internal static class ThreadPskc
 {
@@ -30,9 +28,8 @@ internal static class ThreadPskc
             name.CopyTo(salt.AsSpan(6 + extendedPanId.Length));
             BinaryPrimitives.WriteInt32BigEndian(salt.AsSpan(salt.Length - 4), 1); // block index 1
 
-            var mac = new CMac(new AesEngine());
             var key = PrfKey(password);
-            mac.Init(new KeyParameter(key));
+            var mac = AesCmac.CreateKeyed(key);
             CryptographicOperations.ZeroMemory(key);
             var u = new byte[BlockSize];
             var result = new byte[BlockSize];
@@ -66,11 +63,6 @@ internal static class ThreadPskc
             return (byte[])password.Clone();
         }
 
-        var mac = new CMac(new AesEngine());
-        mac.Init(new KeyParameter(new byte[BlockSize]));
-        mac.BlockUpdate(password, 0, password.Length);
-        var key = new byte[BlockSize];
-        mac.DoFinal(key, 0);
-        return key;
+        return AesCmac.Compute(new byte[BlockSize], password);
     }
 }
