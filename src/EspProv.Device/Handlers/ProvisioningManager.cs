@@ -157,7 +157,7 @@ internal sealed class ProvisioningManager : IDisposable
             }
 
             // handlers.c: strncpy into a 32-byte SSID field, strlcpy into a 64-byte password field (63 chars + NUL).
-            _pending = new DeviceCredentials(CString(ssid, 32), CString(passphrase, 63));
+            _pending = new DeviceCredentials(CBuffer.Copy(ssid, 32), CBuffer.Copy(passphrase, 63));
 
             _logger.CredentialsReceived();
             return Status.Success;
@@ -303,7 +303,7 @@ internal sealed class ProvisioningManager : IDisposable
     public void RecordCustomConfig(string info, int version)
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(info);
-        var kept = CString(bytes, MaxCustomInfoBytes);
+        var kept = CBuffer.Copy(bytes, MaxCustomInfoBytes);
         lock (_lock)
         {
             if (_customConfigs.Count >= MaxRecords)
@@ -390,13 +390,5 @@ internal sealed class ProvisioningManager : IDisposable
 
         _logger.Stopped();
         StopRequested?.Invoke();
-    }
-
-    private static byte[] CString(ReadOnlySpan<byte> value, int capacity)
-    {
-        // C string copy into a fixed buffer: stops at the first NUL and at the buffer's capacity.
-        var nul = value.IndexOf((byte)0);
-        var length = Math.Min(nul >= 0 ? nul : value.Length, capacity);
-        return value[..length].ToArray();
     }
 }
