@@ -8,9 +8,9 @@ using EspProv.Cli;
 using EspProv.Cli.Web;
 using EspProv.Device;
 using EspProv.Device.Ble.Peripheral;
-using EspProv.VirtualBluez;
 using EspProv.Device.Security;
 using EspProv.Device.Wifi;
+using EspProv.VirtualBluez;
 using Microsoft.Playwright;
 
 var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;

@@ -68,7 +68,7 @@ internal sealed record ProvisionSettings
             join = join with { Ssid = name, FromQr = true };
         }
 
-        string? usage = error
+        var usage = error
             ?? (join.Ssid is not null && Transports.TransportFactory.Find(s.Transport) is not Transports.SoftAp.SoftApTransportProvider ? $"--join joins a soft AP: it does not go with --transport {s.Transport}" : null)
             ?? (join.Ssid is not null && !join.FromQr && s.Interface is not null ? "--join binds to the interface that joined: give --wifi-interface instead of --interface" : null)
             ?? (join.Ssid is not null && !join.FromQr && s.Simulate ? "--join and --simulate: the simulated device needs no Wi-Fi network" : null);

@@ -1,5 +1,5 @@
-using EspProv.Transport.Ble.Bluez;
 using EspProv.Device.Ble.DBus;
+using EspProv.Transport.Ble.Bluez;
 using Tmds.DBus.Protocol;
 
 namespace EspProv.VirtualBluez;
@@ -51,42 +51,42 @@ internal static class AdvertisementReader
 
     internal static AdvertisementData Parse(string owner, string path, Dictionary<string, VariantValue> props)
     {
-        if (!props.TryGet("Type", VariantValueType.String, out VariantValue type) || type.GetString() is not ("peripheral" or "broadcast"))
+        if (!props.TryGet("Type", VariantValueType.String, out var type) || type.GetString() is not ("peripheral" or "broadcast"))
         {
             throw new BluezException(BluezNames.ErrorFailed, "Failed to parse advertisement.");
         }
-        string[] includes = Strings(props, "Includes");
-        string? name = props.TryGet("LocalName", VariantValueType.String, out VariantValue n) ? n.GetString() : null;
+        var includes = Strings(props, "Includes");
+        var name = props.TryGet("LocalName", VariantValueType.String, out var n) ? n.GetString() : null;
         if (name is not null && includes.Contains("local-name"))
         {
             // BlueZ rejects LocalName combined with the local-name include (docs/ble.md#bluez-peripheral-role).
             throw new BluezException(BluezNames.ErrorFailed, "Failed to parse advertisement.");
         }
         var uuids = new List<string>();
-        foreach (string text in Strings(props, "ServiceUUIDs"))
+        foreach (var text in Strings(props, "ServiceUUIDs"))
         {
             uuids.Add(BluezNames.NormalizeUuid(text) ?? throw new BluezException(BluezNames.ErrorFailed, "Failed to parse advertisement."));
         }
         var manufacturer = new Dictionary<ushort, byte[]>();
-        if (props.TryGet("ManufacturerData", VariantValueType.Dictionary, out VariantValue md))
+        if (props.TryGet("ManufacturerData", VariantValueType.Dictionary, out var md))
         {
-            for (int i = 0; i < md.Count; i++)
+            for (var i = 0; i < md.Count; i++)
             {
-                (VariantValue key, VariantValue value) = md.GetDictionaryEntry(i);
+                (var key, var value) = md.GetDictionaryEntry(i);
                 manufacturer[key.GetUInt16()] = Bytes(value);
             }
         }
         var serviceData = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        if (props.TryGet("ServiceData", VariantValueType.Dictionary, out VariantValue sd))
+        if (props.TryGet("ServiceData", VariantValueType.Dictionary, out var sd))
         {
-            for (int i = 0; i < sd.Count; i++)
+            for (var i = 0; i < sd.Count; i++)
             {
-                (VariantValue key, VariantValue value) = sd.GetDictionaryEntry(i);
+                (var key, var value) = sd.GetDictionaryEntry(i);
                 serviceData[BluezNames.NormalizeUuid(key.GetString()) ?? key.GetString()] = Bytes(value);
             }
         }
-        short? txPower = props.TryGet("TxPower", VariantValueType.Int16, out VariantValue tx) ? tx.GetInt16() : null;
-        TimeSpan? maxInterval = props.TryGet("MaxInterval", VariantValueType.UInt32, out VariantValue mi) && mi.GetUInt32() > 0
+        short? txPower = props.TryGet("TxPower", VariantValueType.Int16, out var tx) ? tx.GetInt16() : null;
+        TimeSpan? maxInterval = props.TryGet("MaxInterval", VariantValueType.UInt32, out var mi) && mi.GetUInt32() > 0
             ? TimeSpan.FromMilliseconds(mi.GetUInt32())
             : null;
         return new AdvertisementData(owner, path, type.GetString() == "peripheral", name, uuids, manufacturer, serviceData,
@@ -103,5 +103,5 @@ internal static class AdvertisementReader
     }
 
     private static string[] Strings(Dictionary<string, VariantValue> props, string key) =>
-        props.TryGet(key, VariantValueType.Array, out VariantValue v) && v.ItemType == VariantValueType.String ? v.GetArray<string>() : [];
+        props.TryGet(key, VariantValueType.Array, out var v) && v.ItemType == VariantValueType.String ? v.GetArray<string>() : [];
 }

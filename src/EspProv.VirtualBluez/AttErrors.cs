@@ -1,5 +1,5 @@
-using EspProv.Device.Ble.DBus;
 using System.Globalization;
+using EspProv.Device.Ble.DBus;
 
 namespace EspProv.VirtualBluez;
 
@@ -27,9 +27,9 @@ internal static class AttErrors
         switch (name)
         {
             case BluezNames.ErrorFailed:
-                string text = (message ?? "").Trim();
-                bool parsed = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-                    ? int.TryParse(text.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int code)
+                var text = (message ?? "").Trim();
+                var parsed = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+                    ? int.TryParse(text.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code)
                     : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out code);
                 if (!parsed)
                 {

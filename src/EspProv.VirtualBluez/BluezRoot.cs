@@ -87,7 +87,7 @@ internal sealed class BluezRoot : IDisposable
         _nameWatch = await Connection.AddMatchAsync(rule,
             static (Message m, object? _) =>
             {
-                Reader r = m.GetBodyReader();
+                var r = m.GetBodyReader();
                 return (Name: r.ReadString(), Old: r.ReadString(), New: r.ReadString());
             },
             (Notification<(string Name, string Old, string New)> n) =>
@@ -106,8 +106,8 @@ internal sealed class BluezRoot : IDisposable
     {
         lock (Gate)
         {
-            int index = _peripherals.Count + 1;
-            short rssi = (short)(Options.Rssi - (4 * (index - 1)));
+            var index = _peripherals.Count + 1;
+            var rssi = (short)(Options.Rssi - (4 * (index - 1)));
             var adapter = new PeripheralAdapter(this, new VirtualAdapter("hci" + index.ToString(CultureInfo.InvariantCulture),
                 "/org/bluez/hci" + index.ToString(CultureInfo.InvariantCulture), AddressOf(index)), rssi);
             _peripherals.Add(adapter);
@@ -139,7 +139,7 @@ internal sealed class BluezRoot : IDisposable
     {
         lock (Gate)
         {
-            foreach (PeripheralAdapter p in _peripherals)
+            foreach (var p in _peripherals)
             {
                 p.OnClientGone(uniqueName);
             }

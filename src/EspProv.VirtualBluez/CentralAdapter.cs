@@ -66,7 +66,7 @@ internal sealed class CentralAdapter : IDisposable
         {
             CancelReport(peripheral);
             // A discovered device that stops advertising goes away (BlueZ: when its temporary timeout expires).
-            if (_devices.TryGetValue(peripheral, out RemoteDevice? device) && device.Link is null && !device.EverConnected)
+            if (_devices.TryGetValue(peripheral, out var device) && device.Link is null && !device.EverConnected)
             {
                 RemoveDeviceObject(peripheral, device);
             }
@@ -78,7 +78,7 @@ internal sealed class CentralAdapter : IDisposable
     /// <summary>The peripheral's set of GATT applications changed.</summary>
     public void OnGattChanged(PeripheralAdapter peripheral)
     {
-        if (_devices.TryGetValue(peripheral, out RemoteDevice? device))
+        if (_devices.TryGetValue(peripheral, out var device))
         {
             device.OnGattChanged();
         }
@@ -119,13 +119,13 @@ internal sealed class CentralAdapter : IDisposable
         switch (call.Member)
         {
             case "StartDiscovery":
-                bool first = _sessions.Count == 0;
+                var first = _sessions.Count == 0;
                 _sessions[call.Sender] = _filters.GetValueOrDefault(call.Sender) ?? [];
                 call.ReplyEmpty();
                 if (first)
                 {
                     _root.Server.SetProperty(_object, BluezNames.Adapter, "Discovering", true);
-                    foreach (PeripheralAdapter p in _root.Peripherals)
+                    foreach (var p in _root.Peripherals)
                     {
                         ScheduleReport(p);
                     }
@@ -141,8 +141,8 @@ internal sealed class CentralAdapter : IDisposable
                 AfterSessionEnded();
                 return true;
             case "SetDiscoveryFilter":
-                Dictionary<string, VariantValue> filter = call.GetReader().ReadDictionaryOfStringToVariantValue();
-                string[] uuids = filter.TryGet("UUIDs", VariantValueType.Array, out VariantValue u) && u.ItemType == VariantValueType.String
+                var filter = call.GetReader().ReadDictionaryOfStringToVariantValue();
+                string[] uuids = filter.TryGet("UUIDs", VariantValueType.Array, out var u) && u.ItemType == VariantValueType.String
                     ? [.. u.GetArray<string>().Select(s => BluezNames.NormalizeUuid(s) ?? s)]
                     : [];
                 _filters[call.Sender] = uuids;
@@ -156,8 +156,8 @@ internal sealed class CentralAdapter : IDisposable
                 call.Reply("as", (ref MessageWriter w) => w.WriteArray(FilterKeys));
                 return true;
             case "RemoveDevice":
-                string path = call.GetReader().ReadObjectPathAsString();
-                KeyValuePair<PeripheralAdapter, RemoteDevice> entry = _devices.FirstOrDefault(d => d.Value.Path == path);
+                var path = call.GetReader().ReadObjectPathAsString();
+                var entry = _devices.FirstOrDefault(d => d.Value.Path == path);
                 if (entry.Value is null)
                 {
                     call.ReplyError(BluezNames.ErrorDoesNotExist, "Does Not Exist");
@@ -196,13 +196,13 @@ internal sealed class CentralAdapter : IDisposable
         {
             return;
         }
-        foreach (ITimer timer in _reports.Values)
+        foreach (var timer in _reports.Values)
         {
             timer.Dispose();
         }
         _reports.Clear();
         _root.Server.SetProperty(_object, BluezNames.Adapter, "Discovering", false);
-        foreach (RemoteDevice device in _devices.Values)
+        foreach (var device in _devices.Values)
         {
             device.OnDiscoveryStopped();
         }
@@ -211,13 +211,13 @@ internal sealed class CentralAdapter : IDisposable
     /// <summary>Reports an advertiser after a delay: uniform in its advertising interval plus the 0–10 ms advDelay.</summary>
     private void ScheduleReport(PeripheralAdapter peripheral)
     {
-        AdvertisementData? adv = peripheral.OnAir;
+        var adv = peripheral.OnAir;
         if (!Discovering || adv is null || _reports.ContainsKey(peripheral))
         {
             return;
         }
-        TimeSpan interval = adv.MaxInterval ?? _root.Options.AdvertisingInterval;
-        TimeSpan delay = (interval * _root.Random.NextDouble()) + TimeSpan.FromMilliseconds(10 * _root.Random.NextDouble());
+        var interval = adv.MaxInterval ?? _root.Options.AdvertisingInterval;
+        var delay = (interval * _root.Random.NextDouble()) + TimeSpan.FromMilliseconds(10 * _root.Random.NextDouble());
         _reports[peripheral] = _root.Options.TimeProvider.CreateTimer(
             static state =>
             {
@@ -231,7 +231,7 @@ internal sealed class CentralAdapter : IDisposable
     {
         lock (_root.Gate)
         {
-            if (!_reports.Remove(peripheral, out ITimer? timer))
+            if (!_reports.Remove(peripheral, out var timer))
             {
                 return;
             }
@@ -240,8 +240,8 @@ internal sealed class CentralAdapter : IDisposable
             {
                 return;
             }
-            short rssi = (short)(peripheral.Rssi + _root.Random.Next(-2, 3));
-            if (_devices.TryGetValue(peripheral, out RemoteDevice? device))
+            var rssi = (short)(peripheral.Rssi + _root.Random.Next(-2, 3));
+            if (_devices.TryGetValue(peripheral, out var device))
             {
                 device.OnAdvertisement(adv, rssi);
             }
@@ -257,7 +257,7 @@ internal sealed class CentralAdapter : IDisposable
 
     private void CancelReport(PeripheralAdapter peripheral)
     {
-        if (_reports.Remove(peripheral, out ITimer? timer))
+        if (_reports.Remove(peripheral, out var timer))
         {
             timer.Dispose();
         }
@@ -273,7 +273,7 @@ internal sealed class CentralAdapter : IDisposable
     {
         lock (_root.Gate)
         {
-            foreach (ITimer timer in _reports.Values)
+            foreach (var timer in _reports.Values)
             {
                 timer.Dispose();
             }

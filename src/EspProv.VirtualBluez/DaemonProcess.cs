@@ -43,8 +43,8 @@ public sealed class DaemonProcess : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The daemon could not be started.</exception>
     public static async Task<DaemonProcess> StartAsync(string daemonPath, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        string directory = Directory.CreateTempSubdirectory("vbluez-").FullName;
-        string config = Path.Combine(directory, "bus.conf");
+        var directory = Directory.CreateTempSubdirectory("vbluez-").FullName;
+        var config = Path.Combine(directory, "bus.conf");
         await File.WriteAllTextAsync(config, Config(Path.Combine(directory, "bus")), cancellationToken).ConfigureAwait(false);
         var start = new ProcessStartInfo("/bin/sh")
         {
@@ -53,23 +53,23 @@ public sealed class DaemonProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string arg in (string[])["-c", Script, "sh", daemonPath, config])
+        foreach (var arg in (string[])["-c", Script, "sh", daemonPath, config])
         {
             start.ArgumentList.Add(arg);
         }
-        Process shell = Process.Start(start) ?? throw new InvalidOperationException("cannot start /bin/sh");
+        var shell = Process.Start(start) ?? throw new InvalidOperationException("cannot start /bin/sh");
         try
         {
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             cts.CancelAfter(timeout);
             string? address = null;
-            int pid = 0;
+            var pid = 0;
             while (address is null || pid == 0)
             {
-                string? line = await shell.StandardOutput.ReadLineAsync(cts.Token).ConfigureAwait(false);
+                var line = await shell.StandardOutput.ReadLineAsync(cts.Token).ConfigureAwait(false);
                 if (line is null)
                 {
-                    string error = await shell.StandardError.ReadToEndAsync(cts.Token).ConfigureAwait(false);
+                    var error = await shell.StandardError.ReadToEndAsync(cts.Token).ConfigureAwait(false);
                     throw new InvalidOperationException($"dbus-daemon did not start: {error.Trim()}");
                 }
                 if (line.StartsWith("pid=", StringComparison.Ordinal))

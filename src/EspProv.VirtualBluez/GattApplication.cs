@@ -1,5 +1,5 @@
-using EspProv.Transport.Ble.Bluez;
 using EspProv.Device.Ble.DBus;
+using EspProv.Transport.Ble.Bluez;
 using Tmds.DBus.Protocol;
 
 namespace EspProv.VirtualBluez;
@@ -56,19 +56,19 @@ internal sealed class GattApplication
         }
 
         var services = new List<AppService>();
-        foreach (ManagedObject service in objects)
+        foreach (var service in objects)
         {
-            if (!service.Interfaces.TryGetValue(BluezNames.GattService, out Dictionary<string, VariantValue>? props)
+            if (!service.Interfaces.TryGetValue(BluezNames.GattService, out var props)
                 || !service.Path.StartsWith(path, StringComparison.Ordinal)
                 || Uuid(props) is not { } uuid)
             {
                 continue;
             }
-            bool primary = !props.TryGet("Primary", VariantValueType.Bool, out VariantValue p) || p.GetBool();
+            var primary = !props.TryGet("Primary", VariantValueType.Bool, out var p) || p.GetBool();
             var characteristics = new List<AppCharacteristic>();
-            foreach (ManagedObject chr in objects)
+            foreach (var chr in objects)
             {
-                if (chr.Interfaces.TryGetValue(BluezNames.GattCharacteristic, out Dictionary<string, VariantValue>? c)
+                if (chr.Interfaces.TryGetValue(BluezNames.GattCharacteristic, out var c)
                     && Reference(c, "Service") == service.Path && Uuid(c) is { } chrUuid)
                 {
                     characteristics.Add(new AppCharacteristic(chr.Path, chrUuid, Flags(c), Descriptors(objects, chr.Path)));
@@ -86,9 +86,9 @@ internal sealed class GattApplication
     private static List<AppDescriptor> Descriptors(List<ManagedObject> objects, string characteristicPath)
     {
         var list = new List<AppDescriptor>();
-        foreach (ManagedObject desc in objects)
+        foreach (var desc in objects)
         {
-            if (desc.Interfaces.TryGetValue(BluezNames.GattDescriptor, out Dictionary<string, VariantValue>? d)
+            if (desc.Interfaces.TryGetValue(BluezNames.GattDescriptor, out var d)
                 && Reference(d, "Characteristic") == characteristicPath && Uuid(d) is { } uuid)
             {
                 list.Add(new AppDescriptor(desc.Path, uuid, Flags(d)));
@@ -98,13 +98,13 @@ internal sealed class GattApplication
     }
 
     private static string? Uuid(Dictionary<string, VariantValue> props) =>
-        props.TryGet("UUID", VariantValueType.String, out VariantValue v) ? BluezNames.NormalizeUuid(v.GetString()) : null;
+        props.TryGet("UUID", VariantValueType.String, out var v) ? BluezNames.NormalizeUuid(v.GetString()) : null;
 
     private static string? Reference(Dictionary<string, VariantValue> props, string name) =>
-        props.TryGet(name, VariantValueType.ObjectPath, out VariantValue v) ? v.GetObjectPathAsString() : null;
+        props.TryGet(name, VariantValueType.ObjectPath, out var v) ? v.GetObjectPathAsString() : null;
 
     private static string[] Flags(Dictionary<string, VariantValue> props) =>
-        props.TryGet("Flags", VariantValueType.Array, out VariantValue v) && v.ItemType == VariantValueType.String
+        props.TryGet("Flags", VariantValueType.Array, out var v) && v.ItemType == VariantValueType.String
             ? v.GetArray<string>()
             : [];
 }

@@ -60,12 +60,12 @@ internal sealed class GattMirror(RemoteDevice device, BluezRoot root)
     {
         _generation = device.Peripheral.GattGeneration;
         var operations = new GattOperations(device, root);
-        int handle = FirstApplicationHandle;
-        foreach (GattApplication app in device.Peripheral.Applications)
+        var handle = FirstApplicationHandle;
+        foreach (var app in device.Peripheral.Applications)
         {
-            foreach (AppService service in app.Services)
+            foreach (var service in app.Services)
             {
-                string servicePath = device.Path + "/service" + Hex(handle++);
+                var servicePath = device.Path + "/service" + Hex(handle++);
                 Export(new ExportedObject(servicePath).With(BluezNames.GattService, new()
                 {
                     ["UUID"] = service.Uuid,
@@ -74,11 +74,11 @@ internal sealed class GattMirror(RemoteDevice device, BluezRoot root)
                     ["Includes"] = VariantValue.Array(Array.Empty<ObjectPath>()),
                 }));
                 _serviceUuids.Add(service.Uuid);
-                foreach (AppCharacteristic chr in service.Characteristics)
+                foreach (var chr in service.Characteristics)
                 {
-                    string charPath = servicePath + "/char" + Hex(handle);
+                    var charPath = servicePath + "/char" + Hex(handle);
                     handle += 2;
-                    string[] flags = RemoteFlags(chr.Flags);
+                    var flags = RemoteFlags(chr.Flags);
                     var props = new Dictionary<string, VariantValue>(StringComparer.Ordinal)
                     {
                         ["UUID"] = chr.Uuid,
@@ -98,7 +98,7 @@ internal sealed class GattMirror(RemoteDevice device, BluezRoot root)
                     {
                         ExportDescriptor(operations, app, charPath, handle++, Cccd, "", ["read", "write"], [0, 0]);
                     }
-                    foreach (AppDescriptor desc in chr.Descriptors)
+                    foreach (var desc in chr.Descriptors)
                     {
                         ExportDescriptor(operations, app, charPath, handle++, desc.Uuid, desc.Path, desc.Flags, null);
                     }
@@ -109,7 +109,7 @@ internal sealed class GattMirror(RemoteDevice device, BluezRoot root)
 
     public void SetMtu(ushort mtu)
     {
-        foreach (ExportedObject obj in _objects.Where(o => o.HasInterface(BluezNames.GattCharacteristic)))
+        foreach (var obj in _objects.Where(o => o.HasInterface(BluezNames.GattCharacteristic)))
         {
             root.Server.SetProperty(obj, BluezNames.GattCharacteristic, "MTU", VariantValue.UInt16(mtu));
         }
@@ -118,7 +118,7 @@ internal sealed class GattMirror(RemoteDevice device, BluezRoot root)
     /// <summary>Removes the objects, innermost first (InterfacesRemoved for each).</summary>
     public void RemoveAll()
     {
-        for (int i = _objects.Count - 1; i >= 0; i--)
+        for (var i = _objects.Count - 1; i >= 0; i--)
         {
             root.Server.Remove(_objects[i].Path);
         }
@@ -152,7 +152,7 @@ internal sealed class GattMirror(RemoteDevice device, BluezRoot root)
     private static string[] RemoteFlags(IReadOnlyList<string> appFlags)
     {
         var set = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string flag in appFlags)
+        foreach (var flag in appFlags)
         {
             set.Add(flag switch
             {

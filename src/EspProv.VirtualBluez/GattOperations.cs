@@ -21,7 +21,7 @@ internal sealed class GattOperations(RemoteDevice device, BluezRoot root)
 
     public bool Handle(MethodCall call)
     {
-        if (!_attributes.TryGetValue(call.Path, out MirrorAttribute? attr) || call.Interface != attr.Interface)
+        if (!_attributes.TryGetValue(call.Path, out var attr) || call.Interface != attr.Interface)
         {
             return false;
         }
@@ -40,9 +40,9 @@ internal sealed class GattOperations(RemoteDevice device, BluezRoot root)
 
     private void Read(MethodCall call, MirrorAttribute attr)
     {
-        Dictionary<string, VariantValue> options = call.GetReader().ReadDictionaryOfStringToVariantValue();
-        int offset = options.TryGet("offset", VariantValueType.UInt16, out VariantValue o) ? o.GetUInt16() : 0;
-        if (!Admit(call, attr, isWrite: false, out Link? link))
+        var options = call.GetReader().ReadDictionaryOfStringToVariantValue();
+        var offset = options.TryGet("offset", VariantValueType.UInt16, out var o) ? o.GetUInt16() : 0;
+        if (!Admit(call, attr, isWrite: false, out var link))
         {
             return;
         }
@@ -59,12 +59,12 @@ internal sealed class GattOperations(RemoteDevice device, BluezRoot root)
 
     private void Write(MethodCall call, MirrorAttribute attr)
     {
-        Reader reader = call.GetReader();
-        byte[] value = reader.ReadArrayOfByte();
-        Dictionary<string, VariantValue> options = reader.ReadDictionaryOfStringToVariantValue();
-        int offset = options.TryGet("offset", VariantValueType.UInt16, out VariantValue o) ? o.GetUInt16() : 0;
-        string type = options.TryGet("type", VariantValueType.String, out VariantValue t) ? t.GetString() : "request";
-        if (!Admit(call, attr, isWrite: true, out Link? link))
+        var reader = call.GetReader();
+        var value = reader.ReadArrayOfByte();
+        var options = reader.ReadDictionaryOfStringToVariantValue();
+        var offset = options.TryGet("offset", VariantValueType.UInt16, out var o) ? o.GetUInt16() : 0;
+        var type = options.TryGet("type", VariantValueType.String, out var t) ? t.GetString() : "request";
+        if (!Admit(call, attr, isWrite: true, out var link))
         {
             return;
         }
@@ -107,8 +107,8 @@ internal sealed class GattOperations(RemoteDevice device, BluezRoot root)
             call.ReplyError(BluezNames.ErrorInProgress, "In Progress");
             return false;
         }
-        string kind = isWrite ? "write" : "read";
-        bool plain = attr.Flags.Contains(kind) || (isWrite && attr.Flags.Any(f => f is "write-without-response" or "reliable-write" or "authenticated-signed-writes"));
+        var kind = isWrite ? "write" : "read";
+        var plain = attr.Flags.Contains(kind) || (isWrite && attr.Flags.Any(f => f is "write-without-response" or "reliable-write" or "authenticated-signed-writes"));
         if (attr.Flags.Contains("secure-" + kind) || attr.Flags.Contains("encrypt-authenticated-" + kind))
         {
             // No pairing is modelled: an attribute that needs an authenticated link stays out of reach.
@@ -134,17 +134,17 @@ internal sealed class GattOperations(RemoteDevice device, BluezRoot root)
         byte? error = null;
         try
         {
-            int chunkMax = link.Mtu - 1;
+            var chunkMax = link.Mtu - 1;
             while (true)
             {
-                byte[]? reply = await BusCalls.CallAsync(root.Connection, attr.App.Owner, attr.AppPath, attr.Interface, "ReadValue", "a{sv}",
+                var reply = await BusCalls.CallAsync(root.Connection, attr.App.Owner, attr.AppPath, attr.Interface, "ReadValue", "a{sv}",
                     (ref MessageWriter w) => w.WriteDictionary(Options(link, offset)), BusCalls.ReadBytes, root.Options.CallTimeout, root.Stopping).ConfigureAwait(false);
                 if (reply is null)
                 {
                     error = AttErrors.RequestNotSupported;
                     break;
                 }
-                int take = Math.Min(Math.Min(reply.Length, MaxAttributeLength), chunkMax);
+                var take = Math.Min(Math.Min(reply.Length, MaxAttributeLength), chunkMax);
                 value.AddRange(reply.AsSpan(0, take));
                 if (take < chunkMax)
                 {
@@ -181,7 +181,7 @@ internal sealed class GattOperations(RemoteDevice device, BluezRoot root)
 
     private async Task WriteAsync(MethodCall call, MirrorAttribute attr, Link link, byte[] value, int offset)
     {
-        byte? error = await WriteToAppAsync(attr, link, value, offset).ConfigureAwait(false);
+        var error = await WriteToAppAsync(attr, link, value, offset).ConfigureAwait(false);
         lock (root.Gate)
         {
             attr.Busy = false;
@@ -205,7 +205,7 @@ internal sealed class GattOperations(RemoteDevice device, BluezRoot root)
     {
         try
         {
-            bool empty = await BusCalls.CallAsync(root.Connection, attr.App.Owner, attr.AppPath, attr.Interface, "WriteValue", "aya{sv}",
+            var empty = await BusCalls.CallAsync(root.Connection, attr.App.Owner, attr.AppPath, attr.Interface, "WriteValue", "aya{sv}",
                 (ref MessageWriter w) =>
                 {
                     w.WriteArray(value);
@@ -245,7 +245,7 @@ internal sealed class GattOperations(RemoteDevice device, BluezRoot root)
 
     private static void ReplyAtt(MethodCall call, byte code)
     {
-        (string name, string message) = AttErrors.ToCentralError(code);
+        (var name, var message) = AttErrors.ToCentralError(code);
         call.ReplyError(name, message);
     }
 }

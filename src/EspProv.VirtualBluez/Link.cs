@@ -41,8 +41,8 @@ internal sealed class Link(RemoteDevice device, PeripheralAdapter peripheral, us
     public void Down()
     {
         IsUp = false;
-        (string name, string message) = AttErrors.ToCentralError(AttErrors.Unlikely);
-        foreach (MethodCall call in _pending)
+        (var name, var message) = AttErrors.ToCentralError(AttErrors.Unlikely);
+        foreach (var call in _pending)
         {
             call.ReplyError(name, message);
         }

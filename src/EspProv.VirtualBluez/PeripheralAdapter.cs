@@ -71,7 +71,7 @@ internal sealed class PeripheralAdapter
     public AdvertisementData? OnAir => Link is null && _advertisements.Count > 0 ? _advertisements[0] : null;
 
     /// <summary>The adapter's Alias, which BlueZ uses for the local-name include and the GAP Device Name.</summary>
-    public string Alias => _object.TryGet(BluezNames.Adapter, "Alias", out VariantValue v) ? v.GetString() : Info.Name;
+    public string Alias => _object.TryGet(BluezNames.Adapter, "Alias", out var v) ? v.GetString() : Info.Name;
 
     public void OnLinkUp(Link link)
     {
@@ -116,11 +116,11 @@ internal sealed class PeripheralAdapter
 
     public void OnClientGone(string uniqueName)
     {
-        foreach (GattApplication app in _apps.Where(a => a.Owner == uniqueName).ToList())
+        foreach (var app in _apps.Where(a => a.Owner == uniqueName).ToList())
         {
             RemoveApplication(app);
         }
-        foreach (AdvertisementData adv in _advertisements.Where(a => a.Owner == uniqueName).ToList())
+        foreach (var adv in _advertisements.Where(a => a.Owner == uniqueName).ToList())
         {
             RemoveAdvertisement(adv);
         }
@@ -135,8 +135,8 @@ internal sealed class PeripheralAdapter
                 return true;
             case (BluezNames.GattManager, "UnregisterApplication"):
             {
-                string path = call.GetReader().ReadObjectPathAsString();
-                GattApplication? app = _apps.Find(a => a.Path == path && a.Owner == call.Sender);
+                var path = call.GetReader().ReadObjectPathAsString();
+                var app = _apps.Find(a => a.Path == path && a.Owner == call.Sender);
                 if (app is null)
                 {
                     call.ReplyError(BluezNames.ErrorDoesNotExist, "Does Not Exist");
@@ -151,8 +151,8 @@ internal sealed class PeripheralAdapter
                 return true;
             case (BluezNames.AdvertisingManager, "UnregisterAdvertisement"):
             {
-                string path = call.GetReader().ReadObjectPathAsString();
-                AdvertisementData? adv = _advertisements.Find(a => a.Path == path && a.Owner == call.Sender);
+                var path = call.GetReader().ReadObjectPathAsString();
+                var adv = _advertisements.Find(a => a.Path == path && a.Owner == call.Sender);
                 if (adv is null)
                 {
                     call.ReplyError(BluezNames.ErrorDoesNotExist, "Does Not Exist");
@@ -171,11 +171,11 @@ internal sealed class PeripheralAdapter
     /// (docs/ble.md#bluez-peripheral-role).</summary>
     private void Register(MethodCall call, bool isApplication)
     {
-        Reader reader = call.GetReader();
-        string path = reader.ReadObjectPathAsString();
+        var reader = call.GetReader();
+        var path = reader.ReadObjectPathAsString();
         reader.ReadDictionaryOfStringToVariantValue();
-        string key = (isApplication ? "app " : "adv ") + call.Sender + " " + path;
-        bool exists = isApplication
+        var key = (isApplication ? "app " : "adv ") + call.Sender + " " + path;
+        var exists = isApplication
             ? _apps.Exists(a => a.Path == path && a.Owner == call.Sender)
             : _advertisements.Exists(a => a.Path == path && a.Owner == call.Sender);
         if (exists || !_registering.Add(key))

@@ -22,7 +22,7 @@ internal sealed class RadioRandom(ulong seed)
 
     private ulong Next64()
     {
-        ulong z = _state += 0x9E3779B97F4A7C15;
+        var z = _state += 0x9E3779B97F4A7C15;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
         return z ^ (z >> 31);

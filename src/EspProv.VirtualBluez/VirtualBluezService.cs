@@ -43,7 +43,7 @@ public sealed class VirtualBluezService : IAsyncDisposable
     {
         options ??= new VirtualBluezOptions();
         options.Validate();
-        DaemonProcess daemon = await DaemonProcess.StartAsync(options.DaemonPath, options.StartTimeout, cancellationToken).ConfigureAwait(false);
+        var daemon = await DaemonProcess.StartAsync(options.DaemonPath, options.StartTimeout, cancellationToken).ConfigureAwait(false);
         DBusConnection? connection = null;
         BluezRoot? root = null;
         try
@@ -51,7 +51,7 @@ public sealed class VirtualBluezService : IAsyncDisposable
             connection = new DBusConnection(daemon.Address);
             await connection.ConnectAsync().AsTask().WaitAsync(options.StartTimeout, cancellationToken).ConfigureAwait(false);
             root = new BluezRoot(connection, options);
-            for (int i = 0; i < options.PeripheralAdapters; i++)
+            for (var i = 0; i < options.PeripheralAdapters; i++)
             {
                 root.AddPeripheral();
             }

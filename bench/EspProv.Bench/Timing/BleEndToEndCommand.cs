@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using EspProv.Device;
 using EspProv.Device.Ble.Peripheral;
-using EspProv.VirtualBluez;
 using EspProv.Device.Security;
 using EspProv.Device.Wifi;
+using EspProv.VirtualBluez;
 
 namespace EspProv.Bench.Timing;
 
@@ -20,7 +20,7 @@ internal static partial class BleEndToEndCommand
     public static async Task<int> RunAsync(BenchArgs args)
     {
         var exe = Path.GetFullPath(args.String("exe", "out/esp-prov"));
-        int runs = args.Int("runs", 30);
+        var runs = args.Int("runs", 30);
         var stack = args.String("stack", "nimble") == "bluedroid" ? BleStack.Bluedroid : BleStack.NimBle;
         await using var bluez = await VirtualBluezService.StartAsync().ConfigureAwait(false);
         await using var device = await SimulatedDevice.StartBleAsync(new SimulatedDeviceOptions
@@ -40,13 +40,13 @@ internal static partial class BleEndToEndCommand
         ];
         // The virtual BlueZ and the device run JIT-compiled in this process: warm them up (tier-1 code) so that the runs
         // measure the tool against a host as quick as a native bluetoothd, not .NET's tiering of the host.
-        for (int i = 0; i < args.Int("host-warmup", 40); i++)
+        for (var i = 0; i < args.Int("host-warmup", 40); i++)
         {
             await ProcessTimer.RunOnceAsync(exe, commandLine).ConfigureAwait(false);
         }
 
-        List<string> series = args.Int("series-verbose", 0) == 1 ? [.. commandLine, "-v"] : commandLine;
-        int code = await ProcessTimer.SeriesAsync($"{Path.GetFileName(exe)} --transport ble security 1 ({stack}), device joins at once", exe, series, runs)
+        var series = args.Int("series-verbose", 0) == 1 ? [.. commandLine, "-v"] : commandLine;
+        var code = await ProcessTimer.SeriesAsync($"{Path.GetFileName(exe)} --transport ble security 1 ({stack}), device joins at once", exe, series, runs)
             .ConfigureAwait(false);
         if (code != 0)
         {
@@ -56,7 +56,7 @@ internal static partial class BleEndToEndCommand
         var found = new List<double>();
         var connected = new List<double>();
         var rest = new List<double>();
-        for (int i = 0; i < runs; i++)
+        for (var i = 0; i < runs; i++)
         {
             var (wall, exit, output) = await ProcessTimer.RunOnceAsync(exe, [.. commandLine, "-v"]).ConfigureAwait(false);
             if (exit != 0 || FoundAfter().Match(output) is not { Success: true } f || ConnectedIn().Match(output) is not { Success: true } c)

@@ -13,7 +13,7 @@ internal static class StartupCommand
     public static async Task<int> RunAsync(BenchArgs args)
     {
         var exe = Path.GetFullPath(args.String("exe", "out/esp-prov"));
-        IReadOnlyList<string> commandLine = args.Rest.Count > 0 ? args.Rest : ["--help"];
+        var commandLine = args.Rest.Count > 0 ? args.Rest : ["--help"];
         var runs = args.Int("runs", 50);
         var title = $"{Path.GetFileName(exe)} {string.Join(' ', commandLine)}";
         if (args.String("floor", string.Empty) is not { Length: > 0 } floorPath)

@@ -1,6 +1,6 @@
-using EspProv.VirtualBluez;
 using EspProv.Tests.Ble.Support;
 using EspProv.Tests.Support;
+using EspProv.VirtualBluez;
 
 namespace EspProv.Tests.Ble;
 
@@ -13,16 +13,16 @@ public sealed class BleakFidelityTests
     [RequiresFact(Prerequisite.DbusDaemon, Prerequisite.Bleak)]
     public async Task Bleak_ScansConnectsReadsDescriptors_AndExchangesWithProtoVer()
     {
-        await using VirtualBluezService bluez = await VirtualBluezService.StartAsync(new VirtualBluezOptions { RandomSeed = 7 });
-        await using TestProvPeripheral peripheral = await TestProvPeripheral.StartAsync(bluez.BusAddress, "/org/bluez/hci1", "PROV_A1B2C3", Timeout);
-        string script = Path.Combine(AppContext.BaseDirectory, "Ble", "scripts", "bleak_central.py");
+        await using var bluez = await VirtualBluezService.StartAsync(new VirtualBluezOptions { RandomSeed = 7 });
+        await using var peripheral = await TestProvPeripheral.StartAsync(bluez.BusAddress, "/org/bluez/hci1", "PROV_A1B2C3", Timeout);
+        var script = Path.Combine(AppContext.BaseDirectory, "Ble", "scripts", "bleak_central.py");
 
-        await using ScriptProcess bleak = ScriptProcess.Start(bluez.BusAddress, script, "PROV_A1B2C3", "1.0");
+        await using var bleak = ScriptProcess.Start(bluez.BusAddress, script, "PROV_A1B2C3", "1.0");
 
-        string found = await bleak.WaitForLineAsync("FOUND ", Timeout);
+        var found = await bleak.WaitForLineAsync("FOUND ", Timeout);
         Assert.StartsWith($"FOUND {bluez.PeripheralAdapters[0].Address} [\"{TestProvPeripheral.ServiceUuid}\"] PROV_A1B2C3", found);
         await bleak.WaitForLineAsync("CONNECTED True", Timeout);
-        string endpoints = await bleak.WaitForLineAsync("ENDPOINTS ", Timeout);
+        var endpoints = await bleak.WaitForLineAsync("ENDPOINTS ", Timeout);
         Assert.Equal("ENDPOINTS " + System.Text.Json.JsonSerializer.Serialize(TestProvPeripheral.Endpoints.Order(StringComparer.Ordinal)), endpoints);
         Assert.Equal("PROTO-VER " + TestProvPeripheral.ProtoVerAnswer, await bleak.WaitForLineAsync("PROTO-VER ", Timeout));
         await bleak.WaitForLineAsync("DISCONNECTED", Timeout);

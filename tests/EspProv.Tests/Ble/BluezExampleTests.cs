@@ -1,6 +1,6 @@
-using EspProv.VirtualBluez;
 using EspProv.Tests.Ble.Support;
 using EspProv.Tests.Support;
+using EspProv.VirtualBluez;
 using Tmds.DBus.Protocol;
 
 namespace EspProv.Tests.Ble;
@@ -20,25 +20,25 @@ public sealed class BluezExampleTests
     [RequiresFact(Prerequisite.DbusDaemon, Prerequisite.BluezExamples)]
     public async Task ExampleGattServerAndAdvertisement_AreFoundReadAndWritten()
     {
-        await using VirtualBluezService bluez = await VirtualBluezService.StartAsync(new VirtualBluezOptions { RandomSeed = 9 });
-        await using ScriptProcess server = ScriptProcess.Start(bluez.BusAddress, Path.Combine(Prerequisites.ExamplesDirectory, "example-gatt-server"));
-        await using ScriptProcess advertiser = ScriptProcess.Start(bluez.BusAddress, Path.Combine(Prerequisites.ExamplesDirectory, "example-advertisement"));
+        await using var bluez = await VirtualBluezService.StartAsync(new VirtualBluezOptions { RandomSeed = 9 });
+        await using var server = ScriptProcess.Start(bluez.BusAddress, Path.Combine(Prerequisites.ExamplesDirectory, "example-gatt-server"));
+        await using var advertiser = ScriptProcess.Start(bluez.BusAddress, Path.Combine(Prerequisites.ExamplesDirectory, "example-advertisement"));
         await server.WaitForLineAsync("GATT application registered", Timeout);
         await advertiser.WaitForLineAsync("Advertisement registered", Timeout);
-        await using TestCentral central = await TestCentral.StartAsync(bluez.BusAddress);
+        await using var central = await TestCentral.StartAsync(bluez.BusAddress);
 
         await central.StartDiscoveryAsync();
-        string device = await central.WaitForAsync(c => c.FindDevice(d => d.TryGetValue("Name", out var n) && n.GetString() == "TestAdvertisement"), "advertisement", Timeout);
-        Dictionary<string, VariantValue> props = central.Properties(device, "org.bluez.Device1")!;
+        var device = await central.WaitForAsync(c => c.FindDevice(d => d.TryGetValue("Name", out var n) && n.GetString() == "TestAdvertisement"), "advertisement", Timeout);
+        var props = central.Properties(device, "org.bluez.Device1")!;
         Assert.Equal(["0000180d-0000-1000-8000-00805f9b34fb", "0000180f-0000-1000-8000-00805f9b34fb"], props["UUIDs"].GetArray<string>());
         Assert.Equal(0xffff, props["ManufacturerData"].GetDictionaryEntry(0).Key.GetUInt16());
 
         await central.ConnectAsync(device);
-        string chr = central.FindAttribute(device, "org.bluez.GattCharacteristic1", TestCharacteristic);
+        var chr = central.FindAttribute(device, "org.bluez.GattCharacteristic1", TestCharacteristic);
         Assert.Equal(["read", "write", "extended-properties", "writable-auxiliaries"], central.Properties(chr, "org.bluez.GattCharacteristic1")!["Flags"].GetArray<string>());
         await central.WriteAsync(chr, "org.bluez.GattCharacteristic1", [0x01, 0x02, 0x03]);
         Assert.Equal([0x01, 0x02, 0x03], await central.ReadAsync(chr, "org.bluez.GattCharacteristic1"));
-        string cud = central.Paths().Single(p => p.StartsWith(chr + "/", StringComparison.Ordinal)
+        var cud = central.Paths().Single(p => p.StartsWith(chr + "/", StringComparison.Ordinal)
             && central.Properties(p, "org.bluez.GattDescriptor1")?["UUID"].GetString() == "00002901-0000-1000-8000-00805f9b34fb");
         Assert.Equal("This is a characteristic for testing"u8.ToArray(), await central.ReadAsync(cud, "org.bluez.GattDescriptor1"));
         Assert.Single(await central.ReadAsync(central.FindAttribute(device, "org.bluez.GattCharacteristic1", BatteryLevel), "org.bluez.GattCharacteristic1"));

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using EspProv.VirtualBluez;
 using EspProv.Tests.Support;
+using EspProv.VirtualBluez;
 
 namespace EspProv.Tests.Ble;
 
@@ -19,11 +19,11 @@ public sealed class DaemonProcessTests
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "EspProv.Tests.dll"));
         start.ArgumentList.Add("hold-daemon");
-        using Process holder = Process.Start(start)!;
+        using var holder = Process.Start(start)!;
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        string? line = await holder.StandardOutput.ReadLineAsync(cts.Token);
+        var line = await holder.StandardOutput.ReadLineAsync(cts.Token);
         Assert.StartsWith("daemon-pid=", line);
-        int pid = int.Parse(line!["daemon-pid=".Length..], CultureInfo.InvariantCulture);
+        var pid = int.Parse(line!["daemon-pid=".Length..], CultureInfo.InvariantCulture);
         Assert.True(IsAlive(pid));
 
         holder.Kill(); // SIGKILL: no finalizer, no dispose, only the kernel closing our pipe
@@ -34,7 +34,7 @@ public sealed class DaemonProcessTests
     [RequiresFact(Prerequisite.DbusDaemon)]
     public async Task Dispose_StopsTheDaemon()
     {
-        DaemonProcess daemon = await DaemonProcess.StartAsync("dbus-daemon", TimeSpan.FromSeconds(10));
+        var daemon = await DaemonProcess.StartAsync("dbus-daemon", TimeSpan.FromSeconds(10));
         Assert.StartsWith("unix:path=", daemon.Address);
         Assert.True(IsAlive(daemon.ProcessId));
         await daemon.DisposeAsync();
@@ -46,7 +46,7 @@ public sealed class DaemonProcessTests
     {
         try
         {
-            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
             return stat[(stat.LastIndexOf(')') + 2)..].FirstOrDefault() != 'Z';
         }
         catch (IOException)

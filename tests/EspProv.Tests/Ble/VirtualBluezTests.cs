@@ -1,6 +1,6 @@
-using EspProv.VirtualBluez;
 using EspProv.Tests.Ble.Support;
 using EspProv.Tests.Support;
+using EspProv.VirtualBluez;
 using Tmds.DBus.Protocol;
 
 namespace EspProv.Tests.Ble;
@@ -15,17 +15,17 @@ public sealed class VirtualBluezTests
     [RequiresFact(Prerequisite.DbusDaemon)]
     public async Task Discovery_ReportsEachAdvertiser_WithItsNameUuidAndAdapterAddress()
     {
-        await using VirtualBluezService bluez = await VirtualBluezService.StartAsync(new VirtualBluezOptions { PeripheralAdapters = 2, RandomSeed = 1 });
-        await using TestProvPeripheral first = await TestProvPeripheral.StartAsync(bluez.BusAddress, "/org/bluez/hci1", "PROV_A1B2C3", Timeout);
-        await using TestProvPeripheral second = await TestProvPeripheral.StartAsync(bluez.BusAddress, "/org/bluez/hci2", "PROV_D4E5F6", Timeout);
-        await using TestCentral central = await TestCentral.StartAsync(bluez.BusAddress);
+        await using var bluez = await VirtualBluezService.StartAsync(new VirtualBluezOptions { PeripheralAdapters = 2, RandomSeed = 1 });
+        await using var first = await TestProvPeripheral.StartAsync(bluez.BusAddress, "/org/bluez/hci1", "PROV_A1B2C3", Timeout);
+        await using var second = await TestProvPeripheral.StartAsync(bluez.BusAddress, "/org/bluez/hci2", "PROV_D4E5F6", Timeout);
+        await using var central = await TestCentral.StartAsync(bluez.BusAddress);
         Assert.Null(central.FindDevice(_ => true)); // nothing is reported before a scan
 
         await central.StartDiscoveryAsync();
-        string device = await central.WaitForAsync(c => c.FindDevice(d => d.TryGetValue("Alias", out var a) && a.GetString() == "PROV_A1B2C3"), "first", Timeout);
+        var device = await central.WaitForAsync(c => c.FindDevice(d => d.TryGetValue("Alias", out var a) && a.GetString() == "PROV_A1B2C3"), "first", Timeout);
         await central.WaitForAsync(c => c.FindDevice(d => d.TryGetValue("Alias", out var a) && a.GetString() == "PROV_D4E5F6"), "second", Timeout);
 
-        Dictionary<string, VariantValue> props = central.Properties(device, "org.bluez.Device1")!;
+        var props = central.Properties(device, "org.bluez.Device1")!;
         Assert.Equal("/org/bluez/hci0/dev_02_00_00_00_00_01", device);
         Assert.Equal(bluez.PeripheralAdapters[0].Address, props["Address"].GetString());
         Assert.Equal("PROV_A1B2C3", props["Name"].GetString());
@@ -40,31 +40,31 @@ public sealed class VirtualBluezTests
     [RequiresFact(Prerequisite.DbusDaemon)]
     public async Task ConnectWriteRead_ReachesTheApplication_WithBluezOptions()
     {
-        await using VirtualBluezService bluez = await VirtualBluezService.StartAsync(new VirtualBluezOptions { RandomSeed = 2 });
-        await using TestProvPeripheral peripheral = await TestProvPeripheral.StartAsync(bluez.BusAddress, "/org/bluez/hci1", "PROV_000001", Timeout);
-        await using TestCentral central = await TestCentral.StartAsync(bluez.BusAddress);
+        await using var bluez = await VirtualBluezService.StartAsync(new VirtualBluezOptions { RandomSeed = 2 });
+        await using var peripheral = await TestProvPeripheral.StartAsync(bluez.BusAddress, "/org/bluez/hci1", "PROV_000001", Timeout);
+        await using var central = await TestCentral.StartAsync(bluez.BusAddress);
         await central.StartDiscoveryAsync();
-        string device = await central.WaitForAsync(c => c.FindDevice(_ => true), "device", Timeout);
+        var device = await central.WaitForAsync(c => c.FindDevice(_ => true), "device", Timeout);
 
         await central.ConnectAsync(device);
 
         Assert.True(central.Is(device, "org.bluez.Device1", "Connected", true));
         Assert.Contains(TestProvPeripheral.ServiceUuid, central.Properties(device, "org.bluez.Device1")!["UUIDs"].GetArray<string>());
-        string service = central.FindAttribute(device, "org.bluez.GattService1", TestProvPeripheral.ServiceUuid);
+        var service = central.FindAttribute(device, "org.bluez.GattService1", TestProvPeripheral.ServiceUuid);
         Assert.Equal(device + "/service000c", service);
         string[] descriptors = [.. central.Paths().Where(p => central.Properties(p, "org.bluez.GattDescriptor1")?["UUID"].GetString() == Cud).Order(StringComparer.Ordinal)];
         Assert.Equal(6, descriptors.Length);
         Assert.Equal(service + "/char000d/desc000f", descriptors[0]);
         var names = new List<string>();
-        foreach (string d in descriptors)
+        foreach (var d in descriptors)
         {
             names.Add(System.Text.Encoding.ASCII.GetString(await central.ReadAsync(d, "org.bluez.GattDescriptor1")));
         }
         Assert.Equal(TestProvPeripheral.Endpoints, names);
 
-        string protoVer = descriptors[4][..descriptors[4].LastIndexOf('/')];
+        var protoVer = descriptors[4][..descriptors[4].LastIndexOf('/')];
         await central.WriteAsync(protoVer, "org.bluez.GattCharacteristic1", "ESP"u8.ToArray());
-        byte[] answer = await central.ReadAsync(protoVer, "org.bluez.GattCharacteristic1");
+        var answer = await central.ReadAsync(protoVer, "org.bluez.GattCharacteristic1");
         Assert.Equal(TestProvPeripheral.ProtoVerAnswer, System.Text.Encoding.UTF8.GetString(answer));
         Assert.Equal(answer[4..], await central.ReadAsync(protoVer, "org.bluez.GattCharacteristic1", offset: 4));
 
@@ -81,17 +81,17 @@ public sealed class VirtualBluezTests
     [RequiresFact(Prerequisite.DbusDaemon)]
     public async Task PeripheralDisconnect_FailsThePendingWriteWithAtt0x0e_ThenTheCentralSeesTheLinkDown()
     {
-        await using VirtualBluezService bluez = await VirtualBluezService.StartAsync(new VirtualBluezOptions { RandomSeed = 3 });
-        await using TestProvPeripheral peripheral = await TestProvPeripheral.StartAsync(bluez.BusAddress, "/org/bluez/hci1", "PROV_000002", Timeout);
-        await using TestCentral central = await TestCentral.StartAsync(bluez.BusAddress);
+        await using var bluez = await VirtualBluezService.StartAsync(new VirtualBluezOptions { RandomSeed = 3 });
+        await using var peripheral = await TestProvPeripheral.StartAsync(bluez.BusAddress, "/org/bluez/hci1", "PROV_000002", Timeout);
+        await using var central = await TestCentral.StartAsync(bluez.BusAddress);
         await central.StartDiscoveryAsync();
-        string device = await central.WaitForAsync(c => c.FindDevice(_ => true), "device", Timeout);
+        var device = await central.WaitForAsync(c => c.FindDevice(_ => true), "device", Timeout);
         await central.ConnectAsync(device);
-        string session = central.FindAttribute(device, "org.bluez.GattCharacteristic1", "021aff51-0382-4aea-bff4-6b3f1c5adfb4");
+        var session = central.FindAttribute(device, "org.bluez.GattCharacteristic1", "021aff51-0382-4aea-bff4-6b3f1c5adfb4");
         peripheral.HangOnWrite = "prov-session";
 
-        Task write = central.WriteAsync(session, "org.bluez.GattCharacteristic1", [1, 2, 3]);
-        string peer = await peripheral.HungWriteDevice.Task.WaitAsync(Timeout);
+        var write = central.WriteAsync(session, "org.bluez.GattCharacteristic1", [1, 2, 3]);
+        var peer = await peripheral.HungWriteDevice.Task.WaitAsync(Timeout);
         await peripheral.DisconnectCentralAsync(peer, Timeout);
 
         var error = await Assert.ThrowsAsync<DBusErrorReplyException>(() => write);
@@ -107,13 +107,13 @@ public sealed class VirtualBluezTests
     [RequiresFact(Prerequisite.DbusDaemon)]
     public async Task AdvertiserThatStops_OrLeavesTheBus_Vanishes()
     {
-        await using VirtualBluezService bluez = await VirtualBluezService.StartAsync(new VirtualBluezOptions { PeripheralAdapters = 2, RandomSeed = 4 });
-        TestProvPeripheral first = await TestProvPeripheral.StartAsync(bluez.BusAddress, "/org/bluez/hci1", "PROV_000003", Timeout);
-        TestProvPeripheral second = await TestProvPeripheral.StartAsync(bluez.BusAddress, "/org/bluez/hci2", "PROV_000004", Timeout);
-        await using TestCentral central = await TestCentral.StartAsync(bluez.BusAddress);
+        await using var bluez = await VirtualBluezService.StartAsync(new VirtualBluezOptions { PeripheralAdapters = 2, RandomSeed = 4 });
+        var first = await TestProvPeripheral.StartAsync(bluez.BusAddress, "/org/bluez/hci1", "PROV_000003", Timeout);
+        var second = await TestProvPeripheral.StartAsync(bluez.BusAddress, "/org/bluez/hci2", "PROV_000004", Timeout);
+        await using var central = await TestCentral.StartAsync(bluez.BusAddress);
         await central.StartDiscoveryAsync();
-        string one = await central.WaitForAsync(c => c.FindDevice(d => d["Alias"].GetString() == "PROV_000003"), "first", Timeout);
-        string two = await central.WaitForAsync(c => c.FindDevice(d => d["Alias"].GetString() == "PROV_000004"), "second", Timeout);
+        var one = await central.WaitForAsync(c => c.FindDevice(d => d["Alias"].GetString() == "PROV_000003"), "first", Timeout);
+        var two = await central.WaitForAsync(c => c.FindDevice(d => d["Alias"].GetString() == "PROV_000004"), "second", Timeout);
 
         await first.UnregisterAdvertisementAsync(Timeout);
         await central.WaitForAsync(c => c.Properties(one, "org.bluez.Device1") is null ? "" : null, "first gone", Timeout);

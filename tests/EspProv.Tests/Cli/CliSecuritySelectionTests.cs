@@ -1,7 +1,7 @@
 using System.Text;
 using EspProv.Protocol;
-using Google.Protobuf;
 using EspProv.Tests.Support;
+using Google.Protobuf;
 
 namespace EspProv.Tests.Cli;
 

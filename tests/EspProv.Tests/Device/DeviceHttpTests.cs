@@ -9,8 +9,8 @@ using EspProv.Tests.Device.Support;
 using EspProv.Tests.Logging;
 using EspProv.Tests.Support;
 using EspProv.Transport;
-using static EspProv.Tests.Device.Support.DeviceTestKit;
 using EspProv.Transport.Http;
+using static EspProv.Tests.Device.Support.DeviceTestKit;
 
 namespace EspProv.Tests.Device;
 

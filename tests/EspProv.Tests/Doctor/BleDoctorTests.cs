@@ -1,10 +1,10 @@
 using System.Text.Json;
 using EspProv.Device.Ble.Peripheral;
-using EspProv.VirtualBluez;
 using EspProv.Device.Security;
 using EspProv.Device.Wifi;
 using EspProv.Tests.Ble.Client;
 using EspProv.Tests.Support;
+using EspProv.VirtualBluez;
 
 namespace EspProv.Tests.Doctor;
 

@@ -2,8 +2,8 @@ using System.Net;
 using System.Text;
 using EspProv.Cli.Doctor;
 using EspProv.Device.Ble.DBus;
-using EspProv.VirtualBluez;
 using EspProv.Tests.Support;
+using EspProv.VirtualBluez;
 using Tmds.DBus.Protocol;
 
 namespace EspProv.Tests.Doctor;

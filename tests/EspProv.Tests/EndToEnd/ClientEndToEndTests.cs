@@ -1,4 +1,3 @@
-using EspProv.Tests.Support;
 using System.Text;
 using EspProv.Device;
 using EspProv.Device.Security;
@@ -6,6 +5,7 @@ using EspProv.Device.Wifi;
 using EspProv.Exceptions;
 using EspProv.Provisioning;
 using EspProv.Security;
+using EspProv.Tests.Support;
 using EspProv.Transport;
 using EspProv.Transport.Http;
 

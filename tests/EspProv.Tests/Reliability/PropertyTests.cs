@@ -108,7 +108,7 @@ public sealed class PropertyTests
             using var clientSession = client.CreateSession();
             using var deviceSession = device.CreateSession();
             var request = clientSession.CreateFirstRequest();
-            byte[]? next = request;
+            var next = request;
             while (next is not null)
             {
                 next = clientSession.HandleResponse(deviceSession.HandleSessionRequest(next)!);
@@ -138,7 +138,7 @@ public sealed class PropertyTests
         var pass = Gen.Char[' ', '~'].Array[0, 64].Select(c => new string(c));
         await Gen.Select(ssid, pass, Gen.Bool, Gen.Int[0, 196]).SampleAsync(async (s, p, withBssid, channel) =>
         {
-            byte[] bssid = withBssid ? RandomNumberGenerator.GetBytes(6) : [];
+            var bssid = withBssid ? RandomNumberGenerator.GetBytes(6) : [];
             var transport = new ScriptTransport(ScriptTransport.Reply(Sec0Response), ScriptTransport.Reply([0x08, 0x03, 0x6a, 0x00]));
             await using var client = new ProvisioningClient(transport);
             await client.EstablishSessionAsync(Security0.Instance);
@@ -159,7 +159,7 @@ public sealed class PropertyTests
         var ssid = Gen.Char['!', '~'].Array[1, 32].Select(c => new string(c));
         await Gen.Select(ip, ssid, Gen.Bool, Gen.Int[0, 196], Gen.Int[0, 7]).SampleAsync(async (address, name, withBssid, channel, auth) =>
         {
-            byte[] bssid = withBssid ? RandomNumberGenerator.GetBytes(6) : [];
+            var bssid = withBssid ? RandomNumberGenerator.GetBytes(6) : [];
             var answer = new WiFiConfigPayload
             {
                 Msg = WiFiConfigMsgType.TypeRespGetStatus,

@@ -27,7 +27,7 @@ public sealed class RequiresFactAttribute : FactAttribute
         string[] missing = [.. prerequisites.Where(p => !Prerequisites.IsAvailable(p)).Select(p => p.ToString())];
         if (missing.Length > 0 && Environment.GetEnvironmentVariable("CI") != "true")
         {
-            string reason = "missing prerequisite: " + string.Join(", ", missing) + " (see .ci/run for the Debian packages)";
+            var reason = "missing prerequisite: " + string.Join(", ", missing) + " (see .ci/run for the Debian packages)";
             base.Skip = reason;
         }
     }

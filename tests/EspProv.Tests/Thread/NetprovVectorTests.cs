@@ -2,8 +2,8 @@ using System.Text.Json;
 using EspProv.Protocol.Network;
 using EspProv.Thread;
 using Google.Protobuf;
-using ThreadNetworkState = EspProv.Thread.ThreadNetworkState;
 using Xunit;
+using ThreadNetworkState = EspProv.Thread.ThreadNetworkState;
 
 namespace EspProv.Tests.Thread;
 

@@ -2,9 +2,9 @@ using EspProv.Device;
 using EspProv.Device.Security;
 using EspProv.Exceptions;
 using EspProv.Tests.Device.Support;
+using EspProv.Tests.Support;
 using EspProv.Transport;
 using EspProv.Transport.InMemory;
-using EspProv.Tests.Support;
 
 namespace EspProv.Tests.Transport;
 

@@ -38,7 +38,7 @@ internal static class BleDevicePicker
             }
 
             print($"{"S.N.",-5} {"Name",-30} {"Address",-18} RSSI");
-            for (int i = 0; i < devices.Count; i++)
+            for (var i = 0; i < devices.Count; i++)
             {
                 var d = devices[i];
                 print($"{(i + 1).ToString(CultureInfo.InvariantCulture),-5} {d.Name,-30} {d.Address,-18} {(d.Rssi is { } r ? r.ToString(CultureInfo.InvariantCulture) : "?")}");
@@ -52,7 +52,7 @@ internal static class BleDevicePicker
                     return (null, new TransportSetupError(ExitCodes.Usage, "no device selected"));
                 }
 
-                if (int.TryParse(answer.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 0 && n <= devices.Count)
+                if (int.TryParse(answer.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 0 && n <= devices.Count)
                 {
                     if (n == 0)
                     {

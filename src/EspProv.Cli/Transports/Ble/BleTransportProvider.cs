@@ -1,7 +1,7 @@
 using EspProv.Device;
 using EspProv.Device.Ble.Peripheral;
-using EspProv.VirtualBluez;
 using EspProv.Transport.Ble;
+using EspProv.VirtualBluez;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EspProv.Cli.Transports.Ble;
@@ -68,7 +68,7 @@ internal sealed class BleTransportProvider : ITransportProvider
         var settings = context.Settings;
 
         var scanTimeout = TimeSpan.FromSeconds(settings.ScanTimeoutSeconds);
-        string? name = context.SimulatorTarget ?? settings.ServiceName;
+        var name = context.SimulatorTarget ?? settings.ServiceName;
         string? address = null;
         if (name is null)
         {

@@ -47,7 +47,7 @@ internal sealed record JoinSettings(string? Ssid, string? WifiInterface, string?
     public static JoinSettings Read(ParseResult result, JoinOptions o, Func<string, string?> environment, out string? error)
     {
         error = null;
-        string? passphrase = result.GetValue(o.Passphrase);
+        var passphrase = result.GetValue(o.Passphrase);
         if (!ProvisionSettings.Given(result, o.Passphrase))
         {
             if (result.GetValue(o.PassphraseFile) is { } file)

@@ -40,12 +40,12 @@ internal static class BluezNames
     /// <summary>A 128-bit lower-case UUID string, as BlueZ reports every UUID; null if the text is not a UUID.</summary>
     public static string? NormalizeUuid(string text)
     {
-        string t = text.Trim().ToLowerInvariant();
-        if (t.Length is 4 or 8 && uint.TryParse(t, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out uint value))
+        var t = text.Trim().ToLowerInvariant();
+        if (t.Length is 4 or 8 && uint.TryParse(t, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var value))
         {
             return value.ToString("x8", CultureInfo.InvariantCulture) + BaseTail;
         }
-        return Guid.TryParseExact(t, "D", out Guid guid) ? guid.ToString("D") : null;
+        return Guid.TryParseExact(t, "D", out var guid) ? guid.ToString("D") : null;
     }
 
     /// <summary>The expanded form of a 16-bit UUID.</summary>

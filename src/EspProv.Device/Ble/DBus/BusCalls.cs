@@ -10,7 +10,7 @@ internal static class BusCalls
     public static Task<T> CallAsync<T>(DBusConnection connection, string destination, string path, string iface, string member,
         string? signature, BodyWriter? args, MessageValueReader<T> read, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        MessageWriter writer = connection.GetMessageWriter();
+        var writer = connection.GetMessageWriter();
         MessageBuffer message;
         try
         {

@@ -8,8 +8,8 @@ internal static class DBusWrite
     /// <summary>Writes <c>a{sa{sv}}</c>: interface name → properties.</summary>
     public static void WriteInterfaces(ref MessageWriter writer, IEnumerable<KeyValuePair<string, Dictionary<string, VariantValue>>> interfaces)
     {
-        ArrayStart start = writer.WriteDictionaryStart();
-        foreach ((string name, Dictionary<string, VariantValue> props) in interfaces)
+        var start = writer.WriteDictionaryStart();
+        foreach ((var name, var props) in interfaces)
         {
             writer.WriteDictionaryEntryStart();
             writer.WriteString(name);
@@ -21,8 +21,8 @@ internal static class DBusWrite
     /// <summary>Writes <c>a{oa{sa{sv}}}</c>, the GetManagedObjects reply.</summary>
     public static void WriteManagedObjects(ref MessageWriter writer, IEnumerable<ExportedObject> objects)
     {
-        ArrayStart start = writer.WriteDictionaryStart();
-        foreach (ExportedObject obj in objects)
+        var start = writer.WriteDictionaryStart();
+        foreach (var obj in objects)
         {
             writer.WriteDictionaryEntryStart();
             writer.WriteObjectPath(obj.Path);
@@ -35,7 +35,7 @@ internal static class DBusWrite
     public static VariantValue ManufacturerData(IReadOnlyDictionary<ushort, byte[]> data)
     {
         var dict = new Dict<ushort, VariantValue>();
-        foreach ((ushort company, byte[] bytes) in data)
+        foreach ((var company, var bytes) in data)
         {
             dict.Add(company, VariantValue.Array(bytes));
         }
@@ -46,7 +46,7 @@ internal static class DBusWrite
     public static VariantValue ServiceData(IReadOnlyDictionary<string, byte[]> data)
     {
         var dict = new Dict<string, VariantValue>();
-        foreach ((string uuid, byte[] bytes) in data)
+        foreach ((var uuid, var bytes) in data)
         {
             dict.Add(uuid, VariantValue.Array(bytes));
         }

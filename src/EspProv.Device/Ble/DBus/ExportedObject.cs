@@ -45,6 +45,6 @@ internal sealed class ExportedObject
     public bool TryGet(string iface, string property, out VariantValue value)
     {
         value = default;
-        return _interfaces.TryGetValue(iface, out Dictionary<string, VariantValue>? props) && props.TryGetValue(property, out value);
+        return _interfaces.TryGetValue(iface, out var props) && props.TryGetValue(property, out value);
     }
 }

@@ -36,9 +36,9 @@ internal static class Introspection
         {
             list.Add(Known[DBusNames.ObjectManager]);
         }
-        foreach (string iface in interfaces)
+        foreach (var iface in interfaces)
         {
-            list.Add(Known.TryGetValue(iface, out ReadOnlyMemory<byte> xml) ? xml : Xml(iface, ""));
+            list.Add(Known.TryGetValue(iface, out var xml) ? xml : Xml(iface, ""));
         }
         return [.. list];
     }

@@ -58,7 +58,7 @@ internal sealed class MethodCall
         {
             return;
         }
-        MessageWriter writer = _context.CreateReplyWriter(signature);
+        var writer = _context.CreateReplyWriter(signature);
         try
         {
             body?.Invoke(ref writer);

@@ -56,7 +56,7 @@ internal sealed class ObjectServer
     {
         lock (Gate)
         {
-            if (!_objects.Remove(path, out ExportedObject? obj))
+            if (!_objects.Remove(path, out var obj))
             {
                 return;
             }
@@ -85,11 +85,11 @@ internal sealed class ObjectServer
     {
         lock (Gate)
         {
-            Dictionary<string, VariantValue> props = obj.Interfaces[iface];
+            var props = obj.Interfaces[iface];
             var changed = new Dictionary<string, VariantValue>(StringComparer.Ordinal);
-            foreach ((string name, VariantValue value) in changes)
+            foreach ((var name, var value) in changes)
             {
-                if (!props.TryGetValue(name, out VariantValue old) || !old.Equals(value))
+                if (!props.TryGetValue(name, out var old) || !old.Equals(value))
                 {
                     props[name] = value;
                     changed[name] = value;
@@ -107,7 +107,7 @@ internal sealed class ObjectServer
     {
         lock (Gate)
         {
-            Dictionary<string, VariantValue> props = obj.Interfaces[iface];
+            var props = obj.Interfaces[iface];
             string[] removed = [.. names.Where(props.Remove)];
             if (removed.Length > 0 && _objects.ContainsKey(obj.Path))
             {
@@ -119,7 +119,7 @@ internal sealed class ObjectServer
     /// <summary>Sends a signal from <paramref name="path"/> (no destination: every matching rule receives it).</summary>
     public void Emit(string path, string iface, string member, string? signature, BodyWriter? body)
     {
-        MessageWriter writer = Connection.GetMessageWriter();
+        var writer = Connection.GetMessageWriter();
         try
         {
             writer.WriteSignalHeader(null, path, iface, member, signature);
@@ -155,8 +155,8 @@ internal sealed class ObjectServer
     {
         lock (Gate)
         {
-            ExportedObject? obj = _objects.GetValueOrDefault(path);
-            bool isManager = path == ManagerPath;
+            var obj = _objects.GetValueOrDefault(path);
+            var isManager = path == ManagerPath;
             if (call.Interface == DBusNames.ObjectManager && isManager && call.Member == "GetManagedObjects")
             {
                 ExportedObject[] below = [.. _objects.Values.Where(o => o.Interfaces.Count > 0 && IsBelow(o.Path))];
@@ -168,7 +168,7 @@ internal sealed class ObjectServer
                 call.ReplyError(DBusNames.ErrorUnknownObject, $"Method \"{call.Member}\" with signature \"{call.Signature}\" on interface \"{call.Interface}\" doesn't exist");
                 return;
             }
-            bool handled = call.Interface switch
+            var handled = call.Interface switch
             {
                 DBusNames.Properties => HandleProperties(call, obj),
                 _ => obj.Methods?.Invoke(call) ?? false,
@@ -185,21 +185,21 @@ internal sealed class ObjectServer
 
     private static bool HandleProperties(MethodCall call, ExportedObject obj)
     {
-        Reader reader = call.GetReader();
+        var reader = call.GetReader();
         switch (call.Member)
         {
             case "GetAll":
             {
-                string iface = reader.ReadString();
-                Dictionary<string, VariantValue> props = obj.Interfaces.GetValueOrDefault(iface) ?? [];
+                var iface = reader.ReadString();
+                var props = obj.Interfaces.GetValueOrDefault(iface) ?? [];
                 call.Reply("a{sv}", (ref MessageWriter w) => w.WriteDictionary(props));
                 return true;
             }
             case "Get":
             {
-                string iface = reader.ReadString();
-                string name = reader.ReadString();
-                if (!obj.TryGet(iface, name, out VariantValue value))
+                var iface = reader.ReadString();
+                var name = reader.ReadString();
+                if (!obj.TryGet(iface, name, out var value))
                 {
                     call.ReplyError(DBusNames.ErrorInvalidArgs, "No such property '" + name + "'");
                     return true;
@@ -209,15 +209,15 @@ internal sealed class ObjectServer
             }
             case "Set":
             {
-                string iface = reader.ReadString();
-                string name = reader.ReadString();
-                VariantValue value = reader.ReadVariantValue();
+                var iface = reader.ReadString();
+                var name = reader.ReadString();
+                var value = reader.ReadVariantValue();
                 if (!obj.TryGet(iface, name, out _))
                 {
                     call.ReplyError(DBusNames.ErrorInvalidArgs, "No such property '" + name + "'");
                     return true;
                 }
-                (string Name, string Message)? error = obj.Setter is null
+                var error = obj.Setter is null
                     ? (DBusNames.ErrorPropertyReadOnly, "Property '" + name + "' is not writable")
                     : obj.Setter(iface, name, value);
                 if (error is { } e)
@@ -239,7 +239,7 @@ internal sealed class ObjectServer
     {
         lock (Gate)
         {
-            ExportedObject? obj = _objects.GetValueOrDefault(path);
+            var obj = _objects.GetValueOrDefault(path);
             context.ReplyIntrospectXml(Introspection.For(obj?.Interfaces.Keys ?? [], path == ManagerPath), Array.Empty<string>());
         }
     }

@@ -1,8 +1,8 @@
-using EspProv.Transport.Ble.Bluez;
 using EspProv.Device.Ble.DBus;
 using EspProv.Device.Core;
-using Tmds.DBus.Protocol;
+using EspProv.Transport.Ble.Bluez;
 using Microsoft.Extensions.Logging;
+using Tmds.DBus.Protocol;
 
 namespace EspProv.Device.Ble.Peripheral;
 

@@ -1,6 +1,6 @@
 using EspProv.Device.Ble.DBus;
-using Tmds.DBus.Protocol;
 using Microsoft.Extensions.Logging;
+using Tmds.DBus.Protocol;
 
 namespace EspProv.Device.Ble.Peripheral;
 

@@ -41,7 +41,7 @@ public static class BleDiscovery
         options.Validate();
         var time = options.TimeProvider ?? TimeProvider.System;
         using var client = await OpenAsync(options.BusAddress, time, string.Empty, cancellationToken).ConfigureAwait(false);
-        string adapter = BluezAdapters.Find(client, options.Adapter, string.Empty);
+        var adapter = BluezAdapters.Find(client, options.Adapter, string.Empty);
         await using var scan = await BluezScan.StartAsync(client, adapter, options.ServiceUuids, CallTimeout, string.Empty, cancellationToken).ConfigureAwait(false);
         using var deadline = new CancellationTokenSource(options.Timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
@@ -76,7 +76,7 @@ public static class BleDiscovery
     public static async Task<IReadOnlyList<BleDevice>> ListAsync(BleScanOptions? options = null, CancellationToken cancellationToken = default)
     {
         var devices = new List<BleDevice>();
-        await foreach (BleDevice device in ScanAsync(options, cancellationToken).ConfigureAwait(false))
+        await foreach (var device in ScanAsync(options, cancellationToken).ConfigureAwait(false))
         {
             devices.Add(device);
         }

@@ -46,7 +46,7 @@ public sealed class BleHost : IDisposable
     /// <summary>The adapters BlueZ lists now, in its order.</summary>
     public IReadOnlyList<BleAdapterInfo> Adapters() =>
         [.. _client.PathsWith(BluezApi.Adapter).Select(path => new BleAdapterInfo(BluezAdapters.ShortName(path),
-            _client.Properties(path, BluezApi.Adapter) is { } props && props.TryGetValue("Address", out VariantValue v) && v.Type == VariantValueType.String ? v.GetString() : null,
+            _client.Properties(path, BluezApi.Adapter) is { } props && props.TryGetValue("Address", out var v) && v.Type == VariantValueType.String ? v.GetString() : null,
             _client.Is(path, BluezApi.Adapter, "Powered", true)))];
 
     /// <summary>
@@ -92,7 +92,7 @@ public sealed class BleHost : IDisposable
 
     private bool HasUserDescription(string characteristic) =>
         _client.PathsWith(BluezApi.GattDescriptor, characteristic).Any(d =>
-            _client.Properties(d, BluezApi.GattDescriptor) is { } props && props.TryGetValue("UUID", out VariantValue v) && v.Type == VariantValueType.String
+            _client.Properties(d, BluezApi.GattDescriptor) is { } props && props.TryGetValue("UUID", out var v) && v.Type == VariantValueType.String
             && string.Equals(v.GetString(), BluezApi.UserDescriptionUuid, StringComparison.OrdinalIgnoreCase));
 
 }

@@ -96,12 +96,12 @@ public sealed class BleTransport : IProvisioningTransport
         {
             // The flow calls PrepareAsync (which asks BlueZ) before every encrypted request; here the cache is enough.
             var link = await EnsureLinkAsync(endpoint, askBluez: false, cancellationToken).ConfigureAwait(false);
-            if (!link.Endpoints.TryGetValue(endpoint, out string? characteristic))
+            if (!link.Endpoints.TryGetValue(endpoint, out var characteristic))
             {
                 throw new BleTransportException(TransportFailure.EndpointNotFound, endpoint, $"/{endpoint}: the device has no such endpoint (no characteristic named {endpoint})");
             }
 
-            byte[] response = await ExchangeAsync(link, endpoint, characteristic, request.ToArray(), cancellationToken).ConfigureAwait(false);
+            var response = await ExchangeAsync(link, endpoint, characteristic, request.ToArray(), cancellationToken).ConfigureAwait(false);
             return response.Length <= AttributeValueLimit
                 ? response
                 : throw new BleTransportException(TransportFailure.ResponseTooLarge, endpoint, $"/{endpoint}: the response is larger than {AttributeValueLimit} bytes");
@@ -136,7 +136,7 @@ public sealed class BleTransport : IProvisioningTransport
 
         _disposed.Cancel();
         // The operation in progress sees the cancellation and stops its scan or drops its link before it releases the gate.
-        bool entered = await _gate.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        var entered = await _gate.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         try
         {
             await CloseLinkAsync().ConfigureAwait(false);
@@ -175,7 +175,7 @@ public sealed class BleTransport : IProvisioningTransport
         }
         catch (DBusErrorReplyException ex)
         {
-            var failure = BluezErrors.ForRequest(ex, endpoint, out bool broken);
+            var failure = BluezErrors.ForRequest(ex, endpoint, out var broken);
             link.Broken |= broken;
             if (link.Broken)
             {

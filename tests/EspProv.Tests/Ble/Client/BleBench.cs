@@ -1,12 +1,12 @@
 using EspProv.Device;
 using EspProv.Device.Ble.Peripheral;
-using EspProv.VirtualBluez;
 using EspProv.Device.Security;
 using EspProv.Device.Wifi;
 using EspProv.Provisioning;
 using EspProv.Tests.Logging;
 using EspProv.Tests.Support;
 using EspProv.Transport.Ble;
+using EspProv.VirtualBluez;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EspProv.Tests.Ble.Client;

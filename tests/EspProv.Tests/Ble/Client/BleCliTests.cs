@@ -123,7 +123,7 @@ public sealed class BleCliTests
             case "reprov":
                 return (0, await cli.RunAsync([.. ble, "--reprov", "--pop", Pop]));
             case "qr-ble":
-                string qr = $$"""{"ver":"v1","name":"{{bench.Name}}","pop":"{{Pop}}","transport":"ble"}""";
+                var qr = $$"""{"ver":"v1","name":"{{bench.Name}}","pop":"{{Pop}}","transport":"ble"}""";
                 return (0, await cli.RunAsync(["-v", "--qr", qr, .. Wifi()]));
             case "not-found":
                 var notFound = await cli.RunAsync(["-v", "--transport", "ble", "--service_name", "PROV_000000", "--scan_timeout", "0.8", "--pop", Pop, .. Wifi()]);
@@ -160,7 +160,7 @@ internal sealed class BleCliRun(string busAddress)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int code = await new CliApp(output, error, terminal) { BleBusAddress = busAddress }.RunAsync(args);
+        var code = await new CliApp(output, error, terminal) { BleBusAddress = busAddress }.RunAsync(args);
         return new CliResult(code, output.ToString(), error.ToString());
     }
 }

@@ -1,9 +1,9 @@
-using EspProv.VirtualBluez;
 using EspProv.Exceptions;
 using EspProv.Tests.Ble.Support;
 using EspProv.Tests.Support;
 using EspProv.Transport;
 using EspProv.Transport.Ble;
+using EspProv.VirtualBluez;
 using Tmds.DBus.Protocol;
 
 namespace EspProv.Tests.Ble.Client;

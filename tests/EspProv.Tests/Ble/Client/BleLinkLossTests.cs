@@ -240,7 +240,7 @@ public sealed class BleLinkLossTests
         var output = new StringWriter();
         var error = new StringWriter();
         string[] all = ["--transport", "ble", "--service_name", bench.Name, "--sec_ver", "1", "--ssid", "myssid", .. args];
-        int code = await new CliApp(output, error, new ScriptedTerminal()) { BleBusAddress = bench.Bluez.BusAddress }.RunAsync(all, cancellationToken);
+        var code = await new CliApp(output, error, new ScriptedTerminal()) { BleBusAddress = bench.Bluez.BusAddress }.RunAsync(all, cancellationToken);
         return new CliResult(code, output.ToString(), error.ToString());
     }
 }

@@ -18,7 +18,7 @@ public sealed class BleProvisioningTests
     public static TheoryData<string, BleStack> SchemesAndStacks()
     {
         var data = new TheoryData<string, BleStack>();
-        foreach (string scheme in new[] { "sec0", "sec1", "sec1-nopop", "sec2-patch1", "sec2-patch0" })
+        foreach (var scheme in new[] { "sec0", "sec1", "sec1-nopop", "sec2-patch1", "sec2-patch0" })
         {
             data.Add(scheme, BleStack.NimBle);
             data.Add(scheme, BleStack.Bluedroid);
@@ -147,12 +147,12 @@ public sealed class BleProvisioningTests
         var (transport, client) = bench.Connect();
         await using var _ = client;
         await client.EstablishSessionAsync(new Security1("abcd1234"));
-        int sessions = bench.Device.SessionsCreated;
+        var sessions = bench.Device.SessionsCreated;
         Assert.Equal(1, bench.Device.DropConnections());
         await using (var central = await TestCentral.StartAsync(bench.Bluez.BusAddress))
         {
             // BlueZ reports the drop asynchronously, as a real link loss: wait until the central side has seen it.
-            string device = central.FindDevice(d => d["Alias"].GetString() == bench.Name)!;
+            var device = central.FindDevice(d => d["Alias"].GetString() == bench.Name)!;
             await central.WaitForAsync(c => c.Is(device, "org.bluez.Device1", "Connected", false) ? "" : null, "link down", BleBench.Timeout);
         }
 

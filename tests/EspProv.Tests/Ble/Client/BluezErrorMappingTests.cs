@@ -21,7 +21,7 @@ public sealed class BluezErrorMappingTests
     [InlineData("org.bluez.Error.InProgress", "In Progress", TransportFailure.Rejected, false)]
     public void ErrorReply_MapsToANeutralFailure_WithTheBluezName(string name, string message, TransportFailure failure, bool linkGone)
     {
-        var mapped = BluezErrors.ForRequest(new DBusErrorReplyException(name, message), "prov-session", out bool broken);
+        var mapped = BluezErrors.ForRequest(new DBusErrorReplyException(name, message), "prov-session", out var broken);
         Assert.Equal(failure, mapped.Failure);
         Assert.Equal(linkGone, broken);
         Assert.Equal(name, mapped.BluezError);

@@ -52,7 +52,7 @@ public sealed class BleDeviceProvisioningTests
 
     private static DBusErrorReplyException DBusError(Exception error)
     {
-        for (Exception? e = error; e is not null; e = e.InnerException)
+        for (var e = error; e is not null; e = e.InnerException)
         {
             if (e is DBusErrorReplyException dbus)
             {

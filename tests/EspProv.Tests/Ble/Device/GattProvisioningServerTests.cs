@@ -4,10 +4,10 @@ using EspProv.Device.Security;
 using EspProv.Device.Wifi;
 using EspProv.Protocol;
 using EspProv.Security;
+using EspProv.Tests.Support;
 using EspProv.Transport;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging.Abstractions;
-using EspProv.Tests.Support;
 
 namespace EspProv.Tests.Ble.Device;
 

@@ -15,7 +15,7 @@ public static class DaemonHolder
         {
             return 2;
         }
-        await using DaemonProcess daemon = await DaemonProcess.StartAsync("dbus-daemon", TimeSpan.FromSeconds(10));
+        await using var daemon = await DaemonProcess.StartAsync("dbus-daemon", TimeSpan.FromSeconds(10));
         Console.WriteLine("daemon-pid=" + daemon.ProcessId);
         await Console.In.ReadLineAsync();
         return 0;

@@ -25,7 +25,7 @@ internal sealed class ScriptProcess : IAsyncDisposable
         };
         start.ArgumentList.Add("-u");
         start.ArgumentList.Add(script);
-        foreach (string arg in args)
+        foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
@@ -60,7 +60,7 @@ internal sealed class ScriptProcess : IAsyncDisposable
         {
             while (await _lines.Reader.WaitToReadAsync(cts.Token))
             {
-                while (_lines.Reader.TryRead(out string? line))
+                while (_lines.Reader.TryRead(out var line))
                 {
                     if (line.StartsWith(prefix, StringComparison.Ordinal))
                     {

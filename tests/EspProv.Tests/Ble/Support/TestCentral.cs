@@ -1,5 +1,5 @@
-using EspProv.Transport.Ble.Bluez;
 using EspProv.Device.Ble.DBus;
+using EspProv.Transport.Ble.Bluez;
 using Tmds.DBus.Protocol;
 
 namespace EspProv.Tests.Ble.Support;
@@ -31,11 +31,11 @@ internal sealed class TestCentral : IAsyncDisposable
         await connection.ConnectAsync().AsTask().WaitAsync(CallTimeout);
         var central = new TestCentral(connection);
         await central.WatchAsync();
-        List<ManagedObject> objects = await BusCalls.CallAsync(connection, "org.bluez", "/", DBusNames.ObjectManager, "GetManagedObjects",
+        var objects = await BusCalls.CallAsync(connection, "org.bluez", "/", DBusNames.ObjectManager, "GetManagedObjects",
             null, null, ManagedObjects.Read, CallTimeout, default);
         lock (central._gate)
         {
-            foreach (ManagedObject o in objects)
+            foreach (var o in objects)
             {
                 central.Merge(o.Path, o.Interfaces);
             }
@@ -92,7 +92,7 @@ internal sealed class TestCentral : IAsyncDisposable
         Paths().FirstOrDefault(p => Properties(p, "org.bluez.Device1") is { } d && match(d));
 
     public bool Is(string path, string iface, string property, bool expected) =>
-        Properties(path, iface) is { } p && p.TryGetValue(property, out VariantValue v) && v.GetBool() == expected;
+        Properties(path, iface) is { } p && p.TryGetValue(property, out var v) && v.GetBool() == expected;
 
     public Task CallAsync(string path, string iface, string member, string? signature = null, BodyWriter? args = null) =>
         BusCalls.CallAsync(_connection, "org.bluez", path, iface, member, signature, args, CallTimeout, default);
@@ -134,8 +134,8 @@ internal sealed class TestCentral : IAsyncDisposable
             new MatchRule { Type = MessageType.Signal, Sender = "org.bluez", Interface = DBusNames.ObjectManager, Member = "InterfacesAdded" },
             static (Message m, object? _) =>
             {
-                Reader r = m.GetBodyReader();
-                string path = r.ReadObjectPathAsString();
+                var r = m.GetBodyReader();
+                var path = r.ReadObjectPathAsString();
                 return (path, ManagedObjects.ReadInterfaces(ref r));
             },
             (Notification<(string Path, Dictionary<string, Dictionary<string, VariantValue>> Interfaces)> n) =>
@@ -149,7 +149,7 @@ internal sealed class TestCentral : IAsyncDisposable
             new MatchRule { Type = MessageType.Signal, Sender = "org.bluez", Interface = DBusNames.ObjectManager, Member = "InterfacesRemoved" },
             static (Message m, object? _) =>
             {
-                Reader r = m.GetBodyReader();
+                var r = m.GetBodyReader();
                 return (r.ReadObjectPathAsString(), r.ReadArrayOfString());
             },
             (Notification<(string Path, string[] Interfaces)> n) =>
@@ -160,7 +160,7 @@ internal sealed class TestCentral : IAsyncDisposable
                     {
                         if (_objects.TryGetValue(n.Value.Path, out var ifaces))
                         {
-                            foreach (string i in n.Value.Interfaces)
+                            foreach (var i in n.Value.Interfaces)
                             {
                                 ifaces.Remove(i);
                             }
@@ -176,7 +176,7 @@ internal sealed class TestCentral : IAsyncDisposable
             new MatchRule { Type = MessageType.Signal, Sender = "org.bluez", Interface = DBusNames.Properties, Member = "PropertiesChanged", PathNamespace = "/org/bluez" },
             static (Message m, object? _) =>
             {
-                Reader r = m.GetBodyReader();
+                var r = m.GetBodyReader();
                 return (m.PathAsString!, r.ReadString(), r.ReadDictionaryOfStringToVariantValue(), r.ReadArrayOfString());
             },
             (Notification<(string Path, string Interface, Dictionary<string, VariantValue> Changed, string[] Invalidated)> n) =>
@@ -187,11 +187,11 @@ internal sealed class TestCentral : IAsyncDisposable
                     {
                         if (_objects.TryGetValue(n.Value.Path, out var ifaces) && ifaces.TryGetValue(n.Value.Interface, out var props))
                         {
-                            foreach ((string k, VariantValue v) in n.Value.Changed)
+                            foreach ((var k, var v) in n.Value.Changed)
                             {
                                 props[k] = v;
                             }
-                            foreach (string k in n.Value.Invalidated)
+                            foreach (var k in n.Value.Invalidated)
                             {
                                 props.Remove(k);
                             }
@@ -207,7 +207,7 @@ internal sealed class TestCentral : IAsyncDisposable
         {
             _objects[path] = ifaces = new(StringComparer.Ordinal);
         }
-        foreach ((string name, Dictionary<string, VariantValue> props) in interfaces)
+        foreach ((var name, var props) in interfaces)
         {
             ifaces[name] = props;
         }

@@ -83,18 +83,18 @@ internal sealed class TestProvPeripheral : IAsyncDisposable
     private void ExportObjects()
     {
         var app = new ObjectServer(_connection, AppPath);
-        string service = AppPath + "/service0";
+        var service = AppPath + "/service0";
         app.Export(new ExportedObject(service).With("org.bluez.GattService1", new()
         {
             ["UUID"] = ServiceUuid,
             ["Primary"] = true,
         }));
-        for (int i = 0; i < Endpoints.Length; i++)
+        for (var i = 0; i < Endpoints.Length; i++)
         {
-            string endpoint = Endpoints[i];
-            string uuid = "021a" + (0xff4f + i).ToString("x4", System.Globalization.CultureInfo.InvariantCulture) + ServiceUuid[8..];
-            string chr = service + "/char" + i;
-            string desc = chr + "/desc0";
+            var endpoint = Endpoints[i];
+            var uuid = "021a" + (0xff4f + i).ToString("x4", System.Globalization.CultureInfo.InvariantCulture) + ServiceUuid[8..];
+            var chr = service + "/char" + i;
+            var desc = chr + "/desc0";
             _endpointOfPath[chr] = endpoint;
             _endpointOfPath[desc] = endpoint + "/desc";
             _values[chr] = [];
@@ -126,29 +126,29 @@ internal sealed class TestProvPeripheral : IAsyncDisposable
     {
         lock (app.Gate)
         {
-            string target = _endpointOfPath[call.Path];
-            Reader reader = call.GetReader();
+            var target = _endpointOfPath[call.Path];
+            var reader = call.GetReader();
             switch (call.Member)
             {
                 case "ReadValue":
                 {
-                    Dictionary<string, VariantValue> options = reader.ReadDictionaryOfStringToVariantValue();
+                    var options = reader.ReadDictionaryOfStringToVariantValue();
                     Calls.Enqueue((target, call.Member, options));
-                    int offset = options.TryGetValue("offset", out VariantValue o) ? o.GetUInt16() : 0;
-                    byte[] value = _values[call.Path];
+                    var offset = options.TryGetValue("offset", out var o) ? o.GetUInt16() : 0;
+                    var value = _values[call.Path];
                     if (offset > value.Length)
                     {
                         call.ReplyError("org.bluez.Error.InvalidOffset", "Invalid offset");
                         return true;
                     }
-                    byte[] rest = value[offset..];
+                    var rest = value[offset..];
                     call.Reply("ay", (ref MessageWriter w) => w.WriteArray(rest));
                     return true;
                 }
                 case "WriteValue":
                 {
-                    byte[] request = reader.ReadArrayOfByte();
-                    Dictionary<string, VariantValue> options = reader.ReadDictionaryOfStringToVariantValue();
+                    var request = reader.ReadArrayOfByte();
+                    var options = reader.ReadDictionaryOfStringToVariantValue();
                     Calls.Enqueue((target, call.Member, options));
                     if (target == HangOnWrite)
                     {

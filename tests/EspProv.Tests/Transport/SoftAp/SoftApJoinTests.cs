@@ -1,8 +1,8 @@
-using EspProv.VirtualBluez;
 using EspProv.Exceptions;
 using EspProv.Tests.Support;
 using EspProv.Transport.SoftAp;
 using EspProv.Transport.SoftAp.NetworkManager;
+using EspProv.VirtualBluez;
 
 namespace EspProv.Tests.Transport.SoftAp;
 

@@ -48,7 +48,7 @@ internal sealed class BleLink(string devicePath, string serviceUuid, Dictionary<
 
     private static bool ReadBool(Message message, object? state)
     {
-        VariantValue value = message.GetBodyReader().ReadVariantValue();
+        var value = message.GetBodyReader().ReadVariantValue();
         while (value.Type == VariantValueType.Variant)
         {
             value = value.GetVariantValue();
@@ -83,9 +83,9 @@ internal static class BleConnector
         TimeProvider time, string endpoint, ILogger logger, CancellationToken cancellationToken)
     {
         var backoff = FirstBackoff;
-        for (int attempt = 1; ; attempt++)
+        for (var attempt = 1; ; attempt++)
         {
-            BleDevice device = known is not null && client.Is(known.ObjectPath, BluezApi.Device, "Connected", true)
+            var device = known is not null && client.Is(known.ObjectPath, BluezApi.Device, "Connected", true)
                 ? known
                 : await FindAsync(client, adapter, options, time, endpoint, logger, cancellationToken).ConfigureAwait(false);
             known = device;
@@ -108,8 +108,8 @@ internal static class BleConnector
     public static async Task<BleDevice> FindAsync(BluezClient client, string adapter, BleTransportOptions options, TimeProvider time,
         string endpoint, ILogger logger, CancellationToken cancellationToken)
     {
-        long started = time.GetTimestamp();
-        string wanted = options.ServiceName ?? options.Address!;
+        var started = time.GetTimestamp();
+        var wanted = options.ServiceName ?? options.Address!;
         logger.BleScanning(BluezAdapters.ShortName(adapter), wanted, Math.Round(options.ScanTimeout.TotalSeconds, 1));
         string[] uuids = options.ServiceUuid is { } u ? [u] : [];
         var seen = new Dictionary<string, BleDevice>(StringComparer.Ordinal);
@@ -144,7 +144,7 @@ internal static class BleConnector
         }
 
         var candidates = seen.Values.Where(d => d.LooksLikeProvisioningDevice).OrderByDescending(d => d.Rssi ?? short.MinValue).Select(d => d.ToString()).ToList();
-        string others = candidates.Count > 0
+        var others = candidates.Count > 0
             ? $"provisioning devices seen: {string.Join(", ", candidates.Take(8))}"
             : seen.Count > 0 ? $"no provisioning device seen ({seen.Count} other BLE device(s))" : "no BLE device seen at all";
         throw new BleTransportException(TransportFailure.DeviceNotFound, endpoint,
@@ -159,14 +159,14 @@ internal static class BleConnector
     public static async Task<BleLink> ConnectAsync(BluezClient client, BleDevice device, BleTransportOptions options, TimeProvider time,
         string endpoint, ILogger logger, CancellationToken cancellationToken)
     {
-        long started = time.GetTimestamp();
-        string path = device.ObjectPath;
+        var started = time.GetTimestamp();
+        var path = device.ObjectPath;
         using var deadline = new CancellationTokenSource(options.ConnectTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         try
         {
             await CallConnectAsync(client, device, endpoint, linked.Token).ConfigureAwait(false);
-            bool settled = await client.WaitForAsync(
+            var settled = await client.WaitForAsync(
                 () => client.Is(path, BluezApi.Device, "ServicesResolved", true) || client.Is(path, BluezApi.Device, "Connected", false),
                 Timeout.InfiniteTimeSpan, linked.Token).ConfigureAwait(false);
             if (!settled || !client.Is(path, BluezApi.Device, "ServicesResolved", true))

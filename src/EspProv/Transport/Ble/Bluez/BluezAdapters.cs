@@ -12,7 +12,7 @@ internal static class BluezAdapters
     /// </summary>
     public static string Find(BluezClient client, string? name, string endpoint)
     {
-        List<string> adapters = client.PathsWith(BluezApi.Adapter);
+        var adapters = client.PathsWith(BluezApi.Adapter);
         if (adapters.Count == 0)
         {
             throw new BleTransportException(TransportFailure.Unavailable, endpoint, "no Bluetooth adapter: BlueZ is running but lists none");
@@ -20,7 +20,7 @@ internal static class BluezAdapters
 
         if (name is not null)
         {
-            string path = name.StartsWith('/') ? name : "/org/bluez/" + name;
+            var path = name.StartsWith('/') ? name : "/org/bluez/" + name;
             if (!adapters.Contains(path))
             {
                 throw new BleTransportException(TransportFailure.Unavailable, endpoint,
@@ -49,18 +49,18 @@ internal static class BluezAdapters
             return null;
         }
 
-        string address = props.TryGetValue("Address", out VariantValue a) && a.Type == VariantValueType.String ? a.GetString() : "";
-        string? name = String(props, "Name") ?? NotAddressAlias(String(props, "Alias"), address);
-        short? rssi = props.TryGetValue("RSSI", out VariantValue r) && r.Type == VariantValueType.Int16 ? r.GetInt16() : null;
-        string[] uuids = props.TryGetValue("UUIDs", out VariantValue u) && u.Type == VariantValueType.Array && u.ItemType == VariantValueType.String
+        var address = props.TryGetValue("Address", out var a) && a.Type == VariantValueType.String ? a.GetString() : "";
+        var name = String(props, "Name") ?? NotAddressAlias(String(props, "Alias"), address);
+        short? rssi = props.TryGetValue("RSSI", out var r) && r.Type == VariantValueType.Int16 ? r.GetInt16() : null;
+        string[] uuids = props.TryGetValue("UUIDs", out var u) && u.Type == VariantValueType.Array && u.ItemType == VariantValueType.String
             ? [.. u.GetArray<string>().Select(s => s.ToLowerInvariant())]
             : [];
-        string adapter = props.TryGetValue("Adapter", out VariantValue ad) && ad.Type == VariantValueType.ObjectPath ? ad.GetObjectPathAsString() : "";
+        var adapter = props.TryGetValue("Adapter", out var ad) && ad.Type == VariantValueType.ObjectPath ? ad.GetObjectPathAsString() : "";
         return new BleDevice(address, name, rssi, uuids, ManufacturerData(props), ShortName(adapter)) { ObjectPath = path };
     }
 
     private static string? String(Dictionary<string, VariantValue> props, string key) =>
-        props.TryGetValue(key, out VariantValue v) && v.Type == VariantValueType.String ? v.GetString() : null;
+        props.TryGetValue(key, out var v) && v.Type == VariantValueType.String ? v.GetString() : null;
 
     // BlueZ's Alias is the address with '-' when the device has no name: that is no name.
     private static string? NotAddressAlias(string? alias, string address) =>
@@ -70,12 +70,12 @@ internal static class BluezAdapters
     private static Dictionary<ushort, byte[]> ManufacturerData(Dictionary<string, VariantValue> props)
     {
         var result = new Dictionary<ushort, byte[]>();
-        if (!props.TryGetValue("ManufacturerData", out VariantValue data) || data.Type != VariantValueType.Dictionary)
+        if (!props.TryGetValue("ManufacturerData", out var data) || data.Type != VariantValueType.Dictionary)
         {
             return result;
         }
 
-        for (int i = 0; i < data.Count; i++)
+        for (var i = 0; i < data.Count; i++)
         {
             var (key, value) = data.GetDictionaryEntry(i);
             while (value.Type == VariantValueType.Variant)

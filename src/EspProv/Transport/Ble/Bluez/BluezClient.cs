@@ -35,7 +35,7 @@ internal sealed class BluezClient : IDisposable
     /// <summary>Connects to the bus and loads BlueZ's objects. Every failure is <see cref="TransportFailure.Unavailable"/>.</summary>
     public static async Task<BluezClient> ConnectAsync(string? busAddress, TimeProvider time, TimeSpan timeout, string endpoint, CancellationToken cancellationToken)
     {
-        string address = BluezApi.SystemBusAddress(busAddress);
+        var address = BluezApi.SystemBusAddress(busAddress);
         var connection = new DBusConnection(address);
         var client = new BluezClient(connection, time, address);
         try
@@ -65,7 +65,7 @@ internal sealed class BluezClient : IDisposable
     public Task<T> CallAsync<T>(string path, string iface, string member, string? signature, ArgsWriter? args,
         MessageValueReader<T> read, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        MessageWriter writer = _connection.GetMessageWriter();
+        var writer = _connection.GetMessageWriter();
         MessageBuffer message;
         try
         {
@@ -106,7 +106,7 @@ internal sealed class BluezClient : IDisposable
 
     /// <summary>True when the cached boolean property has the expected value.</summary>
     public bool Is(string path, string iface, string property, bool expected) =>
-        Properties(path, iface) is { } props && props.TryGetValue(property, out VariantValue v) && v.Type == VariantValueType.Bool && v.GetBool() == expected;
+        Properties(path, iface) is { } props && props.TryGetValue(property, out var v) && v.Type == VariantValueType.Bool && v.GetBool() == expected;
 
     /// <summary>Waits until <paramref name="condition"/> holds on the cache. False when <paramref name="timeout"/> passed first.</summary>
     public async Task<bool> WaitForAsync(Func<bool> condition, TimeSpan timeout, CancellationToken cancellationToken)
@@ -171,8 +171,8 @@ internal sealed class BluezClient : IDisposable
             new MatchRule { Type = MessageType.Signal, Sender = BluezApi.Service, Interface = BluezApi.ObjectManager, Member = "InterfacesAdded" },
             static (Message m, object? _) =>
             {
-                Reader r = m.GetBodyReader();
-                string path = r.ReadObjectPathAsString();
+                var r = m.GetBodyReader();
+                var path = r.ReadObjectPathAsString();
                 return (path, ManagedObjects.ReadInterfaces(ref r));
             },
             (Notification<(string Path, Dictionary<string, Dictionary<string, VariantValue>> Interfaces)> n) =>
@@ -187,7 +187,7 @@ internal sealed class BluezClient : IDisposable
             new MatchRule { Type = MessageType.Signal, Sender = BluezApi.Service, Interface = BluezApi.ObjectManager, Member = "InterfacesRemoved" },
             static (Message m, object? _) =>
             {
-                Reader r = m.GetBodyReader();
+                var r = m.GetBodyReader();
                 return (r.ReadObjectPathAsString(), r.ReadArrayOfString());
             },
             (Notification<(string Path, string[] Interfaces)> n) =>
@@ -201,7 +201,7 @@ internal sealed class BluezClient : IDisposable
             new MatchRule { Type = MessageType.Signal, Sender = BluezApi.Service, Interface = BluezApi.Properties, Member = "PropertiesChanged", PathNamespace = "/org/bluez" },
             static (Message m, object? _) =>
             {
-                Reader r = m.GetBodyReader();
+                var r = m.GetBodyReader();
                 return (m.PathAsString!, r.ReadString(), r.ReadDictionaryOfStringToVariantValue(), r.ReadArrayOfString());
             },
             (Notification<(string Path, string Interface, Dictionary<string, VariantValue> Changed, string[] Invalidated)> n) =>
@@ -259,7 +259,7 @@ internal sealed class BluezClient : IDisposable
     {
         if (_objects.TryGetValue(path, out var ifaces))
         {
-            foreach (string i in interfaces)
+            foreach (var i in interfaces)
             {
                 ifaces.Remove(i);
             }
@@ -281,7 +281,7 @@ internal sealed class BluezClient : IDisposable
                 props[key] = value;
             }
 
-            foreach (string key in invalidated)
+            foreach (var key in invalidated)
             {
                 props.Remove(key);
             }

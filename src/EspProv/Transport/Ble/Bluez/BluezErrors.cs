@@ -17,10 +17,10 @@ internal static partial class BluezErrors
     /// </summary>
     public static BleTransportException ForRequest(DBusErrorReplyException ex, string endpoint, out bool linkBroken)
     {
-        string name = ex.ErrorName;
-        string detail = $"{name}: {ex.ErrorMessage}";
+        var name = ex.ErrorName;
+        var detail = $"{name}: {ex.ErrorMessage}";
         linkBroken = false;
-        int? att = AttCode(ex.ErrorMessage);
+        var att = AttCode(ex.ErrorMessage);
         switch (name)
         {
             case Failed when att == 0x04:

@@ -71,7 +71,7 @@ internal sealed class BluezScan : IAsyncDisposable
     {
         while (await _seen.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            while (_seen.Reader.TryRead(out string? path))
+            while (_seen.Reader.TryRead(out var path))
             {
                 if (BluezAdapters.ReadDevice(_client, path) is { } device)
                 {

@@ -68,9 +68,9 @@ internal static class GattEndpoints
         // Reads are independent, so they go out together: one round trip instead of six.
         var names = await Task.WhenAll(descriptors.Select(d => ReadNameAsync(client, d, timeout, cancellationToken))).ConfigureAwait(false);
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (int i = 0; i < descriptors.Count; i++)
+        for (var i = 0; i < descriptors.Count; i++)
         {
-            string characteristic = descriptors[i][..descriptors[i].LastIndexOf('/')];
+            var characteristic = descriptors[i][..descriptors[i].LastIndexOf('/')];
             if (names[i] is { Length: > 0 } name && characteristics.Contains(characteristic))
             {
                 map.TryAdd(name, characteristic);
@@ -81,7 +81,7 @@ internal static class GattEndpoints
         {
             if (!map.ContainsKey(name) && serviceUuid.Length == 36)
             {
-                string derived = serviceUuid[..4] + uuid16 + serviceUuid[8..];
+                var derived = serviceUuid[..4] + uuid16 + serviceUuid[8..];
                 if (characteristics.FirstOrDefault(c => Uuid(client, c, BluezApi.GattCharacteristic) == derived) is { } path && !map.ContainsValue(path))
                 {
                     map[name] = path;
@@ -96,7 +96,7 @@ internal static class GattEndpoints
     {
         try
         {
-            byte[] value = await client.CallAsync(descriptor, BluezApi.GattDescriptor, "ReadValue", "a{sv}",
+            var value = await client.CallAsync(descriptor, BluezApi.GattDescriptor, "ReadValue", "a{sv}",
                 (ref MessageWriter w) => w.WriteDictionary(new Dictionary<string, VariantValue>()),
                 static (m, _) => m.SignatureAsString == "ay" ? m.GetBodyReader().ReadArrayOfByte() : [], timeout, cancellationToken).ConfigureAwait(false);
             // Firmware sends exactly strlen(name) bytes; a stray trailing NUL would still name the same endpoint.
@@ -109,7 +109,7 @@ internal static class GattEndpoints
     }
 
     private static string? Uuid(BluezClient client, string path, string iface) =>
-        client.Properties(path, iface) is { } props && props.TryGetValue("UUID", out VariantValue v) && v.Type == VariantValueType.String
+        client.Properties(path, iface) is { } props && props.TryGetValue("UUID", out var v) && v.Type == VariantValueType.String
             ? v.GetString().ToLowerInvariant()
             : null;
 }

@@ -14,12 +14,12 @@ internal static class ManagedObjects
     /// <summary>Reads a GetManagedObjects reply (<c>a{oa{sa{sv}}}</c>).</summary>
     public static List<ManagedObject> Read(Message message, object? state)
     {
-        Reader reader = message.GetBodyReader();
+        var reader = message.GetBodyReader();
         var objects = new List<ManagedObject>();
-        ArrayEnd end = reader.ReadDictionaryStart();
+        var end = reader.ReadDictionaryStart();
         while (reader.HasNext(end))
         {
-            string path = reader.ReadObjectPathAsString();
+            var path = reader.ReadObjectPathAsString();
             objects.Add(new ManagedObject(path, ReadInterfaces(ref reader)));
         }
 
@@ -30,10 +30,10 @@ internal static class ManagedObjects
     public static Dictionary<string, Dictionary<string, VariantValue>> ReadInterfaces(ref Reader reader)
     {
         var interfaces = new Dictionary<string, Dictionary<string, VariantValue>>(StringComparer.Ordinal);
-        ArrayEnd end = reader.ReadDictionaryStart();
+        var end = reader.ReadDictionaryStart();
         while (reader.HasNext(end))
         {
-            string name = reader.ReadString();
+            var name = reader.ReadString();
             interfaces[name] = reader.ReadDictionaryOfStringToVariantValue();
         }
 

@@ -22,7 +22,7 @@ public sealed record JoinRestoreNote(string Interface, string? PreviousUuid, str
     public static string DefaultPath(Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
-        string state = environment("XDG_STATE_HOME") is { Length: > 0 } xdg && Path.IsPathRooted(xdg)
+        var state = environment("XDG_STATE_HOME") is { Length: > 0 } xdg && Path.IsPathRooted(xdg)
             ? xdg
             : Path.Combine(environment("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state");
         return Path.Combine(state, "esp-prov", "join-restore.json");
@@ -50,7 +50,7 @@ public sealed record JoinRestoreNote(string Interface, string? PreviousUuid, str
     public void Write(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        string temporary = path + ".tmp";
+        var temporary = path + ".tmp";
         File.WriteAllText(temporary, JsonSerializer.Serialize(this, JoinRestoreNoteJson.Default.JoinRestoreNote));
         File.Move(temporary, path, overwrite: true);
     }

@@ -91,14 +91,14 @@ public sealed class NetworkManagerJoiner(NetworkManagerJoinerOptions? options = 
         var (devicePath, iface) = await lookup.FindDeviceAsync( request.InterfaceName, request.Ssid, cancellationToken).ConfigureAwait(false);
         var restore = new NmRestore(bus, _options.TimeProvider, _log);
         var device = await bus.GetAllAsync(devicePath, NmBus.Device, cancellationToken).ConfigureAwait(false);
-        string? previousUuid = await restore.ActiveUuidAsync(devicePath, cancellationToken).ConfigureAwait(false);
-        string? previousId = NmBus.Path(device, "ActiveConnection") is { } active
+        var previousUuid = await restore.ActiveUuidAsync(devicePath, cancellationToken).ConfigureAwait(false);
+        var previousId = NmBus.Path(device, "ActiveConnection") is { } active
             ? await TryGetStringAsync(bus, active, NmBus.Active, "Id", cancellationToken).ConfigureAwait(false)
             : null;
         _log.Previous(iface, previousUuid is null ? "no network" : $"'{previousId}'");
 
         var (apPath, secured, keyManagement) = await lookup.FindAccessPointAsync( devicePath, iface, request, cancellationToken).ConfigureAwait(false);
-        string? passphrase = secured ? CheckPassphrase(request) : null;
+        var passphrase = secured ? CheckPassphrase(request) : null;
         var note = new JoinRestoreNote(iface, previousUuid, previousId, request.Ssid, Guid.NewGuid().ToString(), Environment.ProcessId);
         if (_options.RestoreNotePath is { } notePath)
         {
@@ -126,7 +126,7 @@ public sealed class NetworkManagerJoiner(NetworkManagerJoinerOptions? options = 
         try
         {
             _log.Activating(request.Ssid, iface, keyManagement ?? "open");
-            string activePath = await bus.CallAsync(NmBus.RootPath, NmBus.Service, "AddAndActivateConnection2", "a{sa{sv}}ooa{sv}",
+            var activePath = await bus.CallAsync(NmBus.RootPath, NmBus.Service, "AddAndActivateConnection2", "a{sa{sv}}ooa{sv}",
                 (ref MessageWriter w) =>
                 {
                     WriteProfile(ref w, note, iface, keyManagement, passphrase);
@@ -140,7 +140,7 @@ public sealed class NetworkManagerJoiner(NetworkManagerJoinerOptions? options = 
                 },
                 static (m, _) =>
                 {
-                    Reader r = m.GetBodyReader();
+                    var r = m.GetBodyReader();
                     r.ReadObjectPathAsString();
                     return r.ReadObjectPathAsString();
                 }, cancellationToken).ConfigureAwait(false);
@@ -210,7 +210,7 @@ public sealed class NetworkManagerJoiner(NetworkManagerJoinerOptions? options = 
                     {
                         // The first failure or drop after our activation began (prepare); earlier changes are the previous
                         // connection going down for it.
-                        int begun = states.FindIndex(s => s.New == NmReasons.StatePrepare);
+                        var begun = states.FindIndex(s => s.New == NmReasons.StatePrepare);
                         reason = begun < 0 ? 0 : states.Skip(begun)
                             .FirstOrDefault(s => s.New is NmReasons.StateFailed or NmReasons.StateDisconnected && s.Reason != 0).Reason;
                     }
@@ -224,7 +224,7 @@ public sealed class NetworkManagerJoiner(NetworkManagerJoinerOptions? options = 
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            bool dhcp = deviceState is NmReasons.StateIpConfig or NmReasons.StateIpConfig + 10;
+            var dhcp = deviceState is NmReasons.StateIpConfig or NmReasons.StateIpConfig + 10;
             throw new SoftApJoinException(dhcp ? SoftApJoinFailure.DhcpFailed : SoftApJoinFailure.JoinFailed, request.Ssid, dhcp
                 ? $"joined '{request.Ssid}' but got no IPv4 address from it within {request.JoinTimeout.TotalSeconds:0} s (DHCP failed)"
                 : $"could not join '{request.Ssid}' within {request.JoinTimeout.TotalSeconds:0} s");
@@ -241,14 +241,14 @@ public sealed class NetworkManagerJoiner(NetworkManagerJoinerOptions? options = 
 
     private static string CheckPassphrase(SoftApJoinRequest request)
     {
-        string? passphrase = request.Passphrase;
+        var passphrase = request.Passphrase;
         if (string.IsNullOrEmpty(passphrase))
         {
             throw new SoftApJoinException(SoftApJoinFailure.PassphraseRefused, request.Ssid, $"the network '{request.Ssid}' is protected (WPA2): its passphrase is needed");
         }
 
         // WPA2-PSK: 8 to 63 printable ASCII characters, or 64 hex digits (IEEE 802.11i, annex H).
-        bool hex = passphrase.Length == 64 && passphrase.All(Uri.IsHexDigit);
+        var hex = passphrase.Length == 64 && passphrase.All(Uri.IsHexDigit);
         if (!hex && (passphrase.Length is < 8 or > 63 || passphrase.Any(c => c is < ' ' or > '~')))
         {
             throw new SoftApJoinException(SoftApJoinFailure.PassphraseRefused, request.Ssid,
@@ -288,7 +288,7 @@ public sealed class NetworkManagerJoiner(NetworkManagerJoinerOptions? options = 
             }));
         }
 
-        ArrayStart outer = w.WriteDictionaryStart();
+        var outer = w.WriteDictionaryStart();
         foreach (var (name, values) in sections)
         {
             w.WriteDictionaryEntryStart();

@@ -35,7 +35,7 @@ internal sealed class NmBus : IDisposable
     /// <summary>Connects and checks that NetworkManager answers; every failure is <see cref="SoftApJoinFailure.Unavailable"/>.</summary>
     public static async Task<NmBus> ConnectAsync(string? busAddress, TimeProvider time, TimeSpan callTimeout, string ssid, CancellationToken cancellationToken)
     {
-        string address = BluezApi.SystemBusAddress(busAddress);
+        var address = BluezApi.SystemBusAddress(busAddress);
         var bus = new NmBus(new DBusConnection(address), time, callTimeout);
         try
         {
@@ -62,7 +62,7 @@ internal sealed class NmBus : IDisposable
     public Task<T> CallAsync<T>(string path, string iface, string member, string? signature, ArgsWriter? args,
         MessageValueReader<T> read, CancellationToken cancellationToken)
     {
-        MessageWriter writer = _connection.GetMessageWriter();
+        var writer = _connection.GetMessageWriter();
         MessageBuffer message;
         try
         {
@@ -100,7 +100,7 @@ internal sealed class NmBus : IDisposable
         _connection.WatchSignalAsync(Service, devicePath, Device, "StateChanged",
             static (m, _) =>
             {
-                Reader r = m.GetBodyReader();
+                var r = m.GetBodyReader();
                 return (r.ReadUInt32(), r.ReadUInt32(), r.ReadUInt32());
             },
             (Notification<(uint New, uint Old, uint Reason)> n) =>
@@ -116,7 +116,7 @@ internal sealed class NmBus : IDisposable
         var paths = new List<string>();
         if (value.Type == VariantValueType.Array && value.ItemType == VariantValueType.ObjectPath)
         {
-            for (int i = 0; i < value.Count; i++)
+            for (var i = 0; i < value.Count; i++)
             {
                 paths.Add(value.GetItem(i).GetObjectPathAsString());
             }

@@ -19,8 +19,8 @@ internal sealed class NmLookup(NmBus bus, TimeProvider time, ILogger log)
         var time = _time;
         using var deadline = new CancellationTokenSource(request.ScanTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
-        byte[] wanted = Encoding.UTF8.GetBytes(request.Ssid);
-        long lastScan = long.MinValue;
+        var wanted = Encoding.UTF8.GetBytes(request.Ssid);
+        var lastScan = long.MinValue;
         try
         {
             while (true)
@@ -40,7 +40,7 @@ internal sealed class NmLookup(NmBus bus, TimeProvider time, ILogger log)
                         continue; // the AP vanished between the list and the read
                     }
 
-                    byte strength = props.TryGetValue("Strength", out var s) && s.Type == VariantValueType.Byte ? s.GetByte() : (byte)0;
+                    var strength = props.TryGetValue("Strength", out var s) && s.Type == VariantValueType.Byte ? s.GetByte() : (byte)0;
                     if (props.TryGetValue("Ssid", out var ssid) && ssid.Type == VariantValueType.Array && ssid.ItemType == VariantValueType.Byte
                         && ssid.GetArray<byte>().AsSpan().SequenceEqual(wanted) && (best is null || strength > best.Value.Strength))
                     {
@@ -83,8 +83,8 @@ internal sealed class NmLookup(NmBus bus, TimeProvider time, ILogger log)
     {
         // NM80211ApFlags privacy = 0x1; NM80211ApSecurityFlags key-mgmt-psk = 0x100, -802.1x = 0x200, -sae = 0x400.
         uint flags = NmBus.UInt(props, "Flags"), wpa = NmBus.UInt(props, "WpaFlags"), rsn = NmBus.UInt(props, "RsnFlags");
-        string? keyManagement = ((wpa | rsn) & 0x100) != 0 ? "wpa-psk" : ((wpa | rsn) & 0x400) != 0 ? "sae" : null;
-        bool secured = (flags & 1) != 0 || wpa != 0 || rsn != 0;
+        var keyManagement = ((wpa | rsn) & 0x100) != 0 ? "wpa-psk" : ((wpa | rsn) & 0x400) != 0 ? "sae" : null;
+        var secured = (flags & 1) != 0 || wpa != 0 || rsn != 0;
         if (secured && keyManagement is null)
         {
             throw new SoftApJoinException(SoftApJoinFailure.JoinFailed, ssid,
@@ -103,9 +103,9 @@ internal sealed class NmLookup(NmBus bus, TimeProvider time, ILogger log)
         foreach (var path in devices)
         {
             var props = await _bus.GetAllAsync(path.ToString(), NmBus.Device, cancellationToken).ConfigureAwait(false);
-            string name = NmBus.String(props, "Interface") ?? "?";
-            bool isWifi = NmBus.UInt(props, "DeviceType") == 2; // NM_DEVICE_TYPE_WIFI
-            bool managed = props.TryGetValue("Managed", out var m) && m.Type == VariantValueType.Bool && m.GetBool();
+            var name = NmBus.String(props, "Interface") ?? "?";
+            var isWifi = NmBus.UInt(props, "DeviceType") == 2; // NM_DEVICE_TYPE_WIFI
+            var managed = props.TryGetValue("Managed", out var m) && m.Type == VariantValueType.Bool && m.GetBool();
             if (isWifi && managed)
             {
                 wifi.Add(name);

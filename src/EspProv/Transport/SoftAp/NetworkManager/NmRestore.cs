@@ -17,10 +17,10 @@ internal sealed class NmRestore(NmBus bus, TimeProvider time, ILogger log)
     {
         using var deadline = new CancellationTokenSource(timeout, time);
         var token = deadline.Token;
-        string iface = note.Interface;
+        var iface = note.Interface;
         try
         {
-            string? previous = note.PreviousUuid is { } uuid ? await ConnectionByUuidAsync(uuid, token).ConfigureAwait(false) : null;
+            var previous = note.PreviousUuid is { } uuid ? await ConnectionByUuidAsync(uuid, token).ConfigureAwait(false) : null;
             SoftApRestoreResult result;
             if (previous is not null)
             {
@@ -46,7 +46,7 @@ internal sealed class NmRestore(NmBus bus, TimeProvider time, ILogger log)
                     log.PreviousGone(note.PreviousId, iface);
                 }
 
-                string? active = await ActiveUuidAsync(devicePath, token).ConfigureAwait(false);
+                var active = await ActiveUuidAsync(devicePath, token).ConfigureAwait(false);
                 if (active == note.JoinedUuid)
                 {
                     log.Disconnecting(iface);
@@ -118,7 +118,7 @@ internal sealed class NmRestore(NmBus bus, TimeProvider time, ILogger log)
         }
 
         var data = await bus.GetAsync(config, NmBus.Ip4Config, "AddressData", token).ConfigureAwait(false);
-        for (int i = 0; data.Type == VariantValueType.Array && i < data.Count; i++)
+        for (var i = 0; data.Type == VariantValueType.Array && i < data.Count; i++)
         {
             if (data.GetItem(i) is { Type: VariantValueType.Dictionary } entry
                 && entry.GetDictionary<string, VariantValue>().TryGetValue("address", out var text)

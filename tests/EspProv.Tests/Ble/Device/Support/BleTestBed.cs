@@ -1,9 +1,9 @@
 using System.Text;
 using EspProv.Device;
 using EspProv.Device.Ble.Peripheral;
-using EspProv.VirtualBluez;
 using EspProv.Tests.Ble.Support;
 using EspProv.Tests.Support;
+using EspProv.VirtualBluez;
 using Tmds.DBus.Protocol;
 
 namespace EspProv.Tests.Ble.Device.Support;
