@@ -198,6 +198,7 @@ internal sealed class ConsoleFrontEnd : IDeviceFrontEnd
                 }
 
                 Interlocked.Add(ref _bytesRead, received.Length);
+                _device.Changes.Pulse();
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or TerminalException)

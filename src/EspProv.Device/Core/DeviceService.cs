@@ -42,6 +42,9 @@ internal sealed class DeviceService : IDisposable
 
     public DeviceFlavor Flavor => _core.Flavor;
 
+    /// <summary>Pulsed when a request begins or is recorded, or a link opens or closes, on any front-end.</summary>
+    public ChangeFeed Changes { get; } = new();
+
     /// <summary>Links opened since start, over every front-end.</summary>
     public long LinksOpened => Interlocked.Read(ref _nextLink);
 
@@ -66,7 +69,12 @@ internal sealed class DeviceService : IDisposable
     public bool HasEndpoint(string endpoint) => _core.Endpoints.TryGet(endpoint, out _);
 
     /// <summary>Numbers a new link (1, 2, … over all front-ends, so a record names its link unambiguously).</summary>
-    public long OpenLink() => Interlocked.Increment(ref _nextLink);
+    public long OpenLink()
+    {
+        var link = Interlocked.Increment(ref _nextLink);
+        Changes.Pulse();
+        return link;
+    }
 
     /// <summary>A link ended: the session bound to it ends or stays, as <paramref name="keying"/> says.</summary>
     public async Task CloseLinkAsync(long link, SessionKeying keying)
@@ -80,6 +88,7 @@ internal sealed class DeviceService : IDisposable
         finally
         {
             _gate.Release();
+            Changes.Pulse();
         }
     }
 
@@ -94,6 +103,7 @@ internal sealed class DeviceService : IDisposable
         try
         {
             var (delay, fault) = _faults.Take(endpoint);
+            Changes.Pulse(); // a fault taken is visible in DeviceFaults.Pending
             if (delay > TimeSpan.Zero)
             {
                 await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
@@ -135,6 +145,8 @@ internal sealed class DeviceService : IDisposable
             _requests.Add(request);
             _requestTotal++;
         }
+
+        Changes.Pulse();
 
         if (_logger.IsEnabled(LogLevel.Debug))
         {

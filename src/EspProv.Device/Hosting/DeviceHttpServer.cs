@@ -57,7 +57,7 @@ internal sealed class DeviceHttpServer
         var id = PurgeOthersAndAdd(connection);
         var closed = connection.Closed;
         using var reader = new HttpRequestReader(connection.Input, _device.Flavor != DeviceFlavor.Esp8266 ? 1024 : 512,
-            _options.ReceiveTimeout, _options.IdleTimeout, closed);
+            _options.ReceiveTimeout, _options.IdleTimeout, _options.TimeProvider ?? TimeProvider.System, closed);
         try
         {
             while (!closed.IsCancellationRequested)
@@ -99,6 +99,8 @@ internal sealed class DeviceHttpServer
             {
                 _open.Remove(id);
             }
+
+            _device.Changes.Pulse();
 
             // Like esp_http_server closing the socket: the FIN is out before the link counts as closed.
             connection.Dispose();
@@ -151,6 +153,8 @@ internal sealed class DeviceHttpServer
             _open.Clear();
             _open[id] = connection;
         }
+
+        _device.Changes.Pulse(); // the count above moved after OpenLink's own pulse
 
         foreach (var (oldId, old) in purged)
         {

@@ -9,15 +9,18 @@ namespace EspProv.Device.Hosting;
 /// limits (URI ≤ 512 bytes → 414; header block over the limit → 431; malformed → 400; not HTTP/1.x → 505; head not
 /// complete in time → 408), and bodies by Content-Length only.
 /// </summary>
-internal sealed class HttpRequestReader(PipeReader input, int maxHeaderBlock, TimeSpan receiveTimeout, TimeSpan idleTimeout,
+internal sealed class HttpRequestReader(PipeReader input, int maxHeaderBlock, TimeSpan receiveTimeout, TimeSpan idleTimeout, TimeProvider time,
     CancellationToken connectionClosed) : IDisposable
 {
     public const int MaxUriLength = 512;
     private static readonly byte[] HeadEnd = "\r\n\r\n"u8.ToArray();
 
-    // One deadline source per connection, re-armed for each wait: a timer and a linked source per wait cost more than
-    // the rest of a request's handling.
+    // One deadline source and one timer per connection, re-armed for each wait: a timer and a linked source per wait
+    // cost more than the rest of a request's handling. The timer is the device clock's, so tests run on simulated time.
+    private readonly Lock _lock = new();
     private CancellationTokenSource _deadline = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed);
+    private ITimer? _timer;
+    private bool _armed;
 
     public async Task<HeadResult> ReadHeadAsync()
     {
@@ -122,18 +125,58 @@ internal sealed class HttpRequestReader(PipeReader input, int maxHeaderBlock, Ti
         return body;
     }
 
-    public void Dispose() => _deadline.Dispose();
+    public void Dispose()
+    {
+        _timer?.Dispose();
+        _deadline.Dispose();
+    }
 
     /// <summary>A token cancelled when the connection closes or <paramref name="after"/> has passed from now.</summary>
     private CancellationToken Arm(TimeSpan after)
     {
-        _deadline.CancelAfter(after);
+        lock (_lock)
+        {
+            _armed = true;
+        }
+
+        _timer ??= time.CreateTimer(static state => ((HttpRequestReader)state!).Expire(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer.Change(after, Timeout.InfiniteTimeSpan);
         return _deadline.Token;
+    }
+
+    /// <summary>The deadline passed: cancels the wait it was armed for (a late tick after <see cref="Disarm"/> is ignored).</summary>
+    private void Expire()
+    {
+        CancellationTokenSource deadline;
+        lock (_lock)
+        {
+            if (!_armed)
+            {
+                return;
+            }
+
+            deadline = _deadline;
+        }
+
+        try
+        {
+            deadline.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection ended meanwhile.
+        }
     }
 
     /// <summary>Stops the running deadline; a source whose deadline fired meanwhile is replaced.</summary>
     private void Disarm()
     {
+        _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        lock (_lock)
+        {
+            _armed = false;
+        }
+
         if (!_deadline.TryReset())
         {
             _deadline.Dispose();

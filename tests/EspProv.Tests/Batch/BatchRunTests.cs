@@ -198,7 +198,11 @@ public sealed class BatchRunTests
         var output = new StringWriter();
         var error = new StringWriter();
         var run = new EspProv.Cli.CliApp(output, error, new ScriptedTerminal()).RunAsync(kit.Args(), cts.Token);
-        await Support.Eventually.UntilAsync(() => kit.Devices.All(d => d.AppliesReceived == 1), "both devices applied");
+        foreach (var device in kit.Devices)
+        {
+            await Support.Eventually.UntilAsync(device, () => device.AppliesReceived == 1, "both devices applied");
+        }
+
         await cts.CancelAsync();
         Assert.Equal(130, await run);
         Assert.All(await JournalAsync(kit), d => Assert.Equal(DeviceState.Applying, d.State));

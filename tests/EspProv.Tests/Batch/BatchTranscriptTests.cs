@@ -87,16 +87,14 @@ public sealed class BatchTranscriptTests
         var output = new StringWriter();
         var error = new StringWriter();
         var run = new CliApp(output, error, new Cli.ScriptedTerminal()).RunAsync(kit.Args("--transcript-dir", dir, "--concurrency", "2"), cts.Token);
-        // Ctrl+C once both devices are past the handshake (proto-ver and two session requests), while set-config hangs.
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (kit.Devices.Any(d => d.RequestTotal < 3) && waited.Elapsed < TimeSpan.FromSeconds(15) && !run.IsCompleted)
+        // Ctrl+C once both devices are past the handshake and hold set-config (its delay fault taken).
+        foreach (var device in kit.Devices)
         {
-            await Task.Delay(50);
+            await Support.Eventually.UntilAsync(device, () => device.RequestTotal >= 3 && device.Faults.Pending == 0, "set-config held", unlessDone: run);
         }
 
-        await Task.Delay(200);
         await cts.CancelAsync();
-        var code = await run.WaitAsync(TimeSpan.FromSeconds(30));
+        var code = await run.WaitAsync(Support.Eventually.SafetyNet);
         Assert.True(code == 130, $"exit {code}\n{output}\n{error}");
         var files = Directory.GetFiles(dir);
         Assert.Equal(2, files.Length);

@@ -36,7 +36,7 @@ public sealed partial class SimulatorFleetTests : IDisposable
             ["simulate", "--listen", "127.0.0.1:0", "--devices", "5", "--connect-delay", "20", "--faults-file", faults, "--no-auto-stop"], stop.Token));
         try
         {
-            await Support.Eventually.UntilAsync(() => ListeningLine().Count(output.Snapshot()) == 5 || sim.IsCompleted, "5 devices listening", 30_000);
+            await Support.Eventually.UntilAsync(output.Changes, () => ListeningLine().Count(output.Snapshot()) == 5, "5 devices listening", unlessDone: sim);
             var devices = ListeningLine().Matches(output.Snapshot()).Select(m => (Index: m.Groups[1].Value, Port: m.Groups[2].Value, Name: m.Groups[3].Value)).ToList();
             Assert.True(devices.Count == 5, output.Snapshot());
             Assert.Equal(5, devices.Select(d => d.Name).Distinct().Count());
@@ -84,6 +84,9 @@ public sealed partial class SimulatorFleetTests : IDisposable
     {
         private readonly Lock _gate = new();
 
+        /// <summary>Pulsed after every write.</summary>
+        public EspProv.Device.Core.ChangeFeed Changes { get; } = new();
+
         public LockedWriter()
             : base(CultureInfo.InvariantCulture)
         {
@@ -95,6 +98,8 @@ public sealed partial class SimulatorFleetTests : IDisposable
             {
                 base.Write(value);
             }
+
+            Changes.Pulse();
         }
 
         public override void Write(string? value)
@@ -103,6 +108,8 @@ public sealed partial class SimulatorFleetTests : IDisposable
             {
                 base.Write(value);
             }
+
+            Changes.Pulse();
         }
 
         public override void WriteLine(string? value)
@@ -111,6 +118,8 @@ public sealed partial class SimulatorFleetTests : IDisposable
             {
                 base.WriteLine(value);
             }
+
+            Changes.Pulse();
         }
 
         public string Snapshot()

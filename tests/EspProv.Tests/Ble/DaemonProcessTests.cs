@@ -28,7 +28,7 @@ public sealed class DaemonProcessTests
 
         holder.Kill(); // SIGKILL: no finalizer, no dispose, only the kernel closing our pipe
 
-        await Eventually.UntilAsync(() => !IsAlive(pid), "dbus-daemon gone after its owner's SIGKILL");
+        await Eventually.PolledAsync(() => !IsAlive(pid), "dbus-daemon gone after its owner's SIGKILL");
     }
 
     [RequiresFact(Prerequisite.DbusDaemon)]
@@ -38,7 +38,7 @@ public sealed class DaemonProcessTests
         Assert.StartsWith("unix:path=", daemon.Address);
         Assert.True(IsAlive(daemon.ProcessId));
         await daemon.DisposeAsync();
-        await Eventually.UntilAsync(() => !IsAlive(daemon.ProcessId), "dbus-daemon gone after dispose");
+        await Eventually.PolledAsync(() => !IsAlive(daemon.ProcessId), "dbus-daemon gone after dispose");
     }
 
     /// <summary>Alive = has a /proc entry that is not a zombie (an orphan may wait a moment for init to reap it).</summary>

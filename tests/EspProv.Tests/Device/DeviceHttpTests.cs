@@ -81,7 +81,7 @@ public sealed class DeviceHttpTests
         // Another connection makes the device purge the transport's connection (max_open_sockets = 1).
         await using (var intruder = await RawHttpConnection.OpenAsync(device.EndPoint.Port))
         {
-            await Eventually.UntilAsync(() => log.Lines.Any(l => l.Contains("LRU purge", StringComparison.Ordinal)), "the purge is logged");
+            await Eventually.UntilAsync(log.Changes, () => log.Lines.Any(l => l.Contains("LRU purge", StringComparison.Ordinal)), "the purge is logged");
         }
 
         var status = await ConfigAsync(transport, session, GetStatus());
@@ -139,7 +139,7 @@ public sealed class DeviceHttpTests
         // A new connection is a new session: the established one is gone, so encrypted traffic fails.
         await using (var intruder = await RawHttpConnection.OpenAsync(device.EndPoint.Port))
         {
-            await Eventually.UntilAsync(() => log.Lines.Count(l => l.Contains("LRU purge", StringComparison.Ordinal)) == 2, "both purges are logged");
+            await Eventually.UntilAsync(log.Changes, () => log.Lines.Count(l => l.Contains("LRU purge", StringComparison.Ordinal)) == 2, "both purges are logged");
         }
 
         var ex = await Assert.ThrowsAnyAsync<TransportException>(() => ConfigAsync(transport, session, GetStatus()));
@@ -299,7 +299,8 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task Faults_CloseStatusAndDelay_ApplyOnceToTheirEndpoint()
     {
-        await using var device = await TestDevice.Http().StartAsync();
+        var clock = new TestClock();
+        await using var device = await TestDevice.Http().With(o => o.TimeProvider, clock).StartAsync();
         await using var transport = OpenTransport(device);
 
         device.Faults.RespondHttpStatusOnNext(Endpoints.ProtoVer, 500);
@@ -311,9 +312,12 @@ public sealed class DeviceHttpTests
         Assert.Equal(TransportFailure.ClosedWithoutResponse, closed.Failure);
 
         device.Faults.DelayNext(Endpoints.ProtoVer, TimeSpan.FromMilliseconds(300));
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        await transport.SendAsync(Endpoints.ProtoVer, "---"u8.ToArray());
-        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(250));
+        var delayed = transport.SendAsync(Endpoints.ProtoVer, "---"u8.ToArray());
+        await clock.TimerDueWithinAsync(TimeSpan.FromMilliseconds(300), "the delay", orElse: () => delayed.IsCompleted);
+        clock.Advance(TimeSpan.FromMilliseconds(299));
+        Assert.False(delayed.IsCompleted); // held for the delay, which only the device's clock ends
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        await delayed;
         Assert.Equal(0, device.Faults.Pending);
         Assert.Equal([500, null, 200], device.Requests.Select(r => r.Code));
     }

@@ -110,7 +110,7 @@ public sealed class DeviceWifiTests
     [Fact]
     public async Task ConnectDelay_ReportsConnectingUntilTheClockMoves()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         await using var device = await Sec0.With(o => o.TimeProvider, time).ConnectDelay(TimeSpan.FromSeconds(1)).StartAsync();
         await using var transport = OpenTransport(device);
         var session = await SendCredentialsAsync(transport, Security0.Instance, "myssid", "mypassword");
@@ -125,7 +125,7 @@ public sealed class DeviceWifiTests
     [Fact]
     public async Task AutoStop_ConnectedStatusStopsTheServerOneSecondLater()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         await using var device = await Sec0.With(o => o.TimeProvider, time).StartAsync();
         await using var transport = OpenTransport(device);
         var session = await SendCredentialsAsync(transport, Security0.Instance, "myssid", "mypassword");

@@ -58,7 +58,7 @@ public sealed class LinkLossAfterApplyTests
         var run = CliHarness.RunAsync("--softap_endpoint", $"127.0.0.1:{device.EndPoint.Port}", "--ssid", "myssid", "--passphrase", "mypassword",
             "--sec_ver", "1", "--pop", "abcd1234", "--timeout", "4");
         // Set config, apply, then a status poll answered "connecting": the device is being polled.
-        await Eventually.UntilAsync(() => run.IsCompleted || device.Requests.Count(r => r.Endpoint == Endpoints.Config && !r.Closed) >= 3, "a status poll");
+        await Eventually.UntilAsync(device, () => device.Requests.Count(r => r.Endpoint == Endpoints.Config && !r.Closed) >= 3, "a status poll", unlessDone: run);
         await device.StopAsync();
 
         var r = await run;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using EspProv.Device;
 using EspProv.Device.Hosting;
@@ -25,70 +24,72 @@ public sealed partial class DeviceHardeningTests
     [Fact]
     public async Task Slowloris_HeaderByteByByte_IsCutAtTheReceiveDeadline()
     {
-        await using var device = await TestDevice.Http().With(o => o.ReceiveTimeout, TimeSpan.FromMilliseconds(600)).StartAsync();
+        var clock = new TestClock();
+        var deadline = TimeSpan.FromMilliseconds(600);
+        var step = TimeSpan.FromMilliseconds(40);
+        await using var device = await TestDevice.Http().With(o => o.ReceiveTimeout, deadline).With(o => o.TimeProvider, clock).StartAsync();
         await using var slow = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
         var head = "POST /proto-ver HTTP/1.1\r\nHost: 192.168.4.1\r\nX-Slow: "u8.ToArray();
-        var clock = Stopwatch.StartNew();
-        var closedAt = TimeSpan.Zero;
 
-        // One byte every 40 ms, for at most 5 s: the device must stop waiting long before the client stops sending.
-        for (var i = 0; i < 125 && closedAt == TimeSpan.Zero; i++)
+        // The first byte starts the head's deadline; then one byte every 40 ms of device time, which never completes the
+        // head: bytes that keep coming must not push the deadline back.
+        await slow.SendAsync([head[0]]);
+        await clock.TimerDueWithinAsync(deadline, "the receive deadline is armed");
+        var sent = 1;
+        for (var elapsed = step; elapsed < deadline; elapsed += step)
         {
-            try
-            {
-                await slow.SendAsync([i < head.Length ? head[i] : (byte)'a']);
-            }
-            catch (IOException)
-            {
-                closedAt = clock.Elapsed;
-                break;
-            }
-
-            await Task.Delay(40);
-            if (device.Requests.Any(r => r.Code == 408))
-            {
-                closedAt = clock.Elapsed;
-            }
+            await slow.SendAsync([sent < head.Length ? head[sent] : (byte)'a']);
+            sent++;
+            clock.Advance(step);
         }
 
-        Assert.NotEqual(TimeSpan.Zero, closedAt);
-        Assert.InRange(closedAt, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2.5));
+        Assert.DoesNotContain(device.Requests, r => r.Code == 408); // 560 ms of device time: not yet
+        clock.Advance(deadline - TimeSpan.FromTicks(step.Ticks * (sent - 1)));
         Assert.Equal(408, (await slow.ReadResponseAsync())!.Status);
         Assert.True(await slow.IsClosedByDeviceAsync());
+        Assert.Contains(device.Requests, r => r.Code == 408);
     }
 
     [Fact]
     public async Task Slowloris_DoesNotBlockAnotherClient_WhichProvisionsAtOnce()
     {
-        await using var device = await TestDevice.Http().Security(new DeviceSecurity1(Pop)).StartAsync();
+        // The device's clock never moves: the slow client's 5 s body deadline never passes, so another client that
+        // provisions in full cannot have waited for it.
+        var clock = new TestClock();
+        await using var device = await TestDevice.Http().Security(new DeviceSecurity1(Pop)).ConnectDelay(TimeSpan.Zero).With(o => o.TimeProvider, clock).StartAsync();
         await using var slow = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
-        await slow.SendAsync("POST /prov-config HTTP/1.1\r\nContent-Length: 100\r\n\r\nabc"); // body never completes (default 5 s deadline)
-        await Eventually.UntilAsync(() => device.ConnectionsAccepted == 1, "the device accepts");
+        await slow.SendAsync("POST /prov-config HTTP/1.1\r\nContent-Length: 100\r\n\r\nabc"); // body never completes
+        await Eventually.UntilAsync(device, () => device.ConnectionsAccepted == 1, "the device accepts");
+        var start = clock.GetUtcNow();
 
-        var clock = Stopwatch.StartNew();
         await using var client = new ProvisioningClient(OpenTransport(device), ownsTransport: true);
         await client.EstablishSessionAsync(new Security1(Pop));
         await client.SetWifiConfigAsync(new WifiCredentials("myssid", "mypassword"));
         await client.ApplyWifiConfigAsync();
         await client.WaitForConnectionAsync();
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"provisioning took {clock.Elapsed} next to a slow client holding its request for 5 s");
+        Assert.Equal("myssid", device.AppliedCredentials?.Ssid);
+        Assert.Equal(start, clock.GetUtcNow());
         Assert.True(await slow.IsClosedByDeviceAsync(), "LRU purge closes the slow connection");
+        Assert.DoesNotContain(device.Requests, r => r.Code == 408);
     }
 
     [Fact]
     public async Task IdleConnection_IsClosedAfterTheIdleTimeout()
     {
-        await using var device = await TestDevice.Http().With(o => o.IdleTimeout, TimeSpan.FromMilliseconds(300)).StartAsync();
+        var clock = new TestClock();
+        var idle = TimeSpan.FromMilliseconds(300);
+        await using var device = await TestDevice.Http().With(o => o.IdleTimeout, idle).With(o => o.TimeProvider, clock).StartAsync();
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
-        // Started before the request: the device's idle timer starts after it, so a slow read on a busy machine cannot
-        // make the close look early (the old order failed about 2 runs in 12 with both cores busy).
-        var clock = Stopwatch.StartNew();
         await raw.SendAsync(RawHttpConnection.Post("/proto-ver", "---"u8.ToArray()));
         Assert.NotNull(await raw.ReadResponseAsync());
-        Assert.True(await raw.IsClosedByDeviceAsync(TimeSpan.FromSeconds(3)));
-        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(250), $"closed after {clock.Elapsed}, before the idle timeout");
-        await Eventually.UntilAsync(() => device.OpenConnections == 0, "the connection is gone");
+        await clock.TimerDueWithinAsync(idle, "the idle wait");
+
+        clock.Advance(idle - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(1, device.OpenConnections); // no timer is due yet, so nothing can have closed it
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        await Eventually.UntilAsync(device, () => device.OpenConnections == 0, "the connection is gone");
+        Assert.True(await raw.IsClosedByDeviceAsync());
     }
 
     [Fact]
@@ -96,14 +97,18 @@ public sealed partial class DeviceHardeningTests
     {
         // A client that sees OpenConnections == 0 must also see the close on its socket, or it reuses a dying
         // connection (the CI failure of RecoveryTests). Ten connections: a purge or idle close must hold every time.
-        await using var device = await TestDevice.Http().With(o => o.IdleTimeout, TimeSpan.FromMilliseconds(50)).StartAsync();
+        var clock = new TestClock();
+        var idle = TimeSpan.FromMilliseconds(50);
+        await using var device = await TestDevice.Http().With(o => o.IdleTimeout, idle).With(o => o.TimeProvider, clock).StartAsync();
         for (var i = 0; i < 10; i++)
         {
             using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
             await socket.ConnectAsync(System.Net.IPAddress.Loopback, device.EndPoint.Port);
             var accepted = i + 1;
-            // Spin, not poll: the moment the count drops is the moment a fast client would act on it.
-            Assert.True(SpinWait.SpinUntil(() => device.ConnectionsAccepted == accepted && device.OpenConnections == 0, 10_000), "the idle connection ends");
+            await clock.TimerDueWithinAsync(idle, $"round {i}: the idle wait", orElse: null);
+            clock.Advance(idle);
+            // Checked as soon as the count drops (the device reports the drop the moment it happens).
+            await Eventually.UntilAsync(device, () => device.ConnectionsAccepted == accepted && device.OpenConnections == 0, "the idle connection ends");
             Assert.True(socket.Poll(0, System.Net.Sockets.SelectMode.SelectRead) && socket.Available == 0, $"round {i}: no FIN yet");
         }
     }

@@ -53,13 +53,13 @@ public sealed class FaultProxyTests
         await using var proxy = FaultProxy.At(device.Port, FaultSteps.SetConfig, fault);
         // The request timeout runs on a fake clock, moved only for the faults that must end in it: the others must end
         // by themselves, and no test waits the real 2 s.
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         await using var transport = Client(proxy, time);
         await transport.SendAsync("proto-ver", "V0.1"u8.ToArray());
         var send = transport.SendAsync("prov-config", "0123456789"u8.ToArray());
         if (expected == TransportFailure.Timeout)
         {
-            await Eventually.UntilAsync(() => proxy.Count(FaultSteps.SetConfig) == 1, "the request reaches the proxy");
+            await Eventually.UntilAsync(proxy.Changes, () => proxy.Count(FaultSteps.SetConfig) == 1, "the request reaches the proxy");
             time.Advance(RequestTimeout);
         }
 
@@ -125,7 +125,7 @@ public sealed class FaultProxyTests
         await using var proxy = new FaultProxy(device.Port);
         await using var transport = Client(proxy);
         await transport.SendAsync("proto-ver", "a"u8.ToArray());
-        await Eventually.UntilAsync(() => proxy.IdleClosesPassedOn == 1, "the proxy passes the device's close on");
+        await Eventually.UntilAsync(proxy.Changes, () => proxy.IdleClosesPassedOn == 1, "the proxy passes the device's close on");
         Assert.Equal("b"u8.ToArray(), await transport.SendAsync("proto-ver", "b"u8.ToArray()));
         Assert.Equal(2, proxy.Connections);
     }

@@ -113,7 +113,7 @@ public sealed class RecoveryTests
         Assert.Equal(1, device.DropConnections());
 
         // A client idle for a while has the FIN by the time it sends; wait until this one has it too.
-        await Eventually.UntilAsync(async () => (await transport.PrepareAsync(Endpoints.ProtoVer)).Generation != handshakeLink.Generation,
+        await Eventually.PolledAsync(async () => (await transport.PrepareAsync(Endpoints.ProtoVer)).Generation != handshakeLink.Generation,
             "the transport sees the device close the link");
 
         await client.SetWifiConfigAsync(new WifiCredentials("myssid", "mypassword"));

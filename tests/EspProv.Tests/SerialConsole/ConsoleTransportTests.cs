@@ -178,14 +178,14 @@ public sealed class ConsoleTransportTests
     [Fact]
     public async Task ASilentConsole_TimesOutOnTheTransportsClock()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         await using var device = ConsoleDevice.Start(NewDevice(new DeviceSecurity0()));
         await device.Device.StopAsync();
         await using var transport = device.Client(new ConsoleTransportOptions { TimeProvider = time, RequestTimeout = TimeSpan.FromSeconds(5) });
 
         var pending = transport.SendAsync(Endpoints.ProtoVer, "V0.1"u8.ToArray());
         // Once the console has taken the line the write is done; the wait for the echo is what times out.
-        await Eventually.UntilAsync(() => device.Console.BytesRead > 0, "the console took the line");
+        await Eventually.UntilAsync(device.Device, () => device.Console.BytesRead > 0, "the console took the line");
         time.Advance(TimeSpan.FromSeconds(5));
         var ex = await Assert.ThrowsAsync<ConsoleTransportException>(() => pending);
 

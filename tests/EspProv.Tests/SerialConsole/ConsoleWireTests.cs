@@ -108,7 +108,7 @@ public sealed partial class ConsoleWireTests
         const string Late = "proto-ver 0 56302e31\r";
         var readBefore = device.Console.BytesRead;
         await console.SendAsync(Late);
-        await Eventually.UntilAsync(() => device.Console.BytesRead >= readBefore + Late.Length, "the console took the line");
+        await Eventually.UntilAsync(device.Device, () => device.Console.BytesRead >= readBefore + Late.Length, "the console took the line");
         // Anything the console printed for the line would come before this mark.
         await device.Console.WriteRawAsync("MARK\r\n"u8.ToArray());
         var printed = await console.ReadUntilAsync("MARK\r\n");

@@ -70,6 +70,9 @@ internal sealed class FaultProxy : IAsyncDisposable
 
     public int Connections => Volatile.Read(ref _connections);
 
+    /// <summary>Pulsed when an exchange is seen or an idle close is passed on.</summary>
+    public EspProv.Device.Core.ChangeFeed Changes { get; } = new();
+
     /// <summary>Idle connections the device closed and the proxy has closed towards the client in turn.</summary>
     public int IdleClosesPassedOn => Volatile.Read(ref _idleClosesPassedOn);
 
@@ -151,6 +154,7 @@ internal sealed class FaultProxy : IAsyncDisposable
                     {
                         client.Client.Shutdown(SocketShutdown.Both);
                         Interlocked.Increment(ref _idleClosesPassedOn);
+                        Changes.Pulse();
                         return;
                     }
                 }
@@ -174,6 +178,8 @@ internal sealed class FaultProxy : IAsyncDisposable
                     index = _exchanges.Count;
                     _exchanges.Add(new ProxyExchange(index, connectionId, request.Target, step, request.Body.Length, fault));
                 }
+
+                Changes.Pulse();
 
                 var clientStream = client.GetStream();
                 if (fault is FaultKind.Http4xx or FaultKind.Http5xx)

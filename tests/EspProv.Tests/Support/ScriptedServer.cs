@@ -35,6 +35,9 @@ internal sealed class ScriptedServer : IAsyncDisposable
 
     public List<string> Requests { get; } = [];
 
+    /// <summary>Pulsed when a request is read or the script closes a connection.</summary>
+    public EspProv.Device.Core.ChangeFeed Changes { get; } = new();
+
     private async Task AcceptLoopAsync()
     {
         while (!_stop.IsCancellationRequested)
@@ -50,6 +53,7 @@ internal sealed class ScriptedServer : IAsyncDisposable
             }
 
             Interlocked.Increment(ref _connections);
+            client.NoDelay = true; // a script's separate writes go out as separate segments
             _ = Task.Run(async () =>
             {
                 using (client)
@@ -96,6 +100,8 @@ internal sealed class ScriptedServer : IAsyncDisposable
                 server.Requests.Add(request.Head);
             }
 
+            server.Changes.Pulse();
+
             return (request.Head, request.Body);
         }
 
@@ -114,6 +120,7 @@ internal sealed class ScriptedServer : IAsyncDisposable
         {
             client.Close();
             Interlocked.Increment(ref server._closedByScript);
+            server.Changes.Pulse();
         }
 
         /// <summary>Closes with RST (linger 0), as a device dropping a connection with unread data may.</summary>
@@ -122,6 +129,7 @@ internal sealed class ScriptedServer : IAsyncDisposable
             client.Client.LingerState = new LingerOption(true, 0);
             client.Close();
             Interlocked.Increment(ref server._closedByScript);
+            server.Changes.Pulse();
         }
     }
 }

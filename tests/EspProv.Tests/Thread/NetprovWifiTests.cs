@@ -52,7 +52,7 @@ public sealed class NetprovWifiTests
     [Fact]
     public async Task Retrying_reports_attempt_failed_with_the_attempts_remaining()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         await using var device = await WifiDevice.With(o => o.TimeProvider, time).With(o => o.ConnectionAttempts, 3).ConnectDelay(TimeSpan.FromSeconds(1)).StartAsync();
         await using var client = await ThreadDeviceTests.SessionAsync(device);
         await client.SetWifiConfigAsync(new WifiCredentials("myssid", "wrong-password"));

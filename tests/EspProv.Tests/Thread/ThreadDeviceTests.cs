@@ -46,7 +46,7 @@ public sealed class ThreadDeviceTests
     [Fact]
     public async Task The_built_in_dataset_attaches_after_the_connect_delay()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         await using var device = await ThreadDevice.With(o => o.TimeProvider, time).ConnectDelay(TimeSpan.FromSeconds(2)).StartAsync();
         await using var client = await SessionAsync(device);
 
@@ -79,7 +79,7 @@ public sealed class ThreadDeviceTests
     [Fact]
     public async Task A_valid_dataset_of_an_unknown_network_ends_in_network_not_found_after_the_attach_timeout()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         await using var device = await ThreadDevice.With(o => o.TimeProvider, time).With(o => o.AttachTimeout, TimeSpan.FromSeconds(3)).StartAsync();
         await using var client = await SessionAsync(device);
 
@@ -175,7 +175,7 @@ public sealed class ThreadDeviceTests
     [Fact]
     public async Task Reset_answers_success_in_provisioning_mode_and_after_a_failure_but_not_while_attaching()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         await using var device = await ThreadDevice.With(o => o.TimeProvider, time).With(o => o.AttachTimeout, TimeSpan.FromSeconds(3)).StartAsync();
         await using var client = await SessionAsync(device);
 
@@ -214,7 +214,7 @@ public sealed class ThreadDeviceTests
     [Fact]
     public async Task Reading_attached_stops_the_device_a_second_later()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         await using var device = await ThreadDevice.With(o => o.TimeProvider, time).StartAsync();
         await using var client = await SessionAsync(device);
         await client.SetThreadDatasetAsync(BuiltIn);

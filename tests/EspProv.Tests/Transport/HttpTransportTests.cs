@@ -177,7 +177,7 @@ public sealed class HttpTransportTests
     [Fact]
     public async Task Stall_TimesOut_OnTheTransportsClock()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         await using var server = new ScriptedServer(async c =>
         {
             await c.ReadRequestAsync();
@@ -186,7 +186,7 @@ public sealed class HttpTransportTests
         await using var transport = new HttpTransport(DeviceAddress.Parse(server.Endpoint),
             new HttpTransportOptions { RequestTimeout = TimeSpan.FromSeconds(30), TimeProvider = time });
         var send = transport.SendAsync("prov-config", "x"u8.ToArray());
-        await Eventually.UntilAsync(() => server.Requests.Count == 1, "the request reaches the server");
+        await Eventually.UntilAsync(server.Changes, () => server.Requests.Count == 1, "the request reaches the server");
         time.Advance(TimeSpan.FromSeconds(29));
         Assert.False(send.IsCompleted);
         time.Advance(TimeSpan.FromSeconds(1));
@@ -205,7 +205,7 @@ public sealed class HttpTransportTests
         });
         var transport = Create(server);
         var send = transport.SendAsync("prov-config", "x"u8.ToArray());
-        await Eventually.UntilAsync(() => server.Requests.Count == 1, "the request reaches the server");
+        await Eventually.UntilAsync(server.Changes, () => server.Requests.Count == 1, "the request reaches the server");
         await transport.DisposeAsync();
         var ex = await Assert.ThrowsAsync<HttpTransportException>(() => send.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(TransportFailure.LinkLost, ex.Failure);
@@ -227,9 +227,9 @@ public sealed class HttpTransportTests
         await using var transport = Create(server);
         Assert.Equal(new TransportLink(1, false), await transport.PrepareAsync(Endpoints.ProtoVer));
         await transport.SendAsync("proto-ver", "a"u8.ToArray());
-        await Eventually.UntilAsync(() => server.ClosedByScript == 1, "the server closes the idle connection");
+        await Eventually.UntilAsync(server.Changes, () => server.ClosedByScript == 1, "the server closes the idle connection");
         await server.DisposeAsync(); // nothing listens any more
-        await Eventually.UntilAsync(async () => (await transport.PrepareAsync(Endpoints.ProtoVer)).Generation != 1, "the transport sees the server close the link");
+        await Eventually.PolledAsync(async () => (await transport.PrepareAsync(Endpoints.ProtoVer)).Generation != 1, "the transport sees the server close the link");
 
         var ex = await Assert.ThrowsAnyAsync<TransportException>(() => transport.SendAsync("prov-config", "x"u8.ToArray()));
         Assert.Equal(TransportFailure.ConnectionRefused, ex.Failure);
@@ -271,8 +271,7 @@ public sealed class HttpTransportTests
             await c.ReadRequestAsync();
             foreach (var b in Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nV0.1"))
             {
-                await c.SendAsync([b]);
-                await Task.Delay(1);
+                await c.SendAsync([b]); // one write per byte, Nagle off: the client reads the reply in as many pieces as have arrived
             }
         });
         await using var transport = Create(server);
@@ -305,7 +304,7 @@ public sealed class HttpTransportTests
         });
         await using var transport = Create(server);
         await transport.SendAsync("proto-ver", "a"u8.ToArray());
-        await Eventually.UntilAsync(() => server.ClosedByScript == 1, "the server closes the idle connection");
+        await Eventually.UntilAsync(server.Changes, () => server.ClosedByScript == 1, "the server closes the idle connection");
         Assert.Equal("b"u8.ToArray(), await transport.SendAsync("proto-ver", "b"u8.ToArray()));
         Assert.Equal(2, server.Connections);
     }
@@ -337,7 +336,7 @@ public sealed class HttpTransportDeadlineTests
     [Fact]
     public async Task OverallTimeout_CutsRequestsShort_OnTheTransportsClock()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         var answered = 0;
         await using var server = new ScriptedServer(async c =>
         {
@@ -357,7 +356,7 @@ public sealed class HttpTransportDeadlineTests
 
         // The third request may wait only the second left of the 4 s budget, not its 30 s.
         var send = transport.SendAsync("proto-ver", "c"u8.ToArray());
-        await Eventually.UntilAsync(() => Volatile.Read(ref answered) == 3, "the third request reaches the server");
+        await Eventually.UntilAsync(server.Changes, () => server.Requests.Count == 3, "the third request reaches the server");
         time.Advance(TimeSpan.FromSeconds(1));
         var ex = await Assert.ThrowsAnyAsync<TransportException>(() => send.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(TransportFailure.Timeout, ex.Failure);

@@ -99,7 +99,7 @@ public sealed class InMemoryTransportTests
     [Fact]
     public async Task StalledDevice_TimesOut_OnTheTransportsClock()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         await using var device = Create(time);
         await using var transport = device.CreateInMemoryTransport(new InMemoryTransportOptions { RequestTimeout = TimeSpan.FromSeconds(2), TimeProvider = time });
         device.Faults.DelayNext(Endpoints.ProtoVer, TimeSpan.FromMinutes(1));
@@ -115,7 +115,7 @@ public sealed class InMemoryTransportTests
     [Fact]
     public async Task DisposingDuringARequest_EndsItWithATransportException()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         await using var device = Create(time);
         var transport = device.CreateInMemoryTransport(new InMemoryTransportOptions { TimeProvider = time });
         device.Faults.DelayNext(Endpoints.ProtoVer, TimeSpan.FromMinutes(1));

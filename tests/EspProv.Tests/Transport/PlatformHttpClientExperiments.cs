@@ -135,7 +135,7 @@ public sealed class PlatformHttpClientExperiments
         {
             using var response = await client.PostAsync(server, "prov-config", [(byte)i]);
             Assert.Equal([(byte)i], await response.Content.ReadAsByteArrayAsync());
-            await Eventually.UntilAsync(() => server.ClosedByScript == i, "the server closes the idle connection");
+            await Eventually.UntilAsync(server.Changes, () => server.ClosedByScript == i, "the server closes the idle connection");
         }
 
         Assert.Equal(20, Count(server));

@@ -50,8 +50,9 @@ internal sealed class BleBench : IAsyncDisposable
         }
     }
 
-    public BleTransportOptions Options(string? name = null, TimeSpan? scanTimeout = null, List<string>? trace = null) => new()
+    public BleTransportOptions Options(string? name = null, TimeSpan? scanTimeout = null, List<string>? trace = null, TimeProvider? time = null) => new()
     {
+        TimeProvider = time,
         ServiceName = name ?? Name,
         BusAddress = Bluez.BusAddress,
         ScanTimeout = scanTimeout ?? Timeout,

@@ -41,13 +41,15 @@ public sealed class BleDiscoveryAndErrorTests
     {
         await using var bench = await BleBench.StartAsync();
         var trace = new List<string>();
-        await using var transport = new BleTransport(bench.Options(trace: trace));
-        var started = TimeProvider.System.GetTimestamp();
-        var link = await transport.PrepareAsync(Endpoints.ProtoVer);
+        // The transport's clock never moves: a scan that waited out its timeout (as esp_prov's fixed 5 s scan does)
+        // would never end, so ending at all proves the scan stopped when the device was heard.
+        var clock = new TestClock();
+        var started = clock.GetUtcNow();
+        await using var transport = new BleTransport(bench.Options(trace: trace, time: clock));
+        var link = await transport.PrepareAsync(Endpoints.ProtoVer).AsTask().WaitAsync(Eventually.SafetyNet);
         Assert.Equal(1, link.Generation);
         Assert.False(link.SessionSurvivesNewLink);
-        // Advertising every 160 ms: well under esp_prov's fixed 5 s scan.
-        Assert.InRange(TimeProvider.System.GetElapsedTime(started), TimeSpan.Zero, TimeSpan.FromSeconds(3));
+        Assert.Equal(started, clock.GetUtcNow());
         Assert.Contains(trace, l => l.StartsWith("found PROV_C11E47", StringComparison.Ordinal));
     }
 
@@ -89,7 +91,7 @@ public sealed class BleDiscoveryAndErrorTests
         await transport.ResetAsync();
         Assert.Equal(2, (await transport.PrepareAsync(Endpoints.ProtoVer)).Generation);
         await transport.DisposeAsync();
-        await Eventually.UntilAsync(() => bench.Device.OpenLinks == 0, "the device saw the disconnect");
+        await Eventually.UntilAsync(bench.Device, () => bench.Device.OpenLinks == 0, "the device saw the disconnect");
         await Assert.ThrowsAsync<ObjectDisposedException>(() => transport.PrepareAsync(Endpoints.ProtoVer).AsTask());
     }
 

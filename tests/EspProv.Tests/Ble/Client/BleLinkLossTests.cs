@@ -28,11 +28,11 @@ public sealed class BleLinkLossTests
         await using var bench = await BleBench.StartAsync();
         bench.Bluez.DropDuringServiceDiscovery(1);
         var trace = new List<string>();
-        var time = new ManualTimeProvider();
-        await using var transport = new BleTransport(WithClock(bench.Options(trace: trace), time));
+        var time = new TestClock();
+        await using var transport = new BleTransport(bench.Options(trace: trace, time: time));
 
         var prepare = transport.PrepareAsync(Endpoints.ProtoVer).AsTask();
-        await Eventually.UntilAsync(() => prepare.IsCompleted || time.HasTimerDueWithin(Backoff), "the backoff");
+        await time.TimerDueWithinAsync(Backoff, "the backoff", orElse: () => prepare.IsCompleted);
         Assert.False(prepare.IsCompleted); // waits for the backoff, which only the clock ends
         Assert.Contains(Lines(trace), l => l.StartsWith($"connection attempt 1 of 3 to {bench.Name} (", StringComparison.Ordinal)
             && l.EndsWith("dropped the link during service discovery); retrying in 250 ms", StringComparison.Ordinal));
@@ -105,7 +105,7 @@ public sealed class BleLinkLossTests
 
         // Not WaitForExit: the daemon is not our child, and stays a zombie until its shell reaps it. The bus refusing
         // connections is what counts.
-        await Eventually.UntilAsync(async () =>
+        await Eventually.PolledAsync(async () =>
         {
             using var probe = new Tmds.DBus.Protocol.DBusConnection(bench.Bluez.BusAddress);
             try
@@ -146,7 +146,7 @@ public sealed class BleLinkLossTests
         var run = RunCliAsync(bench, interrupt.Token, "--pop", "abcd1234", "--passphrase", ending == "failure" ? "wrong-passphrase" : "mypassword");
         if (ending == "interrupted")
         {
-            await Eventually.UntilAsync(() => run.IsCompleted || bench.Device.AppliesReceived == 1, "apply");
+            await Eventually.UntilAsync(bench.Device, () => bench.Device.AppliesReceived == 1, "apply", unlessDone: run);
             await interrupt.CancelAsync(); // Ctrl+C while the status is polled
         }
 
@@ -178,7 +178,7 @@ public sealed class BleLinkLossTests
     {
         await using var bench = await BleBench.StartAsync(connectDelay: TimeSpan.FromMinutes(10));
         var run = RunCliAsync(bench, default, "--pop", "abcd1234", "--passphrase", "mypassword", "--timeout", "6", "--scan_timeout", "1");
-        await Eventually.UntilAsync(() => run.IsCompleted || bench.Device.Requests.Count(r => r.Endpoint == Endpoints.Config && !r.Closed) >= 3, "a status poll");
+        await Eventually.UntilAsync(bench.Device, () => bench.Device.Requests.Count(r => r.Endpoint == Endpoints.Config && !r.Closed) >= 3, "a status poll", unlessDone: run);
         await bench.Device.StopAsync(); // joined: firmware stops BLE, the link drops and advertising ends
 
         var r = await run;
@@ -205,7 +205,7 @@ public sealed class BleLinkLossTests
         bench.Device.Faults.CloseConnectionOnNext(Endpoints.Session);
         Assert.Equal(1, bench.Device.DropConnections());
         var wait = client.WaitForConnectionAsync();
-        await Eventually.UntilAsync(() => wait.IsCompleted || bench.Device.Requests.Any(r => r.Endpoint == Endpoints.Session && r.Closed), "the failed handshake");
+        await Eventually.UntilAsync(bench.Device, () => bench.Device.Requests.Any(r => r.Endpoint == Endpoints.Session && r.Closed), "the failed handshake", unlessDone: wait);
         await bench.Device.StopAsync();
 
         var ex = await Assert.ThrowsAsync<StatusUnknownException>(() => wait);
@@ -225,15 +225,6 @@ public sealed class BleLinkLossTests
             return [.. trace];
         }
     }
-
-    private static BleTransportOptions WithClock(BleTransportOptions options, TimeProvider time) => new()
-    {
-        ServiceName = options.ServiceName,
-        BusAddress = options.BusAddress,
-        ScanTimeout = options.ScanTimeout,
-        LoggerFactory = options.LoggerFactory,
-        TimeProvider = time,
-    };
 
     private static async Task<CliResult> RunCliAsync(BleBench bench, CancellationToken cancellationToken, params string[] args)
     {

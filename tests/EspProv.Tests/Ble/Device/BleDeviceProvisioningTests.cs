@@ -128,7 +128,7 @@ public sealed class BleDeviceProvisioningTests
     [RequiresFact(Prerequisite.DbusDaemon)]
     public async Task AutoStop_AfterConnected_UnregistersAndDropsTheLink()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         await using var bed = await BleTestBed.StartAsync(NewDevice(new DeviceSecurity1("abcd1234"), time: time));
         await ProvisionAsync(bed, new Security1("abcd1234"));
         Assert.False(bed.Device.Stopped.IsCompleted);
@@ -146,7 +146,7 @@ public sealed class BleDeviceProvisioningTests
     [RequiresFact(Prerequisite.DbusDaemon)]
     public async Task NoAutoStop_KeepsServingAfterConnected()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         await using var bed = await BleTestBed.StartAsync(NewDevice(new DeviceSecurity1("abcd1234"), autoStop: false, time: time));
         await ProvisionAsync(bed, new Security1("abcd1234"));
 

@@ -68,7 +68,14 @@ internal static class DeviceTestKit
     {
         private readonly ConcurrentQueue<string> _lines = new();
 
-        public Action<string> Writer => _lines.Enqueue;
+        /// <summary>Pulsed on every line written.</summary>
+        public EspProv.Device.Core.ChangeFeed Changes { get; } = new();
+
+        public Action<string> Writer => line =>
+        {
+            _lines.Enqueue(line);
+            Changes.Pulse();
+        };
 
         public IReadOnlyList<string> Lines => [.. _lines];
     }
