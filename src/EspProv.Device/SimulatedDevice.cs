@@ -1,7 +1,4 @@
-using System.Net;
-using EspProv.Device.Ble.Peripheral;
 using EspProv.Device.Core;
-using EspProv.Device.Hosting;
 using EspProv.Device.InMemory;
 using EspProv.Device.Wifi;
 using EspProv.Transport.InMemory;
@@ -10,17 +7,13 @@ using Microsoft.Extensions.Logging;
 namespace EspProv.Device;
 
 /// <summary>
-/// A simulated Espressif provisioning device: protocomm + Wi-Fi provisioning, wire-compatible with firmware
-/// (docs/protocol.md), reachable through front-ends: HTTP on a loopback port (<see cref="StartAsync"/>) and in-memory
-/// links (<see cref="InMemory"/>, always there; <see cref="CreateInMemory"/> for a device without sockets). Inspect
-/// what happened, inject faults, dispose to stop. Every instance has its own state, so devices run side by side.
+/// A simulated Espressif provisioning device: protocomm + Wi-Fi or Thread provisioning, wire-compatible with firmware
+/// (docs/protocol.md). The device is a transport-neutral core composed with front-ends, each in its own folder with its
+/// entry points as extension members: HTTP (<see cref="SimulatedHttp"/>), BLE (<see cref="SimulatedBle"/>), the serial
+/// console (<see cref="SimulatedConsole"/>) and in-memory links (<see cref="InMemory"/>, always there;
+/// <see cref="CreateInMemory"/> for a device without any other). Inspect what happened, inject faults, dispose to stop.
+/// Every instance has its own state, so devices run side by side.
 /// </summary>
-/// <example>
-/// <code>
-/// await using var device = await SimulatedDevice.StartAsync(new SimulatedDeviceOptions { Port = 0, ConnectDelay = TimeSpan.Zero, LoggerFactory = loggerFactory });
-/// // provision http://127.0.0.1:{device.EndPoint.Port} with PoP "abcd1234", ssid "myssid", passphrase "mypassword"
-/// </code>
-/// </example>
 public sealed class SimulatedDevice : IAsyncDisposable
 {
     private readonly DeviceCore _core;
@@ -41,14 +34,6 @@ public sealed class SimulatedDevice : IAsyncDisposable
         _frontEnds.Add(_memory);
         _core.Manager.StopRequested = () => _ = StopAsync();
     }
-
-    /// <summary>The device's HTTP base URL, e.g. <c>http://127.0.0.1:8080/</c> (a wildcard listen address is shown as loopback).</summary>
-    /// <exception cref="InvalidOperationException">The device serves no HTTP (<see cref="CreateInMemory"/>).</exception>
-    public Uri Url => Http.Url;
-
-    /// <summary>The address and port the HTTP front-end listens on (the real port when <see cref="SimulatedDeviceOptions.Port"/> was 0).</summary>
-    /// <exception cref="InvalidOperationException">The device serves no HTTP (<see cref="CreateInMemory"/>).</exception>
-    public IPEndPoint EndPoint => Http.EndPoint;
 
     /// <summary>The in-memory front-end: pass it to <see cref="InMemoryTransport"/> to reach this device without sockets.</summary>
     public IInMemoryDevice InMemory => _memory;
@@ -97,9 +82,6 @@ public sealed class SimulatedDevice : IAsyncDisposable
     /// <summary>How many security sessions the device has created.</summary>
     public int SessionsCreated => _core.Protocomm.SessionsCreated;
 
-    /// <summary>TCP connections currently open on the HTTP front-end (at most 1, like firmware); 0 without HTTP.</summary>
-    public int OpenConnections => HttpOrNull?.OpenLinks ?? 0;
-
     /// <summary>Links currently open on every front-end.</summary>
     public int OpenLinks
     {
@@ -115,39 +97,13 @@ public sealed class SimulatedDevice : IAsyncDisposable
     /// <summary>Requests received since start (also those <see cref="Requests"/> no longer keeps).</summary>
     public long RequestTotal => _service.RequestTotal;
 
-    /// <summary>TCP connections accepted since start on the HTTP front-end.</summary>
-    public long ConnectionsAccepted => HttpOrNull?.Server.ConnectionsAccepted ?? 0;
-
-    /// <summary>Connection handlers still running: the open connection plus purged ones still winding down.</summary>
-    public int ConnectionHandlersRunning => HttpOrNull?.Server.HandlersRunning ?? 0;
-
     /// <summary>Completes when the device has stopped (auto-stop, <see cref="StopAsync"/> or dispose).</summary>
     public Task Stopped => _stopped.Task;
-
-    /// <summary>The name the device advertises over BLE; null when it serves no BLE (<see cref="StartBleAsync"/>).</summary>
-    public string? BleName => Ble?.DeviceName;
 
     internal DeviceService Service => _service;
 
     /// <summary>When the station's current attempt reaches its outcome, on the device clock's timestamp scale (benchmarks measure detection from it).</summary>
     internal long StationOutcomeTimestamp => _core.Manager.Station.OutcomeTimestamp;
-
-    /// <summary>The BLE front-end, when the device has one.</summary>
-    internal BleFrontEnd? Ble => FrontEnd<BleFrontEnd>();
-
-    private HttpFrontEnd? HttpOrNull => FrontEnd<HttpFrontEnd>();
-
-    private HttpFrontEnd Http => HttpOrNull ?? throw new InvalidOperationException("this simulated device serves no HTTP (it was created in-memory only)");
-
-    /// <summary>Validates <paramref name="options"/>, binds the HTTP port and starts serving (in-memory links work too).</summary>
-    /// <exception cref="IOException">The port is in use.</exception>
-    public static async Task<SimulatedDevice> StartAsync(SimulatedDeviceOptions options, CancellationToken cancellationToken = default)
-    {
-        var device = await StartWithAsync(options, async (service, ct) =>
-            await HttpFrontEnd.StartAsync(service, options, options.LoggerFactory.CreateLogger<DeviceHttpServer>(), ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        options.LoggerFactory.CreateLogger<SimulatedDevice>().Started(options.Flavor, (int)(options.Security?.Scheme ?? EspProv.Security.SecurityScheme.Sec1), device.Url);
-        return device;
-    }
 
     /// <summary>
     /// The front-end seam: a device served by the front-end <paramref name="start"/> makes on the device's
@@ -179,36 +135,6 @@ public sealed class SimulatedDevice : IAsyncDisposable
         {
             return _frontEnds.OfType<T>().FirstOrDefault();
         }
-    }
-
-    /// <summary>
-    /// Validates the options and starts a device that BLE centrals reach through BlueZ
-    /// (docs/ble.md#bluez-peripheral-role): it registers a GATT application and an advertisement on
-    /// <paramref name="ble"/>'s adapter, laid out and behaving as ESP-IDF firmware (in-memory links work too).
-    /// Auto-stop unregisters both and drops the link, as firmware stops its BLE stack.
-    /// </summary>
-    /// <example>
-    /// <code>
-    /// // With the virtual BlueZ (no Bluetooth hardware): a central on hci0 finds "PROV_TEST01".
-    /// await using var bluez = await VirtualBluezService.StartAsync();
-    /// await using var device = await SimulatedDevice.StartBleAsync(new SimulatedDeviceOptions(),
-    ///     new BleDeviceOptions { Name = "PROV_TEST01", Adapter = "hci1", BusAddress = bluez.BusAddress });
-    /// </code>
-    /// </example>
-    /// <exception cref="ArgumentException">Invalid options, or an ESP8266 flavor (it has no BLE).</exception>
-    /// <exception cref="BleUnavailableException">No bus, no BlueZ, no suitable adapter, or BlueZ refused a registration.</exception>
-    public static async Task<SimulatedDevice> StartBleAsync(SimulatedDeviceOptions options, BleDeviceOptions ble, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(ble);
-        ble.Validate();
-        if (options.Flavor == DeviceFlavor.Esp8266)
-        {
-            throw new ArgumentException("the ESP8266 has no BLE: use the idf flavor for a BLE device", nameof(options));
-        }
-
-        return await StartWithAsync(options, async (service, ct) =>
-            await BleFrontEnd.StartAsync(service, ble, options.LoggerFactory, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -298,5 +224,11 @@ public sealed class SimulatedDevice : IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"SimulatedDevice {{ {Flavor}, {(HttpOrNull is { } http ? http.Url.ToString() : Ble is { } b ? "ble " + b.DeviceName : "in-memory")} }}";
+    public override string ToString()
+    {
+        lock (_lock)
+        {
+            return $"SimulatedDevice {{ {Flavor}, {_frontEnds[^1].Address} }}";
+        }
+    }
 }

@@ -18,7 +18,7 @@ public sealed class SimulatedDeviceOptions
     /// <summary>Address to listen on. Default 127.0.0.1.</summary>
     public IPAddress ListenAddress { get; init; } = IPAddress.Loopback;
 
-    /// <summary>TCP port. Default 8080; 0 = a free port chosen by the OS (see <see cref="SimulatedDevice.EndPoint"/>).</summary>
+    /// <summary>TCP port. Default 8080; 0 = a free port chosen by the OS (see <c>device.EndPoint</c> of <see cref="SimulatedHttp"/>).</summary>
     public int Port { get; init; } = 8080;
 
     /// <summary>Firmware family to behave like. Default <see cref="DeviceFlavor.Idf"/>.</summary>

@@ -61,6 +61,8 @@ internal sealed class ConsoleFrontEnd : IDeviceFrontEnd
 
     public string Name => "console";
 
+    public string Address => "console " + Path;
+
     /// <summary>1 while a console session id is bound to a security session, else 0.</summary>
     public int OpenLinks
     {

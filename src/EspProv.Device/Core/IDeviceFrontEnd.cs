@@ -9,6 +9,9 @@ internal interface IDeviceFrontEnd : IAsyncDisposable
     /// <summary>Short name for logs and records: <c>http</c>, <c>ble</c>, <c>memory</c>.</summary>
     string Name { get; }
 
+    /// <summary>Where a client finds the device through this front-end, for people: a URL, an advertised name, a path.</summary>
+    string Address { get; }
+
     /// <summary>Links open right now.</summary>
     int OpenLinks { get; }
 

@@ -42,6 +42,8 @@ internal sealed class HttpFrontEnd : IDeviceFrontEnd
 
     public string Name => "http";
 
+    public string Address => Url.ToString();
+
     public Uri Url { get; }
 
     public IPEndPoint EndPoint { get; }

@@ -19,6 +19,8 @@ internal sealed class InMemoryFrontEnd : IDeviceFrontEnd, IInMemoryDevice
 
     public string Name => "memory";
 
+    public string Address => "in-memory";
+
     public int OpenLinks
     {
         get

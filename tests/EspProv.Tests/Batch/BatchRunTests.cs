@@ -3,6 +3,7 @@ using System.Text.Json;
 using EspProv.Cli.Batch;
 using EspProv.Device.Wifi;
 using EspProv.Tests.Cli;
+using EspProv.Device;
 
 namespace EspProv.Tests.Batch;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using EspProv.Cli;
 using EspProv.Cli.Batch;
 using EspProv.Tests.Support;
+using EspProv.Device;
 
 namespace EspProv.Tests.Batch;
 

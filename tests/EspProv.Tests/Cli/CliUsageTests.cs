@@ -1,4 +1,5 @@
 using EspProv.Tests.Support;
+using EspProv.Device;
 
 namespace EspProv.Tests.Cli;
 

@@ -34,6 +34,8 @@ internal sealed class BleFrontEnd : IDeviceFrontEnd
 
     public string Name => "ble";
 
+    public string Address => "ble " + DeviceName;
+
     /// <summary>The adapter the device is registered on, e.g. <c>/org/bluez/hci1</c>.</summary>
     public string AdapterPath { get; }
 
