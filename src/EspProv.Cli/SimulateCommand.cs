@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using EspProv.Device;
-using EspProv.Device.Ble.Peripheral;
 using EspProv.Device.Security;
 using EspProv.Device.Wifi;
 using EspProv.Provisioning;
@@ -43,18 +42,26 @@ internal static class SimulateCommand
         var noAutoStop = new Option<bool>("--no-auto-stop") { Description = "keep the provisioning service running after success, as firmware whose app disabled auto-stop (allows --reprov)" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "do not log each request" };
         var faultsFile = new Option<FileInfo?>("--faults-file") { Description = "per-device faults, a JSON array: [{\"device\":2,\"fault\":\"wrong_pop|network_absent|link_drop|slow_join\",\"endpoint\":\"prov-config\",\"delay_ms\":5000}] (docs/fleet.md)" };
-        var transport = new Option<string>("--transport") { Description = "softap: HTTP on --listen; ble: a BLE peripheral through BlueZ (see docs/ble-simulator.md); console: the UART console on a pseudo-terminal whose path is printed (docs/console.md)", DefaultValueFactory = _ => "softap", HelpName = "softap|ble|console" };
-        var bleName = new Option<string?>("--ble_name", "--ble-name") { Description = "advertised BLE name, at most 29 bytes (default PROV_ + 6 random hex digits; with --devices N: name_1…name_N)" };
-        var serviceUuid = new Option<string>("--service_uuid", "--service-uuid") { Description = "the provisioning service's 128-bit UUID", DefaultValueFactory = _ => BleDeviceOptions.ExampleServiceUuid };
-        var bleAdapter = new Option<string?>("--ble_adapter", "--ble-adapter") { Description = "BlueZ adapter to register on (default: the first powered one with GattManager1)", HelpName = "hciN" };
-        var bleStack = new Option<string>("--ble_stack", "--ble-stack") { Description = "firmware BLE stack to imitate: nimble (a protocol error fails the write) or bluedroid (it drops the link; 481-byte values)", DefaultValueFactory = _ => "nimble", HelpName = "nimble|bluedroid" };
-        var virtualBluez = new Option<bool>("--virtual-bluez") { Description = "with --transport ble: run a software BlueZ on a private bus (no Bluetooth needed) and print DBUS_SYSTEM_BUS_ADDRESS=… for clients" };
+        // Each transport says what it serves and brings its own flags and front-end (Transports/<name>/).
+        var providers = Transports.TransportFactory.All;
+        var frontEnds = providers.Select(p => (Provider: p, FrontEnd: p.CreateSimulator())).ToArray();
+        var transport = new Option<string>("--transport")
+        {
+            Description = string.Join("; ", providers.Select(p => p.SimulateHelp)),
+            DefaultValueFactory = _ => Transports.TransportFactory.DefaultName,
+            HelpName = string.Join('|', providers.Select(p => p.Names[0])),
+        };
 
         var command = new Command(Name, Description)
         {
-            listen, secVer, pop, flavor, network, networksFile, connectDelay, user, pwd, patch, salt, verifier, devices, rearm, noAutoStop, quiet,
-            transport, bleName, serviceUuid, bleAdapter, bleStack, virtualBluez, faultsFile,
+            listen, secVer, pop, flavor, network, networksFile, connectDelay, user, pwd, patch, salt, verifier, devices, rearm, noAutoStop, quiet, transport,
         };
+        foreach (var option in frontEnds.SelectMany(f => f.FrontEnd.Options))
+        {
+            command.Options.Add(option);
+        }
+
+        command.Options.Add(faultsFile);
         var netprovOptions = new SimulateNetprov();
         foreach (var option in netprovOptions.Options)
         {
@@ -89,22 +96,12 @@ internal static class SimulateCommand
                     throw new FormatException("--connect-delay must be between 0 and 600000 ms");
                 }
 
-                var frontEnd = result.GetValue(transport)?.ToLowerInvariant() switch
+                var name = result.GetValue(transport);
+                var chosen = Transports.TransportFactory.Find(name) is { } provider ? frontEnds.First(f => f.Provider == provider).FrontEnd
+                    : throw new FormatException($"--transport must be {Transports.TransportFactory.SimulateNames}, not '{name?.ToLowerInvariant()}'");
+                foreach (var (_, frontEnd) in frontEnds)
                 {
-                    "softap" or "httpd" => "softap",
-                    "ble" => "ble",
-                    "console" => "console",
-                    var other => throw new FormatException($"--transport must be softap, ble or console, not '{other}'"),
-                };
-                var isBle = frontEnd == "ble";
-                if (isBle && deviceFlavor == DeviceFlavor.Esp8266)
-                {
-                    throw new FormatException("the ESP8266 has no BLE: --flavor esp8266 works only with --transport softap");
-                }
-
-                if (!isBle && result.GetValue(virtualBluez))
-                {
-                    throw new FormatException("--virtual-bluez goes with --transport ble");
+                    frontEnd.Check(result, frontEnd == chosen, deviceFlavor, count);
                 }
 
                 var log = !result.GetValue(quiet);
@@ -128,54 +125,10 @@ internal static class SimulateCommand
 
                 FleetFault? Fault(int i) => faults.FirstOrDefault(f => f.Device == i + 1);
 
-                if (frontEnd == "console")
-                {
-                    return await Transports.Console.SimulateConsole.RunAsync(output, error, count, Options, cancellationToken).ConfigureAwait(false);
-                }
-
                 var qr = new QrSecrets(result.GetValue(secVer), result.GetValue(pop) ?? string.Empty, result.GetValue(user)!, result.GetValue(pwd)!, netprov);
-                netprov.PrintDataset(output);
-                if (isBle)
-                {
-                    var ble = new SimulateBleSettings(result.GetValue(bleName), result.GetValue(serviceUuid)!, result.GetValue(bleAdapter),
-                        SimulateBleSettings.ParseStack(result.GetValue(bleStack)), result.GetValue(virtualBluez));
-                    return await RunBleAsync(output, ble, count, Options, qr, cancellationToken).ConfigureAwait(false);
-                }
-
-                var started = new List<SimulatedDevice>();
-                try
-                {
-                    for (var i = 0; i < count; i++)
-                    {
-                        var prefix = count == 1 ? string.Empty : $"[device {i + 1}] ";
-                        var device = await SimulatedDevice.StartAsync(Options(i), cancellationToken).ConfigureAwait(false);
-                        started.Add(device);
-                        Fault(i)?.Arm(device);
-                        // Each device of a fleet has its own soft-AP name, as real devices do (from the MAC, here the port).
-                        output.WriteLine($"{prefix}listening on {device.Url.ToString().TrimEnd('/')}" + (count == 1 ? string.Empty : $" as {DeviceName(device)}"));
-                    }
-
-                    if (count == 1)
-                    {
-                        PrintQr(output, DeviceName(started[0]), "softap", qr);
-                    }
-
-                    output.WriteLine("press Ctrl+C to stop");
-                    await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    output.WriteLine("stopping");
-                }
-                finally
-                {
-                    foreach (var device in started)
-                    {
-                        await device.DisposeAsync().ConfigureAwait(false);
-                    }
-                }
-
-                return ExitCodes.Success;
+                var run = new Transports.SimulateRun(output, error, count, Options, (i, device) => Fault(i)?.Arm(device),
+                    (deviceName, qrTransport, label) => PrintQr(output, deviceName, qrTransport, label, qr), () => netprov.PrintDataset(output));
+                return await chosen.RunAsync(run, result, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is FormatException or ArgumentException)
             {
@@ -183,52 +136,14 @@ internal static class SimulateCommand
                 await error.WriteLineAsync($"esp-prov simulate: {ex.Message.Split(" (Parameter", 2)[0]}").ConfigureAwait(false);
                 return ExitCodes.Usage;
             }
-            catch (Exception ex) when (ex is BleUnavailableException or InvalidOperationException)
+            catch (InvalidOperationException ex)
             {
-                // No system bus or BlueZ, no adapter, or no dbus-daemon for --virtual-bluez.
+                // What a front-end needs is missing (e.g. no dbus-daemon for a virtual BlueZ).
                 await error.WriteLineAsync($"esp-prov simulate: {ex.Message}").ConfigureAwait(false);
-                return ExitCodes.NoConnection;
-            }
-            catch (IOException ex)
-            {
-                // The HTTP front-end reports an address it cannot bind (in use, not local) this way.
-                await error.WriteLineAsync($"esp-prov simulate: cannot listen: {ex.Message}").ConfigureAwait(false);
                 return ExitCodes.NoConnection;
             }
         });
         return command;
-    }
-
-    private static async Task<int> RunBleAsync(TextWriter output, SimulateBleSettings ble, int count, Func<int, SimulatedDeviceOptions> options, QrSecrets qr, CancellationToken cancellationToken)
-    {
-        await using var run = await SimulateBle.StartAsync(ble, count, options, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            for (var i = 0; i < run.Devices.Count; i++)
-            {
-                output.WriteLine($"{(count == 1 ? string.Empty : $"[device {i + 1}] ")}advertising {run.Devices[i].BleName} on {run.Devices[i].Ble!.AdapterPath}");
-            }
-
-            if (count == 1)
-            {
-                PrintQr(output, run.Devices[0].BleName!, "ble", qr);
-            }
-
-            if (run.BusAddress is { } bus)
-            {
-                // Alone on its line and unquoted, so scripts can eval or grep it.
-                output.WriteLine($"DBUS_SYSTEM_BUS_ADDRESS={bus}");
-            }
-
-            output.WriteLine("press Ctrl+C to stop");
-            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            output.WriteLine("stopping");
-        }
-
-        return ExitCodes.Success;
     }
 
     internal static (IPAddress Address, int Port) ParseListen(string text)
@@ -297,7 +212,7 @@ internal static class SimulateCommand
     /// Firmware prints its QR payload on the console; it is the device's label, so it carries the PoP/password
     /// (the one deliberate place a secret is printed, and only by the standalone simulator).
     /// </summary>
-    private static void PrintQr(TextWriter output, string name, string transport, QrSecrets qr)
+    private static void PrintQr(TextWriter output, string name, string transport, string label, QrSecrets qr)
     {
         // network_provisioning's examples add "network" after "transport".
         var network = qr.Netprov.QrNetwork is { } kind ? $",\"network\":\"{kind}\"" : string.Empty;
@@ -309,7 +224,7 @@ internal static class SimulateCommand
         };
         using var generator = new QRCodeGenerator();
         using var data = generator.CreateQrCode(payload, QRCodeGenerator.ECCLevel.L);
-        output.WriteLine($"Scan this QR code from the provisioning application for {(transport == "ble" ? "BLE" : "SoftAP")} provisioning:");
+        output.WriteLine($"Scan this QR code from the provisioning application for {label} provisioning:");
         output.WriteLine(new AsciiQRCode(data).GetGraphicSmall());
         output.WriteLine($"QR payload: {payload}");
         if (qr.Netprov.Kind == NetworkKind.Thread)
@@ -317,9 +232,6 @@ internal static class SimulateCommand
             output.WriteLine($"Thread dataset: {Device.Thread.SimulatedThreadNetwork.Default.Dataset.ToHex()}");
         }
     }
-
-    /// <summary>The device's soft-AP name, <c>PROV_</c> and 6 hex digits (distinct: one port per device).</summary>
-    internal static string DeviceName(SimulatedDevice device) => $"PROV_{device.EndPoint.Port:X6}";
 
     private static string Json(string s) => System.Text.Json.JsonEncodedText.Encode(s).ToString();
 

@@ -73,6 +73,12 @@ internal interface ITransportProvider
     Task<(SimulatedDevice Device, SimulatorTarget Target)> StartSimulatorAsync(SimulatedDeviceOptions options, ProvisionSettings settings, Action<string> print,
         CancellationToken cancellationToken);
 
+    /// <summary>What <c>simulate --transport</c>'s help says of it, e.g. <c>softap: HTTP on --listen</c>.</summary>
+    string SimulateHelp { get; }
+
+    /// <summary>Its part of <c>esp-prov simulate</c> (flags and front-end), made once per command.</summary>
+    ISimulateFrontEnd CreateSimulator();
+
     /// <summary>Creates the transport, or says why it cannot.</summary>
     ValueTask<(TransportSetup? Setup, TransportSetupError? Error)> CreateAsync(TransportContext context, CancellationToken cancellationToken);
 }
@@ -91,12 +97,18 @@ internal static class TransportFactory
     /// <summary>Every accepted <c>--transport</c> value, for messages.</summary>
     public static string KnownNames => string.Join(", ", Providers.SelectMany(p => p.Names));
 
+    /// <summary>The transports <c>simulate --transport</c> serves, for messages: <c>a, b or c</c>.</summary>
+    public static string SimulateNames => string.Join(", ", Providers[..^1].Select(p => p.Names[0])) + " or " + Providers[^1].Names[0];
+
     /// <summary>The values a batch manifest's <c>transport</c> column accepts, for messages.</summary>
     public static string BatchNames => string.Join(" or ", Providers.Where(p => p.InBatch).SelectMany(p => p.Names));
 
     /// <summary>Finds the provider for <paramref name="name"/> (null = the default), ignoring case.</summary>
     public static ITransportProvider? Find(string? name) =>
         Providers.FirstOrDefault(p => p.Names.Contains(name ?? DefaultName, StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>Every registered provider, in registration order.</summary>
+    public static IReadOnlyList<ITransportProvider> All => Providers;
 
     /// <summary>The provider of settings already checked (<see cref="ProvisionSettings.From"/> refuses an unknown name).</summary>
     public static ITransportProvider For(ProvisionSettings settings) =>

@@ -80,7 +80,7 @@ public sealed partial class SimulateCommandTests
         var output = new LockedWriter();
         var stop = new CancellationTokenSource();
         var run = Task.Run(() => new CliApp(output, output, new ScriptedTerminal()).RunAsync(["simulate", .. args], stop.Token));
-        var text = await output.WaitForAsync(t => Ports(t).Length >= expected, run, TimeSpan.FromSeconds(10));
+        var text = await output.WaitForAsync(t => Ports(t).Length >= expected, run, Support.Eventually.SafetyNet);
         Assert.False(run.IsCompleted, text);
         var ports = Ports(text);
         return ports.Length >= expected ? (run, output, stop, ports) : throw new TimeoutException("simulator did not start: " + text);

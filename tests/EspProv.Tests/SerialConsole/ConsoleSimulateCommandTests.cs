@@ -16,7 +16,7 @@ public sealed partial class SimulateCommandTests
         var output = new LockedWriter();
         using var stop = new CancellationTokenSource();
         var run = Task.Run(() => new CliApp(output, output, new ScriptedTerminal()).RunAsync(["simulate", "--transport", "console", "--connect-delay", "0"], stop.Token));
-        var text = await output.WaitForAsync(t => ConsoleLine().IsMatch(t), run, TimeSpan.FromSeconds(10));
+        var text = await output.WaitForAsync(t => ConsoleLine().IsMatch(t), run, Support.Eventually.SafetyNet);
         Assert.True(ConsoleLine().IsMatch(text), text);
 
         var r = await CliHarness.RunAsync("--transport", "console", "--serial", ConsoleLine().Match(text).Groups[1].Value,

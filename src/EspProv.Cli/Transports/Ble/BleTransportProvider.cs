@@ -63,6 +63,10 @@ internal sealed class BleTransportProvider : ITransportProvider
         }
     }
 
+    public string SimulateHelp => "ble: a BLE peripheral through BlueZ (see docs/ble-simulator.md)";
+
+    public ISimulateFrontEnd CreateSimulator() => new SimulateBleFrontEnd();
+
     public async ValueTask<(TransportSetup? Setup, TransportSetupError? Error)> CreateAsync(TransportContext context, CancellationToken cancellationToken)
     {
         var settings = context.Settings;

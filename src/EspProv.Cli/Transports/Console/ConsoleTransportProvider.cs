@@ -53,6 +53,10 @@ internal sealed class ConsoleTransportProvider : ITransportProvider
         return (device, new SimulatorTarget(device.ConsolePath!));
     }
 
+    public string SimulateHelp => "console: the UART console on a pseudo-terminal whose path is printed (docs/console.md)";
+
+    public ISimulateFrontEnd CreateSimulator() => new SimulateConsole();
+
     public ValueTask<(TransportSetup? Setup, TransportSetupError? Error)> CreateAsync(TransportContext context, CancellationToken cancellationToken)
     {
         if ((context.SimulatorTarget ?? context.Settings.Serial) is not { } port)

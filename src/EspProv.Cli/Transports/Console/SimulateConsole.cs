@@ -1,33 +1,36 @@
+using System.CommandLine;
 using EspProv.Device;
 
 namespace EspProv.Cli.Transports.Console;
 
 /// <summary><c>esp-prov simulate --transport console</c>: devices whose consoles are pseudo-terminals, each path printed for clients.</summary>
-internal static class SimulateConsole
+internal sealed class SimulateConsole : ISimulateFrontEnd
 {
-    public static async Task<int> RunAsync(TextWriter output, TextWriter error, int count, Func<int, SimulatedDeviceOptions> options, CancellationToken cancellationToken)
+    public IEnumerable<Option> Options => [];
+
+    public void Check(ParseResult result, bool chosen, DeviceFlavor flavor, int count)
+    {
+    }
+
+    public async Task<int> RunAsync(SimulateRun run, ParseResult result, CancellationToken cancellationToken)
     {
         var started = new List<SimulatedDevice>();
         try
         {
-            for (var i = 0; i < count; i++)
+            await run.ServeAsync(async () =>
             {
-                var device = await SimulatedDevice.StartConsoleAsync(options(i), cancellationToken).ConfigureAwait(false);
-                started.Add(device);
-                // Alone at the end of its line, so scripts can take the port from it.
-                output.WriteLine($"{(count == 1 ? string.Empty : $"[device {i + 1}] ")}console on {device.ConsolePath}");
-            }
-
-            output.WriteLine("press Ctrl+C to stop");
-            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            output.WriteLine("stopping");
+                for (var i = 0; i < run.Count; i++)
+                {
+                    var device = await SimulatedDevice.StartConsoleAsync(run.Options(i), cancellationToken).ConfigureAwait(false);
+                    started.Add(device);
+                    // Alone at the end of its line, so scripts can take the port from it.
+                    run.Output.WriteLine($"{run.Prefix(i)}console on {device.ConsolePath}");
+                }
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or PlatformNotSupportedException)
         {
-            await error.WriteLineAsync($"esp-prov simulate: cannot create the console's pseudo-terminal: {ex.Message}").ConfigureAwait(false);
+            await run.Error.WriteLineAsync($"esp-prov simulate: cannot create the console's pseudo-terminal: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.NoConnection;
         }
         finally

@@ -51,6 +51,10 @@ internal sealed class SoftApTransportProvider : ITransportProvider
         return (device, new SimulatorTarget($"{device.EndPoint.Address}:{device.EndPoint.Port}"));
     }
 
+    public string SimulateHelp => "softap: HTTP on --listen";
+
+    public ISimulateFrontEnd CreateSimulator() => new SimulateSoftAp();
+
     public async ValueTask<(TransportSetup? Setup, TransportSetupError? Error)> CreateAsync(TransportContext context, CancellationToken cancellationToken)
     {
         var settings = context.Settings;

@@ -1,9 +1,74 @@
+using System.CommandLine;
 using System.Text;
 using EspProv.Device;
 using EspProv.Device.Ble.Peripheral;
 using EspProv.VirtualBluez;
 
-namespace EspProv.Cli;
+namespace EspProv.Cli.Transports.Ble;
+
+/// <summary><c>esp-prov simulate --transport ble</c>: its flags, and devices advertised through BlueZ until Ctrl+C.</summary>
+internal sealed class SimulateBleFrontEnd : ISimulateFrontEnd
+{
+    private readonly Option<string?> _name = new("--ble_name", "--ble-name") { Description = "advertised BLE name, at most 29 bytes (default PROV_ + 6 random hex digits; with --devices N: name_1…name_N)" };
+    private readonly Option<string> _serviceUuid = new("--service_uuid", "--service-uuid") { Description = "the provisioning service's 128-bit UUID", DefaultValueFactory = _ => BleDeviceOptions.ExampleServiceUuid };
+    private readonly Option<string?> _adapter = new("--ble_adapter", "--ble-adapter") { Description = "BlueZ adapter to register on (default: the first powered one with GattManager1)", HelpName = "hciN" };
+    private readonly Option<string> _stack = new("--ble_stack", "--ble-stack") { Description = "firmware BLE stack to imitate: nimble (a protocol error fails the write) or bluedroid (it drops the link; 481-byte values)", DefaultValueFactory = _ => "nimble", HelpName = "nimble|bluedroid" };
+    private readonly Option<bool> _virtualBluez = new("--virtual-bluez") { Description = "with --transport ble: run a software BlueZ on a private bus (no Bluetooth needed) and print DBUS_SYSTEM_BUS_ADDRESS=… for clients" };
+
+    public IEnumerable<Option> Options => [_name, _serviceUuid, _adapter, _stack, _virtualBluez];
+
+    public void Check(ParseResult result, bool chosen, DeviceFlavor flavor, int count)
+    {
+        if (chosen && flavor == DeviceFlavor.Esp8266)
+        {
+            throw new FormatException("the ESP8266 has no BLE: --flavor esp8266 works only with --transport softap");
+        }
+
+        if (!chosen && result.GetValue(_virtualBluez))
+        {
+            throw new FormatException("--virtual-bluez goes with --transport ble");
+        }
+    }
+
+    public async Task<int> RunAsync(SimulateRun run, ParseResult result, CancellationToken cancellationToken)
+    {
+        var settings = new SimulateBleSettings(result.GetValue(_name), result.GetValue(_serviceUuid)!, result.GetValue(_adapter),
+            SimulateBleSettings.ParseStack(result.GetValue(_stack)), result.GetValue(_virtualBluez));
+        run.PrintDataset();
+        try
+        {
+            await using var ble = await SimulateBle.StartAsync(settings, run.Count, run.Options, cancellationToken).ConfigureAwait(false);
+            await run.ServeAsync(() =>
+            {
+                for (var i = 0; i < ble.Devices.Count; i++)
+                {
+                    run.Output.WriteLine($"{run.Prefix(i)}advertising {ble.Devices[i].BleName} on {ble.Devices[i].Ble!.AdapterPath}");
+                }
+
+                if (run.Count == 1)
+                {
+                    run.PrintLabel(ble.Devices[0].BleName!, "ble", "BLE");
+                }
+
+                if (ble.BusAddress is { } bus)
+                {
+                    // Alone on its line and unquoted, so scripts can eval or grep it.
+                    run.Output.WriteLine($"DBUS_SYSTEM_BUS_ADDRESS={bus}");
+                }
+
+                return Task.CompletedTask;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BleUnavailableException ex)
+        {
+            // No system bus or BlueZ, no adapter.
+            await run.Error.WriteLineAsync($"esp-prov simulate: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.NoConnection;
+        }
+
+        return ExitCodes.Success;
+    }
+}
 
 /// <summary>The BLE settings of <c>esp-prov simulate --transport ble</c>, parsed and checked.</summary>
 internal sealed record SimulateBleSettings(string? Name, string ServiceUuid, string? Adapter, BleStack Stack, bool VirtualBluez)
