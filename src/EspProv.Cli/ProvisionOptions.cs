@@ -86,8 +86,9 @@ internal sealed class ProvisionOptions
 
     public Option<string?> Transport { get; } = new("--transport")
     {
-        Description = "softap or httpd (HTTP to the device's soft AP, the default), ble (GATT through BlueZ, Linux), or console (the device's serial console: --serial)",
-        HelpName = "softap|httpd|ble|console",
+        Description = string.Join(", ", Transports.TransportFactory.All.Select(p => p.TransportHelp).SkipLast(1))
+            + ", or " + Transports.TransportFactory.All[^1].TransportHelp,
+        HelpName = string.Join('|', Transports.TransportFactory.All.SelectMany(p => p.Names)),
     };
 
     public Option<string?> ServiceName { get; } = new("--service_name", "--service-name")
@@ -100,24 +101,6 @@ internal sealed class ProvisionOptions
     {
         Description = "with --transport ble or --join: seconds to look for the device or its network (the scan ends as soon as it is seen)",
         DefaultValueFactory = _ => 10,
-    };
-
-    public Option<string?> BleAdapter { get; } = new("--ble_adapter", "--ble-adapter")
-    {
-        Description = "with --transport ble: the Bluetooth adapter (default: the first powered one)",
-        HelpName = "hci0",
-    };
-
-    public Option<string?> Serial { get; } = new("--serial")
-    {
-        Description = "with --transport console: the device's serial port (e.g. /dev/ttyUSB0, /dev/cu.usbserial-0001, a pty)",
-        HelpName = "port",
-    };
-
-    public Option<int> Baud { get; } = new("--baud")
-    {
-        Description = "with --transport console: the serial port's speed",
-        DefaultValueFactory = _ => 115200,
     };
 
     public Option<FileInfo?> CaFile { get; } = new("--ca_file", "--ca-file")
@@ -197,6 +180,9 @@ internal sealed class ProvisionOptions
     /// <summary>--passphrase-file, --pop-file, --sec2_pwd-file (<see cref="SecretSources"/>).</summary>
     public SecretFileOptions Secrets { get; } = new();
 
+    /// <summary>Each transport's own flags (Transports/&lt;name&gt;/), in registration order.</summary>
+    public IReadOnlyList<Transports.ITransportFlags> TransportFlags { get; } = [.. Transports.TransportFactory.All.Select(p => p.CreateFlags())];
+
     /// <summary>--join and its flags (Transports/SoftAp).</summary>
     public Transports.SoftAp.JoinOptions Join { get; } = new();
 
@@ -204,6 +190,6 @@ internal sealed class ProvisionOptions
     [
         Ssid, Passphrase, SecVer, Pop, ProtoVer, SoftApEndpoint, CustomConfig, CustomInfo, CustomVer, Verbose,
         Timeout, PollInterval, Simulate, Transport, ServiceName, CaFile, Sec2Username, Sec2Password, Sec2GenCred,
-        Sec2SaltLen, Scan, Reset, Reprov, CustomData, Qr, ScanTimeout, BleAdapter, Serial, Baud, Transcript, RedactNetwork, Json, Interface, .. Secrets.All, .. Join.All,
+        Sec2SaltLen, Scan, Reset, Reprov, CustomData, Qr, ScanTimeout, .. TransportFlags.SelectMany(f => f.All), Transcript, RedactNetwork, Json, Interface, .. Secrets.All, .. Join.All,
     ];
 }

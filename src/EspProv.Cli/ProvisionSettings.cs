@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.CommandLine;
 
 namespace EspProv.Cli;
@@ -31,11 +32,6 @@ internal sealed record ProvisionSettings
     public string? CustomData { get; init; }
     public string? Qr { get; init; }
     public double ScanTimeoutSeconds { get; init; } = 10;
-    public string? BleAdapter { get; init; }
-    public string? Serial { get; init; }
-    public int Baud { get; init; } = 115200;
-
-    /// <summary>True when the run goes over BLE (<c>--transport ble</c>, or a QR payload saying so).</summary>
     public FileInfo? Transcript { get; init; }
     public bool RedactNetwork { get; init; }
 
@@ -50,6 +46,17 @@ internal sealed record ProvisionSettings
 
     /// <summary><c>--join</c> and its flags; a soft-AP QR payload's name joins when <c>--join</c> is not given.</summary>
     public Transports.SoftAp.JoinSettings? Join { get; init; }
+
+    /// <summary>Each transport's own settings, read from its own flags (Transports/&lt;name&gt;/), by type.</summary>
+    public ImmutableDictionary<Type, object> TransportSettings { get; init; } = ImmutableDictionary<Type, object>.Empty;
+
+    /// <summary>A transport's own settings, when its flags were read.</summary>
+    public T? Get<T>()
+        where T : class => TransportSettings.TryGetValue(typeof(T), out var value) ? (T)value : null;
+
+    /// <summary>These settings with a transport's own settings set.</summary>
+    public ProvisionSettings With<T>(T value)
+        where T : class => this with { TransportSettings = TransportSettings.SetItem(typeof(T), value) };
 
     /// <summary>Never shows the passphrase or the PoP.</summary>
     public override string ToString() => $"ProvisionSettings {{ Ssid = {Ssid}, SecVer = {SecVer}, Endpoint = {Endpoint} }}";
@@ -123,7 +130,10 @@ internal sealed record ProvisionSettings
         };
     }
 
-    private static ProvisionSettings Read(ParseResult result, ProvisionOptions o) => new()
+    private static ProvisionSettings Read(ParseResult result, ProvisionOptions o) =>
+        o.TransportFlags.Aggregate(ReadShared(result, o), (settings, flags) => flags.Read(result, settings));
+
+    private static ProvisionSettings ReadShared(ParseResult result, ProvisionOptions o) => new()
     {
         Ssid = result.GetValue(o.Ssid),
         Passphrase = result.GetValue(o.Passphrase),
@@ -151,9 +161,6 @@ internal sealed record ProvisionSettings
         CustomData = result.GetValue(o.CustomData),
         Qr = result.GetValue(o.Qr),
         ScanTimeoutSeconds = result.GetValue(o.ScanTimeout),
-        BleAdapter = result.GetValue(o.BleAdapter),
-        Serial = result.GetValue(o.Serial),
-        Baud = result.GetValue(o.Baud),
         Transcript = result.GetValue(o.Transcript),
         RedactNetwork = result.GetValue(o.RedactNetwork),
         Interface = result.GetValue(o.Interface),

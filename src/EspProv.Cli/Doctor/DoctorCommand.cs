@@ -20,7 +20,7 @@ internal static class DoctorCommand
         Option[] relevant =
         [
             options.Ssid, options.SecVer, options.Pop, options.ProtoVer, options.SoftApEndpoint, options.Timeout, options.Transport,
-            options.ServiceName, options.ScanTimeout, options.BleAdapter, options.Serial, options.Baud, options.CaFile, options.Sec2Username, options.Sec2Password, options.Qr, options.Transcript, options.RedactNetwork,
+            options.ServiceName, options.ScanTimeout, .. options.TransportFlags.SelectMany(f => f.All), options.CaFile, options.Sec2Username, options.Sec2Password, options.Qr, options.Transcript, options.RedactNetwork,
             options.Interface, options.Json, options.Join.Join, options.Join.WifiInterface, options.Join.Passphrase, options.Join.PassphraseFile,
             .. options.Secrets.All,
         ];

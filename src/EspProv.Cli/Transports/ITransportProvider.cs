@@ -73,6 +73,12 @@ internal interface ITransportProvider
     Task<(SimulatedDevice Device, SimulatorTarget Target)> StartSimulatorAsync(SimulatedDeviceOptions options, ProvisionSettings settings, Action<string> print,
         CancellationToken cancellationToken);
 
+    /// <summary>What <c>--transport</c>'s help says of it, e.g. <c>ble (GATT through BlueZ, Linux)</c>.</summary>
+    string TransportHelp { get; }
+
+    /// <summary>Its own flags of the provisioning command and doctor, made once per command.</summary>
+    ITransportFlags CreateFlags();
+
     /// <summary>What <c>simulate --transport</c>'s help says of it, e.g. <c>softap: HTTP on --listen</c>.</summary>
     string SimulateHelp { get; }
 

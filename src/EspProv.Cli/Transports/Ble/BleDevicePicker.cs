@@ -22,7 +22,7 @@ internal static class BleDevicePicker
                 var all = await BleDiscovery.ListAsync(new BleScanOptions
                 {
                     Timeout = TimeSpan.FromSeconds(Math.Min(context.Settings.ScanTimeoutSeconds, ListScan.TotalSeconds)),
-                    Adapter = context.Settings.BleAdapter,
+                    Adapter = BleSettings.Of(context.Settings).Adapter,
                     BusAddress = context.BusAddress,
                 }, cancellationToken).ConfigureAwait(false);
                 devices = [.. all.Where(d => d.LooksLikeProvisioningDevice && d.Name is not null)];

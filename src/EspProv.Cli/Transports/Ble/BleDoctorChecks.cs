@@ -45,14 +45,14 @@ internal static class BleDoctorChecks
             var adapters = client.Adapters();
             report.Add(CheckResult.Pass("bluez", $"BlueZ answers on {client.BusAddress} and lists {adapters.Count} adapter(s)"
                 + (adapters.Count > 0 ? $": {string.Join(", ", adapters.Select(a => a.Name))}" : string.Empty), Stopwatch.GetElapsedTime(started)));
-            var wanted = settings.BleAdapter is { } w ? ShortName(w) : null;
+            var wanted = BleSettings.Of(settings).Adapter is { } w ? ShortName(w) : null;
             if (adapters.FirstOrDefault(a => a.Powered && (wanted is null || a.Name == wanted)) is not { } adapter)
             {
                 report.Add(adapters.Count == 0
                     ? CheckResult.Fail("adapter", ExitCodes.NoConnection, "BlueZ is running but lists no Bluetooth adapter",
                         "plug in or enable a Bluetooth adapter (rfkill list; rfkill unblock bluetooth); in a VM or container, pass the adapter through")
                     : wanted is not null && !adapters.Any(a => a.Name == wanted)
-                        ? CheckResult.Fail("adapter", ExitCodes.NoConnection, $"no Bluetooth adapter {settings.BleAdapter} (BlueZ has {string.Join(", ", adapters.Select(a => a.Name))})",
+                        ? CheckResult.Fail("adapter", ExitCodes.NoConnection, $"no Bluetooth adapter {BleSettings.Of(settings).Adapter} (BlueZ has {string.Join(", ", adapters.Select(a => a.Name))})",
                             "drop --ble_adapter, or give one of the adapters listed")
                         : CheckResult.Fail("adapter", ExitCodes.NoConnection,
                             $"Bluetooth adapter {wanted ?? adapters[0].Name} is powered off (or blocked)",

@@ -34,7 +34,7 @@ internal sealed class BleTransportProvider : ITransportProvider
     public async Task<int> DoctorAsync(DoctorContext context, Func<ProvisionSettings, CancellationToken, Task<int>> deviceChecks, CancellationToken cancellationToken)
     {
         var settings = context.Doctor.Provision;
-        context.Report.Header($"BLE device {settings.ServiceName ?? "(any provisioning device)"}{(settings.BleAdapter is { } a ? $" through {a}" : string.Empty)}");
+        context.Report.Header($"BLE device {settings.ServiceName ?? "(any provisioning device)"}{(BleSettings.Of(settings).Adapter is { } a ? $" through {a}" : string.Empty)}");
         if (await BleDoctorChecks.RunAsync(context.Report, settings, context.BusAddress, cancellationToken).ConfigureAwait(false) is not { } device)
         {
             return context.Report.Verdict();
@@ -62,6 +62,10 @@ internal sealed class BleTransportProvider : ITransportProvider
             throw;
         }
     }
+
+    public string TransportHelp => "ble (GATT through BlueZ, Linux)";
+
+    public ITransportFlags CreateFlags() => new BleFlags();
 
     public string SimulateHelp => "ble: a BLE peripheral through BlueZ (see docs/ble-simulator.md)";
 
@@ -95,7 +99,7 @@ internal sealed class BleTransportProvider : ITransportProvider
         {
             ServiceName = name,
             Address = address,
-            Adapter = settings.BleAdapter,
+            Adapter = BleSettings.Of(settings).Adapter,
             ScanTimeout = scanTimeout,
             RequestTimeout = context.RequestTimeout,
             BusAddress = context.BusAddress,

@@ -20,27 +20,28 @@ internal sealed class ConsoleTransportProvider : ITransportProvider
 
     public ProvisionSettings Apply(ProvisionSettings settings)
     {
-        if (settings.Serial is null && !settings.Simulate)
+        var console = ConsoleSettings.Of(settings);
+        if (console.Serial is null && !settings.Simulate)
         {
             return settings with { UsageError = settings.UsageError ?? "--transport console needs --serial: the device's serial port, e.g. /dev/ttyUSB0" };
         }
 
         // Linux takes only its fixed speeds; a pty ignores the speed but is checked the same way. (Without termios the
         // transport itself says the console needs Linux or macOS.)
-        return settings.Baud < 1 || (OperatingSystem.IsLinux() && !ConsoleTransport.SupportsBaud(settings.Baud))
-            ? settings with { UsageError = settings.UsageError ?? $"--baud {settings.Baud} is not a speed this system's serial ports support (e.g. 115200, 460800, 921600)" }
+        return console.Baud < 1 || (OperatingSystem.IsLinux() && !ConsoleTransport.SupportsBaud(console.Baud))
+            ? settings with { UsageError = settings.UsageError ?? $"--baud {console.Baud} is not a speed this system's serial ports support (e.g. 115200, 460800, 921600)" }
             : settings;
     }
 
     // A console device's QR name names no port.
     public ProvisionSettings WithQrName(ProvisionSettings settings, string? name, bool serviceNameGiven) => settings;
 
-    public string DescribeTarget(ProvisionSettings settings) => $"console {settings.Serial}";
+    public string DescribeTarget(ProvisionSettings settings) => $"console {ConsoleSettings.Of(settings).Serial}";
 
     public Task<int> DoctorAsync(DoctorContext context, Func<ProvisionSettings, CancellationToken, Task<int>> deviceChecks, CancellationToken cancellationToken)
     {
         // The shared device checks open the port first: a port that cannot be opened is their connection failure.
-        context.Report.Header($"console device on {context.Doctor.Provision.Serial}");
+        context.Report.Header($"console device on {ConsoleSettings.Of(context.Doctor.Provision).Serial}");
         return deviceChecks(context.Doctor.Provision, cancellationToken);
     }
 
@@ -53,13 +54,18 @@ internal sealed class ConsoleTransportProvider : ITransportProvider
         return (device, new SimulatorTarget(device.ConsolePath!));
     }
 
+    public string TransportHelp => "console (the device's serial console: --serial)";
+
+    public ITransportFlags CreateFlags() => new ConsoleFlags();
+
     public string SimulateHelp => "console: the UART console on a pseudo-terminal whose path is printed (docs/console.md)";
 
     public ISimulateFrontEnd CreateSimulator() => new SimulateConsole();
 
     public ValueTask<(TransportSetup? Setup, TransportSetupError? Error)> CreateAsync(TransportContext context, CancellationToken cancellationToken)
     {
-        if ((context.SimulatorTarget ?? context.Settings.Serial) is not { } port)
+        var console = ConsoleSettings.Of(context.Settings);
+        if ((context.SimulatorTarget ?? console.Serial) is not { } port)
         {
             return ValueTask.FromResult<(TransportSetup?, TransportSetupError?)>((null, new TransportSetupError(ExitCodes.Usage,
                 "--transport console needs --serial: the device's serial port, e.g. /dev/ttyUSB0")));
@@ -67,7 +73,7 @@ internal sealed class ConsoleTransportProvider : ITransportProvider
 
         var transport = new ConsoleTransport(port, new ConsoleTransportOptions
         {
-            Baud = context.Settings.Baud,
+            Baud = console.Baud,
             RequestTimeout = context.RequestTimeout,
             LoggerFactory = context.LoggerFactory ?? NullLoggerFactory.Instance,
         });

@@ -51,6 +51,11 @@ internal sealed class SoftApTransportProvider : ITransportProvider
         return (device, new SimulatorTarget($"{device.EndPoint.Address}:{device.EndPoint.Port}"));
     }
 
+    public string TransportHelp => "softap or httpd (HTTP to the device's soft AP, the default)";
+
+    // --softap_endpoint, --ca_file and --interface are esp_prov's and shared with batch; --join has its own (JoinOptions).
+    public ITransportFlags CreateFlags() => new NoFlags();
+
     public string SimulateHelp => "softap: HTTP on --listen";
 
     public ISimulateFrontEnd CreateSimulator() => new SimulateSoftAp();
@@ -114,4 +119,12 @@ internal sealed class SoftApTransportProvider : ITransportProvider
 
         return (new TransportSetup(transport, address.ToString()), null);
     }
+}
+
+/// <summary>No flags of its own.</summary>
+internal sealed class NoFlags : ITransportFlags
+{
+    public IEnumerable<System.CommandLine.Option> All => [];
+
+    public ProvisionSettings Read(System.CommandLine.ParseResult result, ProvisionSettings settings) => settings;
 }
