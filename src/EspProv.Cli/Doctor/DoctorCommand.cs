@@ -6,9 +6,9 @@ namespace EspProv.Cli.Doctor;
 internal static class DoctorCommand
 {
     public const string Name = "doctor";
-    public const string Description =
-        "check why provisioning does not work, without changing the device: local interfaces and route (soft AP), or BlueZ, the adapter, the "
-        + "advertisement and the provisioning service (--transport ble --service_name NAME [--ble_adapter hciX]); then the connection, the version answer, "
+    public static readonly string Description =
+        "check why provisioning does not work, without changing the device: "
+        + string.Join(", or ", Transports.TransportFactory.All.Select(p => p.DoctorHelp).OfType<string>()) + "; then the connection, the version answer, "
         + "the session with the given PoP or credentials, and with --ssid whether the device sees the network. Exit 0 when provisioning would work, "
         + "else the exit code provisioning would end with (2 no connection, no BlueZ or adapter, device not advertising; 3 not a provisioning device, 4 session, 8 network not seen).";
 

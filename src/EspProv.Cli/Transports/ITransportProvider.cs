@@ -48,6 +48,9 @@ internal interface ITransportProvider
     /// <summary>True when a batch manifest may name it.</summary>
     bool InBatch { get; }
 
+    /// <summary>What <c>doctor</c>'s description says its own checks look at; null = none of its own.</summary>
+    string? DoctorHelp { get; }
+
     /// <summary>Its doctor checks in order (before the device checks every transport shares), for skips and timeouts.</summary>
     IReadOnlyList<string> DoctorCheckNames { get; }
 

@@ -63,6 +63,8 @@ internal sealed class BleTransportProvider : ITransportProvider
         }
     }
 
+    public string? DoctorHelp => "BlueZ, the adapter, the advertisement and the provisioning service (--transport ble --service_name NAME [--ble_adapter hciX])";
+
     public string TransportHelp => "ble (GATT through BlueZ, Linux)";
 
     public ITransportFlags CreateFlags() => new BleFlags();

@@ -54,6 +54,9 @@ internal sealed class ConsoleTransportProvider : ITransportProvider
         return (device, new SimulatorTarget(device.ConsolePath!));
     }
 
+    // The console's port is opened by the shared connection check.
+    public string? DoctorHelp => null;
+
     public string TransportHelp => "console (the device's serial console: --serial)";
 
     public ITransportFlags CreateFlags() => new ConsoleFlags();

@@ -51,6 +51,8 @@ internal sealed class SoftApTransportProvider : ITransportProvider
         return (device, new SimulatorTarget($"{device.EndPoint.Address}:{device.EndPoint.Port}"));
     }
 
+    public string? DoctorHelp => "local interfaces and route (soft AP)";
+
     public string TransportHelp => "softap or httpd (HTTP to the device's soft AP, the default)";
 
     // --softap_endpoint, --ca_file and --interface are esp_prov's and shared with batch; --join has its own (JoinOptions).
