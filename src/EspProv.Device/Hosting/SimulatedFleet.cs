@@ -1,6 +1,6 @@
 namespace EspProv.Device;
 
-/// <summary>Several independent simulated devices, e.g. for load tests: each has its own port and state.</summary>
+/// <summary>Several independent simulated devices served over HTTP, e.g. for load tests: each has its own port and state.</summary>
 public sealed class SimulatedFleet : IAsyncDisposable
 {
     private SimulatedFleet(IReadOnlyList<SimulatedDevice> devices) => Devices = devices;
