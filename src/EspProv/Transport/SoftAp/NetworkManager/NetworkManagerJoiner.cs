@@ -53,7 +53,7 @@ public sealed class NetworkManagerJoiner(NetworkManagerJoinerOptions? options = 
         var bus = await NmBus.ConnectAsync(_options.BusAddress, _options.TimeProvider, _options.CallTimeout, request.Ssid, cancellationToken).ConfigureAwait(false);
         try
         {
-            return await JoinAsync(bus, request, cancellationToken).ConfigureAwait(false);
+            return await JoinAsync(bus, request, null, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -62,39 +62,69 @@ public sealed class NetworkManagerJoiner(NetworkManagerJoinerOptions? options = 
         }
     }
 
-    /// <summary>
-    /// Acts on a note left by a run that died while joined: restores the interface it names. Null when there is no
-    /// note (or it belongs to a run still going).
-    /// </summary>
-    public async Task<SoftApRestoreResult?> RestoreFromNoteAsync(CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The new join is activated on the same interface over the same bus connection, so the interface goes from one
+    /// device's network to the next without returning to its own; the restore note keeps naming the network it had
+    /// before the first join, and the previous join's temporary profile is deleted.
+    /// </remarks>
+    public async Task<ISoftApConnection> JoinNextAsync(ISoftApConnection current, SoftApJoinRequest request, CancellationToken cancellationToken)
     {
-        if (_options.RestoreNotePath is not { } path || JoinRestoreNote.Read(path) is not { } note)
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrEmpty(request.Ssid);
+        if (current is not NmConnection joined || !joined.TryHandOver(out var bus, out var carried, out var devicePath))
         {
-            return null;
+            await current.RestoreAsync().ConfigureAwait(false);
+            return await JoinAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        if (note.ProcessId != Environment.ProcessId && IsRunning(note.ProcessId))
+        ISoftApConnection next;
+        try
         {
-            return null;
+            next = await JoinAsync(bus, request, (carried, devicePath), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            bus.Dispose();
+            throw;
         }
 
-        _log.RestoringNote(note.Interface, note.JoinedSsid);
-        using var bus = await NmBus.ConnectAsync(_options.BusAddress, _options.TimeProvider, _options.CallTimeout, note.JoinedSsid, cancellationToken).ConfigureAwait(false);
-        var lookup = new NmLookup(bus, _options.TimeProvider, _log);
-        var (devicePath, _) = await lookup.FindDeviceAsync( note.Interface, note.JoinedSsid, cancellationToken).ConfigureAwait(false);
-        return await new NmRestore(bus, _options.TimeProvider, _log).RunAsync(note, devicePath, path, _options.RestoreTimeout).ConfigureAwait(false);
+        try
+        {
+            // Volatile, so NetworkManager drops it once deactivated; this catches one that is still there.
+            await new NmRestore(bus, _options.TimeProvider, _log).DeleteJoinedAsync(carried, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is DBusExceptionBase or TimeoutException or OperationCanceledException)
+        {
+            _log.NotRestored($"the temporary profile for '{carried.JoinedSsid}' could not be deleted ({ex.Message})");
+        }
+
+        return next;
     }
 
-    private async Task<ISoftApConnection> JoinAsync(NmBus bus, SoftApJoinRequest request, CancellationToken cancellationToken)
+    // carried: for a join that follows another on the same interface, the previous join's note (what to restore) and device.
+    private async Task<ISoftApConnection> JoinAsync(NmBus bus, SoftApJoinRequest request, (JoinRestoreNote Note, string DevicePath)? carried,
+        CancellationToken cancellationToken)
     {
         var lookup = new NmLookup(bus, _options.TimeProvider, _log);
-        var (devicePath, iface) = await lookup.FindDeviceAsync( request.InterfaceName, request.Ssid, cancellationToken).ConfigureAwait(false);
         var restore = new NmRestore(bus, _options.TimeProvider, _log);
-        var device = await bus.GetAllAsync(devicePath, NmBus.Device, cancellationToken).ConfigureAwait(false);
-        var previousUuid = await restore.ActiveUuidAsync(devicePath, cancellationToken).ConfigureAwait(false);
-        var previousId = NmBus.Path(device, "ActiveConnection") is { } active
-            ? await TryGetStringAsync(bus, active, NmBus.Active, "Id", cancellationToken).ConfigureAwait(false)
-            : null;
+        string devicePath, iface;
+        string? previousUuid, previousId;
+        if (carried is var (carriedNote, carriedPath))
+        {
+            (devicePath, iface, previousUuid, previousId) = (carriedPath, carriedNote.Interface, carriedNote.PreviousUuid, carriedNote.PreviousId);
+        }
+        else
+        {
+            (devicePath, iface) = await lookup.FindDeviceAsync(request.InterfaceName, request.Ssid, cancellationToken).ConfigureAwait(false);
+            var device = await bus.GetAllAsync(devicePath, NmBus.Device, cancellationToken).ConfigureAwait(false);
+            previousUuid = await restore.ActiveUuidAsync(devicePath, cancellationToken).ConfigureAwait(false);
+            previousId = NmBus.Path(device, "ActiveConnection") is { } active
+                ? await TryGetStringAsync(bus, active, NmBus.Active, "Id", cancellationToken).ConfigureAwait(false)
+                : null;
+        }
+
         _log.Previous(iface, previousUuid is null ? "no network" : $"'{previousId}'");
 
         var (apPath, secured, keyManagement) = await lookup.FindAccessPointAsync( devicePath, iface, request, cancellationToken).ConfigureAwait(false);
