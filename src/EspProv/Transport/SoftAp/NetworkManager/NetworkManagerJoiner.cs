@@ -103,6 +103,29 @@ public sealed class NetworkManagerJoiner(NetworkManagerJoinerOptions? options = 
         return next;
     }
 
+    /// <summary>
+    /// Acts on a note left by a run that died while joined: restores the interface it names. Null when there is no
+    /// note (or it belongs to a run still going).
+    /// </summary>
+    public async Task<SoftApRestoreResult?> RestoreFromNoteAsync(CancellationToken cancellationToken)
+    {
+        if (_options.RestoreNotePath is not { } path || JoinRestoreNote.Read(path) is not { } note)
+        {
+            return null;
+        }
+
+        if (note.ProcessId != Environment.ProcessId && IsRunning(note.ProcessId))
+        {
+            return null;
+        }
+
+        _log.RestoringNote(note.Interface, note.JoinedSsid);
+        using var bus = await NmBus.ConnectAsync(_options.BusAddress, _options.TimeProvider, _options.CallTimeout, note.JoinedSsid, cancellationToken).ConfigureAwait(false);
+        var lookup = new NmLookup(bus, _options.TimeProvider, _log);
+        var (devicePath, _) = await lookup.FindDeviceAsync( note.Interface, note.JoinedSsid, cancellationToken).ConfigureAwait(false);
+        return await new NmRestore(bus, _options.TimeProvider, _log).RunAsync(note, devicePath, path, _options.RestoreTimeout).ConfigureAwait(false);
+    }
+
     // carried: for a join that follows another on the same interface, the previous join's note (what to restore) and device.
     private async Task<ISoftApConnection> JoinAsync(NmBus bus, SoftApJoinRequest request, (JoinRestoreNote Note, string DevicePath)? carried,
         CancellationToken cancellationToken)
