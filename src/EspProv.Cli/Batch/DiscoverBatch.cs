@@ -112,7 +112,7 @@ internal sealed class DiscoverBatch(TextWriter output, TextWriter error, ITermin
             ? new BleDeviceDiscovery(new BleScanOptions { Adapter = settings.BleAdapter, BusAddress = settings.BusAddress })
             : new NetworkManagerDiscovery(new NetworkManagerDiscoveryOptions { InterfaceName = settings.Join?.WifiInterface, BusAddress = settings.BusAddress });
         var seconds = settings.DiscoverTimeoutSeconds.ToString(CultureInfo.InvariantCulture);
-        Say(json, $"==== Looking for {(ble ? "BLE" : "soft-AP")} devices named {CliOutput.Shown(prefix)}… for {seconds} s"
+        Say(json, $"==== Looking for {(ble ? "BLE" : "soft-AP")} devices named {CliOutput.Shown(prefix)}* for {seconds} s"
             + (settings.Max is { } m ? $" (at most {m.ToString(CultureInfo.InvariantCulture)})" : string.Empty) + " ====");
         var found = new List<DiscoveredDevice>();
         await foreach (var device in discovery.DiscoverAsync(new DiscoveryRequest(prefix) { Timeout = TimeSpan.FromSeconds(settings.DiscoverTimeoutSeconds) }, cancellationToken)
