@@ -2,13 +2,14 @@
 # note left) and the batch run's command line.
 . "$(dirname "${BASH_SOURCE[0]}")/../join/checks.sh"
 
-# discover_batch JOURNAL [more flags]: batch --discover PROV_DISC_ with the home network's credentials, the WPA2
-# devices' soft-AP passphrase from a file, security 1 and 2 secrets.
+# The batch --discover PROV_DISC_ flags: the home network's credentials, the WPA2 devices' soft-AP passphrase from a
+# file, security 1 and 2 secrets. discover_batch JOURNAL [more flags] runs it.
+printf 'prov-ap-pass\n' > /run/lab/ap-pass
+DISCOVER=(batch --discover PROV_DISC_ --ssid "$LAB_HOME_SSID" --passphrase "$LAB_HOME_PASSPHRASE" --join-passphrase-file /run/lab/ap-pass
+    --pop abcd1234 --sec2_username wifiprov --sec2_pwd abcd1234)
 discover_batch() {
     local journal=$1; shift
-    printf 'prov-ap-pass\n' > /run/lab/ap-pass
-    "$ESP_PROV" batch --discover PROV_DISC_ --journal "$journal" --ssid "$LAB_HOME_SSID" --passphrase "$LAB_HOME_PASSPHRASE" \
-        --join-passphrase-file /run/lab/ap-pass --pop abcd1234 --sec2_username wifiprov --sec2_pwd abcd1234 "$@"
+    "$ESP_PROV" "${DISCOVER[@]}" --journal "$journal" "$@"
 }
 
 # discover_report_lists JOURNAL: batch report has each of the three devices, by name and BSSID, as connected.
