@@ -189,7 +189,7 @@ internal sealed class DiscoverBatch(TextWriter output, TextWriter error, ITermin
                 error.WriteLine($"esp-prov: {CliOutput.OneLine(line)}");
             }
         }, (entry, context, ct) => hop is not null
-            ? hop.CreateAsync(devices[entry.Name].Name, entry.Address, context, ct)
+            ? hop.CreateAsync(devices[entry.Name].Name, devices[entry.Name].Address, entry.Address, context, ct)
             : ValueTask.FromResult<(TransportSetup?, TransportSetupError?)>((BleSetup(devices[entry.Name], settings, context), null)));
         try
         {

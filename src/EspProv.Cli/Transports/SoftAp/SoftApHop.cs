@@ -15,8 +15,9 @@ internal sealed class SoftApHop(ISoftApJoiner joiner, JoinSettings? join, double
 {
     private ISoftApConnection? _current;
 
-    /// <summary>Joins <paramref name="ssid"/> and returns an HTTP transport to the device bound to the joined interface.</summary>
-    public async ValueTask<(TransportSetup? Setup, TransportSetupError? Error)> CreateAsync(string ssid, string endpoint, TransportContext context, CancellationToken cancellationToken)
+    /// <summary>Joins <paramref name="ssid"/> (the access point <paramref name="bssid"/>) and returns an HTTP transport to the device bound to the joined interface.</summary>
+    public async ValueTask<(TransportSetup? Setup, TransportSetupError? Error)> CreateAsync(string ssid, string? bssid, string endpoint, TransportContext context,
+        CancellationToken cancellationToken)
     {
         if (!DeviceAddress.TryParse(endpoint, out var address, out var endpointError))
         {
@@ -25,6 +26,7 @@ internal sealed class SoftApHop(ISoftApJoiner joiner, JoinSettings? join, double
 
         var request = new SoftApJoinRequest(ssid)
         {
+            Bssid = bssid,
             Passphrase = join?.Passphrase,
             InterfaceName = join?.WifiInterface,
             ScanTimeout = TimeSpan.FromSeconds(scanTimeoutSeconds),

@@ -39,6 +39,12 @@ public sealed record SoftApJoinRequest(string Ssid)
     /// <summary>The WPA2 passphrase of the device's AP; ignored when the AP is open.</summary>
     public string? Passphrase { get; init; }
 
+    /// <summary>
+    /// The access point's BSSID (<c>XX:XX:XX:XX:XX:XX</c>, any case) when several may share the SSID (a device found by
+    /// a discovery); null = the strongest access point with the SSID.
+    /// </summary>
+    public string? Bssid { get; init; }
+
     /// <summary>The Wi-Fi interface to use; null = the first Wi-Fi device the joiner manages.</summary>
     public string? InterfaceName { get; init; }
 
@@ -49,7 +55,7 @@ public sealed record SoftApJoinRequest(string Ssid)
     public TimeSpan JoinTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Never shows the passphrase.</summary>
-    public override string ToString() => $"SoftApJoinRequest {{ Ssid = {Ssid}, InterfaceName = {InterfaceName} }}";
+    public override string ToString() => $"SoftApJoinRequest {{ Ssid = {Ssid}, Bssid = {Bssid}, InterfaceName = {InterfaceName} }}";
 }
 
 /// <summary>
