@@ -154,6 +154,7 @@ Console.WriteLine($"|---|{string.Concat(labels.Select(_ => "---|"))}---|{string.
 Compare("whole run: chooser click (page) or start (CLI) → verdict", l => provisions[l].Select(s => s.Total).ToList(), cliWhole);
 Compare("from connected (proto-ver step starts) → verdict", l => provisions[l].Select(AfterConnect).ToList(), cliAfterConnect);
 Compare("the same, less the bench's typing in the page's two forms", l => provisions[l].Select(s => AfterConnect(s) - Typing(s)).ToList(), cliAfterConnect);
+Compare("the same, less the Wi-Fi scan too (the page lists networks; esp-prov --ssid scans none)", l => provisions[l].Select(s => AfterConnect(s) - Typing(s) - Scan(s)).ToList(), cliAfterConnect);
 return 0;
 
 void Compare(string name, Func<string, List<double>> page, List<double> cliTimes) =>
@@ -165,6 +166,8 @@ static double AfterConnect(PageSample s) => s.Milestones["verdict shown"] - s.Mi
 static double Typing(PageSample s) =>
     s.Milestones["user: Start session clicked"] - s.Milestones["proto-ver read: security form shown"]
     + (s.Milestones["user: Provision clicked"] - s.Milestones["Wi-Fi scan done: network form shown"]);
+
+static double Scan(PageSample s) => s.Milestones["Wi-Fi scan done: network form shown"] - s.Milestones["session established"];
 
 static IEnumerable<(string Milestone, string Prefix)> CliMilestones() =>
 [
