@@ -33,11 +33,12 @@ internal static class BatchCommand
         };
         var iface = new Option<string?>("--interface") { Description = "network interface to bind device connections to (a manifest column overrides it)", HelpName = "name" };
 
+        var bleAdapter = o.TransportFlags.OfType<Transports.Ble.BleFlags>().Single().Adapter;
         var command = new Command(Name, Description)
         {
             manifest, journal, o.Ssid, o.Passphrase, o.SecVer, o.Pop, o.Sec2Username, o.Sec2Password, o.Transport, iface, concurrency, json,
             o.Timeout, o.PollInterval, retryUnknown, changedOk, transcriptDir, o.RedactNetwork,
-            discover, discoverTimeout, max, o.Join.WifiInterface, o.Join.Passphrase, o.Join.PassphraseFile, o.BleAdapter, o.ScanTimeout,
+            discover, discoverTimeout, max, o.Join.WifiInterface, o.Join.Passphrase, o.Join.PassphraseFile, bleAdapter, o.ScanTimeout,
         };
         foreach (var option in o.Secrets.All)
         {
@@ -61,7 +62,7 @@ internal static class BatchCommand
                 DiscoverTimeoutSeconds = result.GetValue(discoverTimeout),
                 Max = result.GetValue(max),
                 Join = join,
-                BleAdapter = result.GetValue(o.BleAdapter),
+                BleAdapter = result.GetValue(bleAdapter),
                 ScanTimeoutSeconds = result.GetValue(o.ScanTimeout),
                 BusAddress = busAddress,
                 JournalPath = result.GetValue(journal)!,

@@ -13,13 +13,14 @@ internal sealed record BleSettings(string? Adapter)
 /// <summary>The BLE transport's flags (<c>--service_name</c> and <c>--scan_timeout</c> are esp_prov's, shared).</summary>
 internal sealed class BleFlags : ITransportFlags
 {
-    private readonly Option<string?> _adapter = new("--ble_adapter", "--ble-adapter")
+    /// <summary><c>--ble_adapter</c> (batch --discover scans on it too).</summary>
+    public Option<string?> Adapter { get; } = new("--ble_adapter", "--ble-adapter")
     {
         Description = "with --transport ble: the Bluetooth adapter (default: the first powered one)",
         HelpName = "hci0",
     };
 
-    public IEnumerable<Option> All => [_adapter];
+    public IEnumerable<Option> All => [Adapter];
 
-    public ProvisionSettings Read(ParseResult result, ProvisionSettings settings) => settings.With(new BleSettings(result.GetValue(_adapter)));
+    public ProvisionSettings Read(ParseResult result, ProvisionSettings settings) => settings.With(new BleSettings(result.GetValue(Adapter)));
 }
