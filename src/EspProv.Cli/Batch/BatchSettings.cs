@@ -120,9 +120,9 @@ internal sealed record BatchSettings
             return "--scan_timeout must be between 0 and 3600 seconds";
         }
 
-        return Transports.TransportFactory.Find(Transport)?.Names[0] is "softap" or "ble" or null
+        return Transports.TransportFactory.Find(Transport) is null or { Discovery: not null }
             ? null
-            : $"--discover finds soft-AP and BLE devices: --transport {Transport} cannot be discovered";
+            : $"--discover finds {Transports.TransportFactory.DiscoverableKinds} devices: --transport {Transport} cannot be discovered";
     }
 
     /// <summary>One device's run: the row's values where it has them, else the flags'.</summary>

@@ -3,14 +3,9 @@ using System.Globalization;
 using EspProv.Cli.Output;
 using EspProv.Cli.Provision;
 using EspProv.Cli.Transports;
-using EspProv.Cli.Transports.SoftAp;
 using EspProv.Exceptions;
-using EspProv.Transport.Ble;
 using EspProv.Transport.Discovery;
-using EspProv.Transport.SoftAp;
-using EspProv.Transport.SoftAp.NetworkManager;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EspProv.Cli.Batch;
 
@@ -18,9 +13,10 @@ namespace EspProv.Cli.Batch;
 /// <c>esp-prov batch --discover PREFIX</c>: looks for devices whose name starts with PREFIX for
 /// <c>--discover-timeout</c> seconds (or until <c>--max</c> are found), then provisions every device found as a manifest
 /// batch does: the same journal, resume rules, views, summary and exit codes. A device's journal key is its name and
-/// address (<c>PROV_1A2B3C@24:0A:C4:1A:2B:3C</c>: the soft AP's BSSID or the Bluetooth address). Soft AP: one device
-/// after another on one Wi-Fi interface (<see cref="SoftApHop"/>), given back its network at the end, even on Ctrl+C;
-/// BLE: <c>--concurrency</c> at a time. An optional manifest gives per-device values, matched by name. docs/fleet.md.
+/// address (<c>PROV_1A2B3C@24:0A:C4:1A:2B:3C</c>: the soft AP's BSSID or the Bluetooth address). How devices are found
+/// and reached is the transport's (<see cref="IDiscoverySupport"/>): soft APs one after another on one Wi-Fi interface,
+/// given back its network at the end, even on Ctrl+C; BLE <c>--concurrency</c> at a time. An optional manifest gives
+/// per-device values, matched by name. docs/fleet.md.
 /// </summary>
 internal sealed class DiscoverBatch(TextWriter output, TextWriter error, ITerminal terminal, Func<string, CancellationToken, Task<IJournal>> openJournal)
 {
@@ -28,7 +24,8 @@ internal sealed class DiscoverBatch(TextWriter output, TextWriter error, ITermin
     {
         var started = Stopwatch.GetTimestamp();
         var prefix = settings.Discover!;
-        var ble = TransportFactory.Find(settings.Transport)?.Names[0] == "ble";
+        var support = TransportFactory.Find(settings.Transport)?.Discovery
+            ?? throw new InvalidOperationException($"--transport {settings.Transport} passed the --discover check without discovery");
         var rows = new Dictionary<string, ManifestEntry>(StringComparer.Ordinal);
         if (settings.ManifestPath is { } path)
         {
@@ -75,24 +72,19 @@ internal sealed class DiscoverBatch(TextWriter output, TextWriter error, ITermin
 
         await using (journal.ConfigureAwait(false))
         {
-            var joiner = ble ? null : SoftApJoin.Joiner(null, settings.BusAddress);
             var json = settings.Json ? new JsonLinesWriter(output) : null;
             try
             {
-                if (joiner is not null && await joiner.RestoreFromNoteAsync(cancellationToken).ConfigureAwait(false) is { } leftover)
-                {
-                    Say(json, "A previous --join run did not end; restoring its Wi-Fi interface first");
-                    ReportRestore(json, leftover);
-                }
-
-                var found = await DiscoverAsync(settings, prefix, ble, json, cancellationToken).ConfigureAwait(false);
+                var run = support.Open(settings, line => Say(json, line), restore => ReportRestore(json, restore));
+                await run.PrepareAsync(cancellationToken).ConfigureAwait(false);
+                var found = await DiscoverAsync(settings, prefix, support.DeviceKind, run.Discovery, json, cancellationToken).ConfigureAwait(false);
                 if (found.Count == 0)
                 {
-                    return Fail(ExitCodes.NoConnection, $"no {(ble ? "BLE" : "soft-AP")} provisioning device whose name starts with '{prefix}' found within "
+                    return Fail(ExitCodes.NoConnection, $"no {support.DeviceKind} provisioning device whose name starts with '{prefix}' found within "
                         + $"{settings.DiscoverTimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s");
                 }
 
-                return await ProvisionAsync(settings, journal, found, rows, ble, joiner, json, started, cancellationToken).ConfigureAwait(false);
+                return await ProvisionAsync(settings, journal, found, rows, run, json, started, cancellationToken).ConfigureAwait(false);
             }
             catch (TransportException ex)
             {
@@ -106,13 +98,11 @@ internal sealed class DiscoverBatch(TextWriter output, TextWriter error, ITermin
         }
     }
 
-    private async Task<List<DiscoveredDevice>> DiscoverAsync(BatchSettings settings, string prefix, bool ble, JsonLinesWriter? json, CancellationToken cancellationToken)
+    private async Task<List<DiscoveredDevice>> DiscoverAsync(BatchSettings settings, string prefix, string kind, IDeviceDiscovery discovery, JsonLinesWriter? json,
+        CancellationToken cancellationToken)
     {
-        IDeviceDiscovery discovery = ble
-            ? new BleDeviceDiscovery(new BleScanOptions { Adapter = settings.BleAdapter, BusAddress = settings.BusAddress })
-            : new NetworkManagerDiscovery(new NetworkManagerDiscoveryOptions { InterfaceName = settings.Join?.WifiInterface, BusAddress = settings.BusAddress });
         var seconds = settings.DiscoverTimeoutSeconds.ToString(CultureInfo.InvariantCulture);
-        Say(json, $"==== Looking for {(ble ? "BLE" : "soft-AP")} devices named {CliOutput.Shown(prefix)}* for {seconds} s"
+        Say(json, $"==== Looking for {kind} devices named {CliOutput.Shown(prefix)}* for {seconds} s"
             + (settings.Max is { } m ? $" (at most {m.ToString(CultureInfo.InvariantCulture)})" : string.Empty) + " ====");
         var found = new List<DiscoveredDevice>();
         await foreach (var device in discovery.DiscoverAsync(new DiscoveryRequest(prefix) { Timeout = TimeSpan.FromSeconds(settings.DiscoverTimeoutSeconds) }, cancellationToken)
@@ -147,11 +137,11 @@ internal sealed class DiscoverBatch(TextWriter output, TextWriter error, ITermin
         return found;
     }
 
-    private async Task<int> ProvisionAsync(BatchSettings settings, IJournal journal, List<DiscoveredDevice> found, Dictionary<string, ManifestEntry> rows, bool ble,
-        NetworkManagerJoiner? joiner, JsonLinesWriter? json, long started, CancellationToken cancellationToken)
+    private async Task<int> ProvisionAsync(BatchSettings settings, IJournal journal, List<DiscoveredDevice> found, Dictionary<string, ManifestEntry> rows, DiscoveryRun run,
+        JsonLinesWriter? json, long started, CancellationToken cancellationToken)
     {
         var devices = found.ToDictionary(Key, StringComparer.Ordinal);
-        var entries = found.Select(d => Entry(d, rows.GetValueOrDefault(d.Name), ble)).ToList();
+        var entries = found.Select(d => Entry(d, rows.GetValueOrDefault(d.Name), run)).ToList();
         var manifest = Manifest.FromEntries(entries);
         var problems = BatchRunner.CheckEntries(manifest, settings).ToList();
         if (problems.Count > 0)
@@ -180,7 +170,6 @@ internal sealed class DiscoverBatch(TextWriter output, TextWriter error, ITermin
         // The devices in range change from run to run: the journal keeps every device it has seen and adds the new ones.
         var records = (await journal.StartRunAsync(manifest, manifestChangedOk: true, cancellationToken).ConfigureAwait(false)).ToDictionary(r => r.Name, StringComparer.Ordinal);
         var view = BatchRunner.CreateView(settings, entries.Select(e => e.Name), output, terminal);
-        var hop = joiner is null ? null : new SoftApHop(joiner, settings.Join, settings.ScanTimeoutSeconds);
         var errorGate = new Lock();
         var provisioner = new DeviceProvisioner(journal, settings, view, transcripts, line =>
         {
@@ -188,42 +177,31 @@ internal sealed class DiscoverBatch(TextWriter output, TextWriter error, ITermin
             {
                 error.WriteLine($"esp-prov: {CliOutput.OneLine(line)}");
             }
-        }, (entry, context, ct) => hop is not null
-            ? hop.CreateAsync(devices[entry.Name].Name, devices[entry.Name].Address, entry.Address, context, ct)
-            : ValueTask.FromResult<(TransportSetup?, TransportSetupError?)>((BleSetup(devices[entry.Name], settings, context), null)));
+        }, (entry, context, ct) => run.CreateAsync(devices[entry.Name], entry, context, ct));
         try
         {
-            // One Wi-Fi interface carries one soft AP at a time; BLE links run side by side.
-            var results = await view.RunAsync(() => BatchRunner.RunDevicesAsync(manifest, records, provisioner, hop is null ? settings.Concurrency : 1, cancellationToken),
+            var results = await view.RunAsync(() => BatchRunner.RunDevicesAsync(manifest, records, provisioner, run.Concurrency(settings.Concurrency), cancellationToken),
                 cancellationToken).ConfigureAwait(false);
-            await RestoreAsync(hop, json).ConfigureAwait(false);
+            await run.FinishAsync().ConfigureAwait(false);
             var summary = new BatchSummary(results, Stopwatch.GetElapsedTime(started));
             view.Summary(summary);
             return summary.ExitCode;
         }
         catch
         {
-            // Ctrl+C or a failure: the Wi-Fi interface gets its network back before esp-prov exits.
-            await RestoreAsync(hop, json).ConfigureAwait(false);
+            // Ctrl+C or a failure: e.g. the Wi-Fi interface gets its network back before esp-prov exits.
+            await run.FinishAsync().ConfigureAwait(false);
             throw;
-        }
-    }
-
-    private async Task RestoreAsync(SoftApHop? hop, JsonLinesWriter? json)
-    {
-        if (hop is not null && await hop.RestoreAsync().ConfigureAwait(false) is { } restored)
-        {
-            ReportRestore(json, restored);
         }
     }
 
     /// <summary>The journal key: the name and the address, so two devices that share a name stay two devices.</summary>
     internal static string Key(DiscoveredDevice device) => $"{device.Name}@{device.Address}";
 
-    private static ManifestEntry Entry(DiscoveredDevice device, ManifestEntry? row, bool ble) => new()
+    private static ManifestEntry Entry(DiscoveredDevice device, ManifestEntry? row, DiscoveryRun run) => new()
     {
         Name = Key(device),
-        Address = ble ? device.Address : row?.Address is { Length: > 0 } address ? address : ProvisionOptions.DefaultEndpoint,
+        Address = run.EntryAddress(device, row),
         Line = row?.Line ?? 0,
         SecVer = row?.SecVer,
         Pop = row?.Pop,
@@ -233,22 +211,11 @@ internal sealed class DiscoverBatch(TextWriter output, TextWriter error, ITermin
         Passphrase = row?.Passphrase,
     };
 
-    private static TransportSetup BleSetup(DiscoveredDevice device, BatchSettings settings, TransportContext context) => new(new BleTransport(new BleTransportOptions
-    {
-        ServiceName = device.Name,
-        Address = device.Address,
-        Adapter = settings.BleAdapter,
-        ScanTimeout = TimeSpan.FromSeconds(settings.ScanTimeoutSeconds),
-        RequestTimeout = context.RequestTimeout,
-        BusAddress = settings.BusAddress,
-        LoggerFactory = NullLoggerFactory.Instance,
-    }), $"BLE device {device}");
-
-    private void ReportRestore(JsonLinesWriter? json, SoftApRestoreResult result)
+    private void ReportRestore(JsonLinesWriter? json, NetworkRestore result)
     {
         if (json is null)
         {
-            SoftApJoin.Report(result, output.WriteLine);
+            output.WriteLine(result.Line);
             return;
         }
 

@@ -14,7 +14,7 @@ namespace EspProv.Cli.Output;
 /// <param name="minimum">The lowest level written. Default <see cref="LogLevel.Trace"/>: everything.</param>
 internal sealed class LineLoggerProvider(Action<string> sink, Func<string, string> prefix, LogLevel minimum = LogLevel.Trace) : ILoggerProvider
 {
-    /// <summary>The run's <c>-v</c> detail: the transports' lines prefixed <c>http: </c> or <c>ble: </c>, the client's bare.</summary>
+    /// <summary>The run's <c>-v</c> detail: a transport's lines with its provider's prefix (<c>http: </c>, <c>ble: </c>), the client's bare.</summary>
     public static ILoggerFactory ForRun(Action<string> verbose) => new LineLoggerFactory(new LineLoggerProvider(verbose, RunPrefix));
 
     /// <summary>Every line with one fixed prefix (a simulated device's <c>[device] </c>).</summary>
@@ -28,10 +28,7 @@ internal sealed class LineLoggerProvider(Action<string> sink, Func<string, strin
     {
     }
 
-    private static string RunPrefix(string category) =>
-        category.StartsWith("EspProv.Transport.Http.", StringComparison.Ordinal) ? "http: "
-        : category.StartsWith("EspProv.Transport.Ble.", StringComparison.Ordinal) ? "ble: "
-        : string.Empty;
+    private static string RunPrefix(string category) => Transports.TransportFactory.LogPrefix(category);
 
     private sealed class LineLogger(Action<string> sink, string prefix, LogLevel minimum) : ILogger
     {

@@ -88,6 +88,13 @@ internal interface ITransportProvider
     /// <summary>Its part of <c>esp-prov simulate</c> (flags and front-end), made once per command.</summary>
     ISimulateFrontEnd CreateSimulator();
 
+    /// <summary>How <c>batch --discover</c> finds and reaches its devices; null = they cannot be discovered.</summary>
+    IDiscoverySupport? Discovery { get; }
+
+    /// <summary>The logger category of its transport in the library and the prefix of those <c>-v</c> lines, e.g.
+    /// <c>("EspProv.Transport.Ble.", "ble: ")</c>; null = its lines are bare.</summary>
+    (string Category, string Prefix)? LogPrefix { get; }
+
     /// <summary>Creates the transport, or says why it cannot.</summary>
     ValueTask<(TransportSetup? Setup, TransportSetupError? Error)> CreateAsync(TransportContext context, CancellationToken cancellationToken);
 }
@@ -111,6 +118,13 @@ internal static class TransportFactory
 
     /// <summary>The values a batch manifest's <c>transport</c> column accepts, for messages.</summary>
     public static string BatchNames => string.Join(" or ", Providers.Where(p => p.InBatch).SelectMany(p => p.Names));
+
+    /// <summary>The kinds of device <c>batch --discover</c> can find, for messages: <c>soft-AP and BLE</c>.</summary>
+    public static string DiscoverableKinds => string.Join(" and ", Providers.Where(p => p.Discovery is not null).Select(p => p.Discovery!.DeviceKind));
+
+    /// <summary>The <c>-v</c> prefix of a library logger category (its transport's), or empty.</summary>
+    public static string LogPrefix(string category) =>
+        Providers.Select(p => p.LogPrefix).FirstOrDefault(l => l is { } v && category.StartsWith(v.Category, StringComparison.Ordinal))?.Prefix ?? string.Empty;
 
     /// <summary>Finds the provider for <paramref name="name"/> (null = the default), ignoring case.</summary>
     public static ITransportProvider? Find(string? name) =>

@@ -69,6 +69,10 @@ internal sealed class BleTransportProvider : ITransportProvider
 
     public ITransportFlags CreateFlags() => new BleFlags();
 
+    public IDiscoverySupport? Discovery { get; } = new BleDiscoverySupport();
+
+    public (string Category, string Prefix)? LogPrefix => ("EspProv.Transport.Ble.", "ble: ");
+
     public string SimulateHelp => "ble: a BLE peripheral through BlueZ (see docs/ble-simulator.md)";
 
     public ISimulateFrontEnd CreateSimulator() => new SimulateBleFrontEnd();

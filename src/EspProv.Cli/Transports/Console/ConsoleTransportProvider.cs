@@ -61,6 +61,10 @@ internal sealed class ConsoleTransportProvider : ITransportProvider
 
     public ITransportFlags CreateFlags() => new ConsoleFlags();
 
+    public IDiscoverySupport? Discovery => null;
+
+    public (string Category, string Prefix)? LogPrefix => null;
+
     public string SimulateHelp => "console: the UART console on a pseudo-terminal whose path is printed (docs/console.md)";
 
     public ISimulateFrontEnd CreateSimulator() => new SimulateConsole();

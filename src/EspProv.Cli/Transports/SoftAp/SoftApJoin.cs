@@ -86,8 +86,11 @@ internal static class SoftApJoin
     }
 
     /// <summary>Prints how the join's restore went (a warning when the previous network is not back).</summary>
-    public static void Report(SoftApRestoreResult result, Action<string> print) =>
-        print(result.Restored ? $"Wi-Fi restored: {result.Description}" : $"Warning: {result.Description}");
+    public static void Report(SoftApRestoreResult result, Action<string> print) => print(Line(result));
+
+    /// <summary>The line that says how the join's restore went.</summary>
+    public static string Line(SoftApRestoreResult result) =>
+        result.Restored ? $"Wi-Fi restored: {result.Description}" : $"Warning: {result.Description}";
 
     private static async Task<TransportSetupError?> RestoreLeftoverAsync(NetworkManagerJoiner joiner, Action<string> print, CancellationToken cancellationToken)
     {

@@ -58,6 +58,10 @@ internal sealed class SoftApTransportProvider : ITransportProvider
     // --softap_endpoint, --ca_file and --interface are esp_prov's and shared with batch; --join has its own (JoinOptions).
     public ITransportFlags CreateFlags() => new NoFlags();
 
+    public IDiscoverySupport? Discovery { get; } = new SoftApDiscoverySupport();
+
+    public (string Category, string Prefix)? LogPrefix => ("EspProv.Transport.Http.", "http: ");
+
     public string SimulateHelp => "softap: HTTP on --listen";
 
     public ISimulateFrontEnd CreateSimulator() => new SimulateSoftAp();
