@@ -252,15 +252,15 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
     /// <see cref="SessionFailedException"/>.
     /// </summary>
     public Task<WifiConnectionInfo> WaitForConnectionAsync(IProgress<WifiStatus>? progress = null, CancellationToken cancellationToken = default) =>
-        new StatusWaiter(this).WaitAsync(_options.Polling.Timeout, progress, cancellationToken);
+        WaitForConnectionAsync(_options.Polling.Timeout, progress, cancellationToken);
 
     /// <summary>
     /// As <see cref="WaitForConnectionAsync(IProgress{WifiStatus}?, CancellationToken)"/>, with its own limit instead of
     /// <see cref="StatusPolling.Timeout"/>: a caller with an overall deadline passes what is left of it, so the verdict
     /// (or "outcome unknown" with its reason) arrives before the caller's token cancels.
     /// </summary>
-    public Task<WifiConnectionInfo> WaitForConnectionAsync(TimeSpan timeout, IProgress<WifiStatus>? progress = null, CancellationToken cancellationToken = default) =>
-        new StatusWaiter(this).WaitAsync(timeout, progress, cancellationToken);
+    public async Task<WifiConnectionInfo> WaitForConnectionAsync(TimeSpan timeout, IProgress<WifiStatus>? progress = null, CancellationToken cancellationToken = default) =>
+        (WifiConnectionInfo)await WifiStatusJudge.Waiter(this).WaitAsync(timeout, progress, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Asks the device to scan for Wi-Fi networks (<c>prov-scan</c>, needs the <c>wifi_scan</c> capability) and reads
