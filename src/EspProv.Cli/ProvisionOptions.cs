@@ -197,6 +197,9 @@ internal sealed class ProvisionOptions
     /// <summary>--passphrase-file, --pop-file, --sec2_pwd-file (<see cref="SecretSources"/>).</summary>
     public SecretFileOptions Secrets { get; } = new();
 
+    /// <summary>--dataset_tlvs, --dataset-file (a Thread device's dataset).</summary>
+    public Provision.DatasetOptions Dataset { get; } = new();
+
     /// <summary>--join and its flags (Transports/SoftAp).</summary>
     public Transports.SoftAp.JoinOptions Join { get; } = new();
 
@@ -204,6 +207,6 @@ internal sealed class ProvisionOptions
     [
         Ssid, Passphrase, SecVer, Pop, ProtoVer, SoftApEndpoint, CustomConfig, CustomInfo, CustomVer, Verbose,
         Timeout, PollInterval, Simulate, Transport, ServiceName, CaFile, Sec2Username, Sec2Password, Sec2GenCred,
-        Sec2SaltLen, Scan, Reset, Reprov, CustomData, Qr, ScanTimeout, BleAdapter, Serial, Baud, Transcript, RedactNetwork, Json, Interface, .. Secrets.All, .. Join.All,
+        Sec2SaltLen, Scan, Reset, Reprov, CustomData, Qr, ScanTimeout, BleAdapter, Serial, Baud, Transcript, RedactNetwork, Json, Interface, .. Secrets.All, .. Dataset.All, .. Join.All,
     ];
 }
