@@ -366,7 +366,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
 
             _out.Out($"==== Resetting {kind} config on the device ====");
             await (thread ? EspProv.Thread.ThreadClient.ResetThreadAsync(client, ct) : client.ResetWifiAsync(ct)).ConfigureAwait(false);
-            _out.Out($"==== {kind} config reset successfully (the device answered Success) ====");
+            _out.Out($"==== {kind} config reset successfully ====");
             return null;
         }
         catch (TransportException ex) when (ex.Failure == TransportFailure.EndpointNotFound)
