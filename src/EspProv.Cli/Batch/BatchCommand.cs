@@ -35,7 +35,7 @@ internal static class BatchCommand
             manifest, journal, o.Ssid, o.Passphrase, o.SecVer, o.Pop, o.Sec2Username, o.Sec2Password, o.Transport, iface, concurrency, json,
             o.Timeout, o.PollInterval, retryUnknown, changedOk, transcriptDir, o.RedactNetwork,
         };
-        foreach (var option in o.Secrets.All)
+        foreach (var option in o.Secrets.All.Concat(o.Dataset.All))
         {
             command.Options.Add(option);
         }
@@ -49,6 +49,7 @@ internal static class BatchCommand
                 Pop = result.GetValue(o.Pop) ?? string.Empty,
                 Sec2Password = result.GetValue(o.Sec2Password),
             }, result, o, environment);
+            var thread = o.Dataset.Apply(new ProvisionSettings { Ssid = result.GetValue(o.Ssid) }, result, environment ?? Environment.GetEnvironmentVariable);
             var settings = new BatchSettings
             {
                 ManifestPath = result.GetValue(manifest)!,
@@ -69,7 +70,9 @@ internal static class BatchCommand
                 ManifestChangedOk = result.GetValue(changedOk),
                 TranscriptDir = result.GetValue(transcriptDir),
                 RedactNetwork = result.GetValue(o.RedactNetwork),
-                UsageError = secrets.UsageError,
+                Dataset = thread.Dataset,
+                DatasetSource = thread.DatasetSource,
+                UsageError = secrets.UsageError ?? thread.UsageError,
             };
             return new BatchRunner(output, error, terminal).RunAsync(settings, cancellationToken);
         });
