@@ -148,12 +148,12 @@ internal sealed class ProvisionOptions
 
     public Option<bool> Scan { get; } = new("--scan")
     {
-        Description = "list the Wi-Fi networks the device sees (strongest first) and exit",
+        Description = "list the networks the device sees (Wi-Fi, or Thread for a Thread device; strongest first) and exit",
     };
 
     public Option<bool> Reset { get; } = new("--reset")
     {
-        Description = "after a failed attempt, clear the device's Wi-Fi config (prov-ctrl); with --ssid, then provision the new credentials",
+        Description = "clear the device's network config (prov-ctrl; the device answers whether it takes it now); with --ssid or a dataset, then provision the new one",
     };
 
     public Option<bool> Reprov { get; } = new("--reprov")

@@ -37,6 +37,28 @@ public sealed class ThreadCliTests
     }
 
     [Fact]
+    public async Task Verbose_output_and_the_transcript_never_hold_the_network_key_or_the_pskc()
+    {
+        await using var device = await ThreadDevice.StartAsync();
+        var transcript = Path.Combine(Path.GetTempPath(), $"espprov-thread-{Guid.NewGuid():n}.json");
+        try
+        {
+            var r = await CliHarness.RunAsync(Args(device, "-v", "--dataset_tlvs", BuiltIn, "--transcript", transcript));
+
+            Assert.True(r.ExitCode == 0, r.ToString());
+            var written = r.All + await File.ReadAllTextAsync(transcript);
+            foreach (var form in SecretForms.OfBytes(Convert.FromHexString(Key)).Concat(SecretForms.OfBytes(ThreadDeviceTests.BuiltIn.Pskc!.Value.ToArray())))
+            {
+                Assert.DoesNotContain(form, written, StringComparison.OrdinalIgnoreCase);
+            }
+        }
+        finally
+        {
+            File.Delete(transcript);
+        }
+    }
+
+    [Fact]
     public async Task Json_result_carries_the_network_kind_and_the_thread_network()
     {
         await using var device = await ThreadDevice.StartAsync();
