@@ -59,6 +59,18 @@ public sealed class ThreadCliTests
     }
 
     [Fact]
+    public async Task Simulate_with_a_dataset_provisions_a_simulated_thread_device_of_that_network()
+    {
+        var dataset = ThreadDataset.CreateActive(new ThreadDatasetParts { NetworkName = "MyMesh", Channel = 20, PanId = 0x00ab, NetworkKey = Convert.FromHexString(Key) });
+
+        var r = await CliHarness.RunAsync("--simulate", "--pop", "abcd1234", "--dataset_tlvs", dataset.ToHex());
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("attached to 'MyMesh' (PAN ID 0x00ab, channel 20)", r.Output, StringComparison.Ordinal);
+        AssertNoKey(r);
+    }
+
+    [Fact]
     public async Task Json_result_carries_the_network_kind_and_the_thread_network()
     {
         await using var device = await ThreadDevice.StartAsync();
