@@ -58,7 +58,7 @@ internal sealed class StepReporter(CliOutput output) : IProvisioningObserver
     public void ApplyAnswerLost(ProvisioningException failure)
     {
         ApplyAnswerLostReason = failure.Message;
-        output.Out("---- No valid answer to apply: the device may have applied the config; asking it for its {KindName} status ----");
+        output.Out($"---- No valid answer to apply: the device may have applied the config; asking it for its {KindName} status ----");
         output.Verbose($"apply: {failure.Message}");
     }
 
