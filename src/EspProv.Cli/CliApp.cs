@@ -58,7 +58,7 @@ internal sealed class CliApp
             ? Doctor.DoctorCommand.Create(_out, _err, _environment, bleBusAddress: BleBusAddress)
             : new Command(Doctor.DoctorCommand.Name, Doctor.DoctorCommand.Description));
         root.Subcommands.Add(all || args.Contains(Batch.BatchCommand.Name)
-            ? Batch.BatchCommand.Create(_out, _err, _terminal, _environment)
+            ? Batch.BatchCommand.Create(_out, _err, _terminal, _environment, BleBusAddress)
             : new Command(Batch.BatchCommand.Name, Batch.BatchCommand.Description));
         root.Subcommands.Add(all || args.Contains(Web.WebCommand.Name)
             ? Web.WebCommand.Create(_out, _err)

@@ -10,13 +10,16 @@ namespace EspProv.Cli.Batch;
 internal static class BatchCommand
 {
     public const string Name = "batch";
-    public const string Description = "provision many devices from a manifest, with a crash-safe journal (resume by running again). "
-        + "Exit codes: 0 all connected; 13 some failed or unknown; 64 bad manifest or flags; 130 interrupted.";
+    public const string Description = "provision many devices from a manifest, or every device in range (--discover), with a crash-safe journal (resume by running again). "
+        + "Exit codes: 0 all connected; 2 no device found (--discover); 13 some failed or unknown; 64 bad manifest or flags; 130 interrupted.";
 
-    public static Command Create(TextWriter output, TextWriter error, ITerminal terminal, Func<string, string?>? environment)
+    public static Command Create(TextWriter output, TextWriter error, ITerminal terminal, Func<string, string?>? environment, string? busAddress = null)
     {
         var o = new ProvisionOptions();
-        var manifest = new Option<string>("--manifest") { Description = "the devices: CSV or JSON Lines (docs/fleet.md); a row's values override the flags", Required = true, HelpName = "file" };
+        var manifest = new Option<string?>("--manifest") { Description = "the devices: CSV or JSON Lines (docs/fleet.md); a row's values override the flags (with --discover: matched by name, address optional)", HelpName = "file" };
+        var discover = new Option<string?>("--discover") { Description = "provision every device in range whose name starts with this (soft AP: a Wi-Fi scan, then one after another through --join; BLE: a BLE scan)", HelpName = "prefix" };
+        var discoverTimeout = new Option<double>("--discover-timeout", "--discover_timeout") { Description = "with --discover: seconds to look for devices (every device found in that time is provisioned)", DefaultValueFactory = _ => 30, HelpName = "s" };
+        var max = new Option<int?>("--max") { Description = "with --discover: provision at most this many devices (discovery stops once found)", HelpName = "n" };
         var journal = new Option<string>("--journal") { Description = "the run's journal (SQLite), created if missing; rerun with the same journal to resume", Required = true, HelpName = "run.db" };
         var concurrency = new Option<int>("--concurrency") { Description = "devices provisioned at once (soft AP: one Wi-Fi interface per device, see --interface)", DefaultValueFactory = _ => BatchSettings.DefaultConcurrency, HelpName = "n" };
         var json = new Option<bool>("--json") { Description = "JSON Lines on stdout: step and result events per device, then a summary event" };
@@ -34,6 +37,7 @@ internal static class BatchCommand
         {
             manifest, journal, o.Ssid, o.Passphrase, o.SecVer, o.Pop, o.Sec2Username, o.Sec2Password, o.Transport, iface, concurrency, json,
             o.Timeout, o.PollInterval, retryUnknown, changedOk, transcriptDir, o.RedactNetwork,
+            discover, discoverTimeout, max, o.Join.WifiInterface, o.Join.Passphrase, o.Join.PassphraseFile, o.BleAdapter, o.ScanTimeout,
         };
         foreach (var option in o.Secrets.All.Concat(o.Dataset.All))
         {
@@ -50,9 +54,17 @@ internal static class BatchCommand
                 Sec2Password = result.GetValue(o.Sec2Password),
             }, result, o, environment);
             var thread = o.Dataset.Apply(new ProvisionSettings { Ssid = result.GetValue(o.Ssid) }, result, environment ?? Environment.GetEnvironmentVariable);
+            var join = Transports.SoftAp.JoinSettings.Read(result, o.Join, environment ?? Environment.GetEnvironmentVariable, out var joinError);
             var settings = new BatchSettings
             {
-                ManifestPath = result.GetValue(manifest)!,
+                ManifestPath = result.GetValue(manifest),
+                Discover = result.GetValue(discover),
+                DiscoverTimeoutSeconds = result.GetValue(discoverTimeout),
+                Max = result.GetValue(max),
+                Join = join,
+                BleAdapter = result.GetValue(o.BleAdapter),
+                ScanTimeoutSeconds = result.GetValue(o.ScanTimeout),
+                BusAddress = busAddress,
                 JournalPath = result.GetValue(journal)!,
                 Ssid = result.GetValue(o.Ssid),
                 Passphrase = secrets.Passphrase,
@@ -72,7 +84,7 @@ internal static class BatchCommand
                 RedactNetwork = result.GetValue(o.RedactNetwork),
                 Dataset = thread.Dataset,
                 DatasetSource = thread.DatasetSource,
-                UsageError = secrets.UsageError ?? thread.UsageError,
+                UsageError = secrets.UsageError ?? thread.UsageError ?? joinError,
             };
             return new BatchRunner(output, error, terminal).RunAsync(settings, cancellationToken);
         });

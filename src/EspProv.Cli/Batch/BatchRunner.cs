@@ -25,10 +25,15 @@ internal sealed class BatchRunner(TextWriter output, TextWriter error, ITerminal
             return Fail(ExitCodes.Usage, usage);
         }
 
+        if (settings.Discover is not null)
+        {
+            return await new DiscoverBatch(output, error, terminal, openJournal ?? OpenJournalAsync).RunAsync(settings, cancellationToken).ConfigureAwait(false);
+        }
+
         Manifest manifest;
         try
         {
-            manifest = await Manifest.LoadAsync(settings.ManifestPath, cancellationToken).ConfigureAwait(false);
+            manifest = await Manifest.LoadAsync(settings.ManifestPath!, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -85,7 +90,7 @@ internal sealed class BatchRunner(TextWriter output, TextWriter error, ITerminal
                 return Fail(ExitCodes.Usage, ex.Message);
             }
 
-            var view = CreateView(settings, manifest.Entries.Select(e => e.Name));
+            var view = CreateView(settings, manifest.Entries.Select(e => e.Name), output, terminal);
             var byName = records.ToDictionary(r => r.Name, StringComparer.Ordinal);
             var errorGate = new Lock();
             var provisioner = new DeviceProvisioner(journal, settings, view, transcripts, line =>
@@ -110,7 +115,7 @@ internal sealed class BatchRunner(TextWriter output, TextWriter error, ITerminal
         }
     }
 
-    private static async Task<IReadOnlyList<DeviceResult>> RunDevicesAsync(Manifest manifest, Dictionary<string, DeviceRecord> records,
+    internal static async Task<IReadOnlyList<DeviceResult>> RunDevicesAsync(Manifest manifest, Dictionary<string, DeviceRecord> records,
         DeviceProvisioner provisioner, int concurrency, CancellationToken cancellationToken)
     {
         var results = new DeviceResult[manifest.Entries.Count];
@@ -120,7 +125,7 @@ internal sealed class BatchRunner(TextWriter output, TextWriter error, ITerminal
         return results;
     }
 
-    private IBatchView CreateView(BatchSettings settings, IEnumerable<string> names)
+    internal static IBatchView CreateView(BatchSettings settings, IEnumerable<string> names, TextWriter output, ITerminal terminal)
     {
         if (settings.Json)
         {
@@ -138,7 +143,7 @@ internal sealed class BatchRunner(TextWriter output, TextWriter error, ITerminal
     }
 
     /// <summary>What the manifest parser cannot know: each device needs an SSID (its row's or <c>--ssid</c>) or a Thread dataset.</summary>
-    private static IEnumerable<string> CheckEntries(Manifest manifest, BatchSettings settings)
+    internal static IEnumerable<string> CheckEntries(Manifest manifest, BatchSettings settings)
     {
         foreach (var entry in manifest.Entries)
         {
@@ -181,7 +186,7 @@ internal sealed class BatchRunner(TextWriter output, TextWriter error, ITerminal
         }
     }
 
-    private static async Task<IJournal> OpenJournalAsync(string path, CancellationToken cancellationToken) =>
+    internal static async Task<IJournal> OpenJournalAsync(string path, CancellationToken cancellationToken) =>
         path == MemoryJournal ? new InMemoryJournal() : await SqliteJournal.OpenAsync(path, cancellationToken).ConfigureAwait(false);
 
     private int Fail(int code, string message)

@@ -8,7 +8,8 @@ internal sealed record BatchSettings
 {
     public const int DefaultConcurrency = 4;
 
-    public required string ManifestPath { get; init; }
+    /// <summary>The manifest; with <see cref="Discover"/> optional (per-device values matched by name).</summary>
+    public string? ManifestPath { get; init; }
     public required string JournalPath { get; init; }
     public string? Ssid { get; init; }
     public string? Passphrase { get; init; }
@@ -36,6 +37,27 @@ internal sealed record BatchSettings
 
     /// <summary><c>--redact-network</c>: SSIDs, BSSIDs and IP addresses replaced in the transcripts.</summary>
     public bool RedactNetwork { get; init; }
+
+    /// <summary><c>--discover PREFIX</c>: provision every device in range whose name starts with it; null = a manifest batch.</summary>
+    public string? Discover { get; init; }
+
+    /// <summary><c>--discover-timeout</c>: how long discovery looks for devices, in seconds.</summary>
+    public double DiscoverTimeoutSeconds { get; init; } = 30;
+
+    /// <summary><c>--max</c>: provision at most this many of the devices found; null = all.</summary>
+    public int? Max { get; init; }
+
+    /// <summary>With <see cref="Discover"/> over soft AP: the Wi-Fi interface and the soft APs' passphrase (<c>--join</c>'s flags).</summary>
+    public Transports.SoftAp.JoinSettings? Join { get; init; }
+
+    /// <summary>With <see cref="Discover"/> over BLE: <c>--ble_adapter</c>.</summary>
+    public string? BleAdapter { get; init; }
+
+    /// <summary><c>--scan_timeout</c>: how long connecting to a found device may look for it again (BLE) or its network (soft AP).</summary>
+    public double ScanTimeoutSeconds { get; init; } = 10;
+
+    /// <summary>The D-Bus system bus of BlueZ and NetworkManager when not the standard one (tests, the virtual BlueZ).</summary>
+    public string? BusAddress { get; init; }
 
     /// <summary>A usage error found while reading the flags (an unreadable secret file), reported with exit 64.</summary>
     public string? UsageError { get; init; }
@@ -72,9 +94,41 @@ internal sealed record BatchSettings
             return "--sec_ver must be 0, 1 or 2";
         }
 
+        if (Discover is null && (ManifestPath is null || Max is not null))
+        {
+            return ManifestPath is null ? "give --manifest FILE or --discover PREFIX" : "--max goes with --discover";
+        }
+
+        if (Discover is not null && DiscoverSettingsProblem() is { } discover)
+        {
+            return discover;
+        }
+
         return Transports.TransportFactory.Find(Transport) is null
             ? $"--transport {Transport} is not supported: use one of {Transports.TransportFactory.KnownNames}"
             : null;
+    }
+
+    private string? DiscoverSettingsProblem()
+    {
+        if (DiscoverTimeoutSeconds is <= 0 or > 3600 || double.IsNaN(DiscoverTimeoutSeconds))
+        {
+            return "--discover-timeout must be between 0 and 3600 seconds";
+        }
+
+        if (Max is < 1)
+        {
+            return "--max must be at least 1";
+        }
+
+        if (ScanTimeoutSeconds is <= 0 or > 3600 || double.IsNaN(ScanTimeoutSeconds))
+        {
+            return "--scan_timeout must be between 0 and 3600 seconds";
+        }
+
+        return Transports.TransportFactory.Find(Transport)?.Names[0] is "softap" or "ble" or null
+            ? null
+            : $"--discover finds soft-AP and BLE devices: --transport {Transport} cannot be discovered";
     }
 
     /// <summary>One device's run: the row's values where it has them, else the flags'.</summary>

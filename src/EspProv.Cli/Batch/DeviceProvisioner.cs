@@ -15,10 +15,11 @@ namespace EspProv.Cli.Batch;
 /// skipped; a device that reached <c>applying</c> (or is <c>unknown</c>, without <c>--retry-unknown</c>) is never sent
 /// apply again, only asked for its status; anything else is provisioned (again). With <paramref name="transcripts"/>
 /// (<c>--transcript-dir</c>) each device that is run gets its own transcript, written however its run ends;
-/// <paramref name="problem"/> receives the line when one cannot be written.
+/// <paramref name="problem"/> receives the line when one cannot be written. <paramref name="transports"/>, when given, creates
+/// each device's transport instead of the transport factory (<c>batch --discover</c>: the device found, its soft AP joined).
 /// </summary>
 internal sealed class DeviceProvisioner(IJournal journal, BatchSettings batch, IBatchView view, TranscriptFiles? transcripts = null,
-    Action<string>? problem = null)
+    Action<string>? problem = null, Func<ManifestEntry, TransportContext, CancellationToken, ValueTask<(TransportSetup? Setup, TransportSetupError? Error)>>? transports = null)
 {
     public async Task<DeviceResult> RunAsync(ManifestEntry entry, DeviceRecord record, CancellationToken cancellationToken)
     {
@@ -82,7 +83,10 @@ internal sealed class DeviceProvisioner(IJournal journal, BatchSettings batch, I
             }
 
             var requestTimeout = TimeSpan.FromSeconds(Math.Min(30, Math.Max(0.5, settings.TimeoutSeconds / 2)));
-            var (setup, setupError) = await TransportFactory.CreateAsync(new TransportContext(settings, null, requestTimeout, null), deadline.Token).ConfigureAwait(false);
+            var context = new TransportContext(settings, null, requestTimeout, null);
+            var (setup, setupError) = transports is null
+                ? await TransportFactory.CreateAsync(context, deadline.Token).ConfigureAwait(false)
+                : await transports(entry, context, deadline.Token).ConfigureAwait(false);
             if (setupError is not null)
             {
                 return await SettleAsync(observer, entry, started, DeviceVerdict.Failed, setupError.ExitCode, setupError.Message, cancellationToken).ConfigureAwait(false);

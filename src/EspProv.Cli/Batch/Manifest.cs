@@ -41,22 +41,32 @@ internal sealed class Manifest
     /// <summary>Reads a manifest file; the format is JSON Lines when its first non-blank character is <c>{</c>, else CSV.</summary>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
-    public static async Task<Manifest> LoadAsync(string path, CancellationToken cancellationToken)
+    /// <param name="path">The file.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <param name="discovered">
+    /// True for <c>batch --discover</c>, where the manifest only holds per-device values matched by name: the
+    /// <c>address</c> column is optional (discovery finds each device).
+    /// </param>
+    public static async Task<Manifest> LoadAsync(string path, CancellationToken cancellationToken, bool discovered = false)
     {
         var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
-        return Parse(text);
+        return Parse(text, discovered);
     }
 
     /// <summary>Parses manifest text, detecting the format (see <see cref="LoadAsync"/>).</summary>
-    public static Manifest Parse(string text) =>
-        Parse(text, text.AsSpan().TrimStart().StartsWith("{", StringComparison.Ordinal) ? ManifestFormat.JsonLines : ManifestFormat.Csv);
+    public static Manifest Parse(string text, bool discovered = false) =>
+        Parse(text, text.AsSpan().TrimStart().StartsWith("{", StringComparison.Ordinal) ? ManifestFormat.JsonLines : ManifestFormat.Csv, discovered);
+
+    /// <summary>A manifest of devices found by <c>batch --discover</c> (checked by the caller).</summary>
+    public static Manifest FromEntries(IReadOnlyList<ManifestEntry> entries) => new(entries, []);
 
     /// <summary>Parses manifest text in the given format.</summary>
-    public static Manifest Parse(string text, ManifestFormat format)
+    public static Manifest Parse(string text, ManifestFormat format, bool discovered = false)
     {
         ArgumentNullException.ThrowIfNull(text);
         var errors = new List<ManifestError>();
-        var entries = format == ManifestFormat.Csv ? ParseCsv(text, errors) : ParseJsonLines(text, errors);
+        var required = discovered ? ManifestColumns.RequiredDiscovered : ManifestColumns.Required;
+        var entries = format == ManifestFormat.Csv ? ParseCsv(text, errors, required) : ParseJsonLines(text, errors, required);
         if (entries.Count == 0 && errors.Count == 0)
         {
             errors.Add(new ManifestError(0, "the manifest lists no device"));
@@ -122,7 +132,7 @@ internal sealed class Manifest
         return buffer.ToArray();
     }
 
-    private static List<ManifestEntry> ParseCsv(string text, List<ManifestError> errors)
+    private static List<ManifestEntry> ParseCsv(string text, List<ManifestError> errors, IReadOnlyList<string> required)
     {
         var entries = new List<ManifestEntry>();
         var records = CsvReader.Read(text.TrimStart('\uFEFF'), errors);
@@ -148,9 +158,9 @@ internal sealed class Manifest
             }
         }
 
-        foreach (var required in ManifestColumns.Required.Where(r => !columns.Contains(r, StringComparer.Ordinal)))
+        foreach (var missing in required.Where(r => !columns.Contains(r, StringComparer.Ordinal)))
         {
-            errors.Add(new ManifestError(header.Line, $"missing required column '{required}' in the header row"));
+            errors.Add(new ManifestError(header.Line, $"missing required column '{missing}' in the header row"));
             headerOk = false;
         }
 
@@ -173,7 +183,7 @@ internal sealed class Manifest
                 values[columns[c]] = record.Fields[c];
             }
 
-            if (ManifestColumns.ToEntry(values, record.Line, errors) is { } entry)
+            if (ManifestColumns.ToEntry(values, record.Line, errors, required) is { } entry)
             {
                 entries.Add(entry);
             }
@@ -182,7 +192,7 @@ internal sealed class Manifest
         return entries;
     }
 
-    private static List<ManifestEntry> ParseJsonLines(string text, List<ManifestError> errors)
+    private static List<ManifestEntry> ParseJsonLines(string text, List<ManifestError> errors, IReadOnlyList<string> required)
     {
         var entries = new List<ManifestEntry>();
         var lines = text.TrimStart('\uFEFF').Split('\n');
@@ -194,7 +204,7 @@ internal sealed class Manifest
                 continue;
             }
 
-            if (ReadObject(lineText, n + 1, errors) is { } values && ManifestColumns.ToEntry(values, n + 1, errors) is { } entry)
+            if (ReadObject(lineText, n + 1, errors) is { } values && ManifestColumns.ToEntry(values, n + 1, errors, required) is { } entry)
             {
                 entries.Add(entry);
             }

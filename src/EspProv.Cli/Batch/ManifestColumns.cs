@@ -27,18 +27,21 @@ internal static class ManifestColumns
 
     public static readonly IReadOnlyList<string> Required = [Name, Address];
 
+    /// <summary>With <c>batch --discover</c> discovery finds the devices: only the name (to match them) is required.</summary>
+    public static readonly IReadOnlyList<string> RequiredDiscovered = [Name];
+
     public static bool IsKnown(string column) => All.Contains(column, StringComparer.Ordinal);
 
     /// <summary>
     /// Builds an entry from one row's values (column → value; an empty value counts as absent), adding an error for
     /// each problem found. Returns null when the row has errors.
     /// </summary>
-    public static ManifestEntry? ToEntry(IReadOnlyDictionary<string, string> values, int line, List<ManifestError> errors)
+    public static ManifestEntry? ToEntry(IReadOnlyDictionary<string, string> values, int line, List<ManifestError> errors, IReadOnlyList<string>? required = null)
     {
         var before = errors.Count;
         string? Get(string column) => values.TryGetValue(column, out var v) && v.Length > 0 ? v : null;
 
-        foreach (var column in Required)
+        foreach (var column in required ?? Required)
         {
             if (Get(column) is null)
             {
@@ -89,7 +92,7 @@ internal static class ManifestColumns
         return new ManifestEntry
         {
             Name = Get(Name)!,
-            Address = Get(Address)!,
+            Address = Get(Address) ?? string.Empty,
             Line = line,
             Transport = transport,
             Interface = Get(Interface),

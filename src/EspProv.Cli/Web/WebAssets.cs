@@ -41,9 +41,17 @@ internal sealed class WebAssets
     /// <summary>The assets of this assembly; empty when the CLI was built without the web app (<c>-p:EspProvEmbedWeb=false</c>).</summary>
     public static WebAssets Load() => Load(typeof(WebAssets).Assembly);
 
-    internal static WebAssets Load(Assembly assembly)
+    internal static WebAssets Load(Assembly assembly) =>
+        Load(assembly.GetManifestResourceNames(), name => Read(assembly, name));
+
+    /// <summary>The files of a published <c>wwwroot/</c> folder (benches compare builds with it).</summary>
+    internal static WebAssets LoadDirectory(string wwwroot) =>
+        Load(Directory.EnumerateFiles(wwwroot, "*", SearchOption.AllDirectories).Select(f => Prefix + System.IO.Path.GetRelativePath(wwwroot, f).Replace('\\', '/')),
+            name => File.Exists(System.IO.Path.Combine(wwwroot, name[Prefix.Length..])) ? File.ReadAllBytes(System.IO.Path.Combine(wwwroot, name[Prefix.Length..])) : null);
+
+    private static WebAssets Load(IEnumerable<string> resourceNames, Func<string, byte[]?> read)
     {
-        var names = assembly.GetManifestResourceNames().Where(n => n.StartsWith(Prefix, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+        var names = resourceNames.Where(n => n.StartsWith(Prefix, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
         var assets = new Dictionary<string, WebAsset>(StringComparer.Ordinal);
         foreach (var name in names)
         {
@@ -56,12 +64,11 @@ internal sealed class WebAssets
                     continue;
                 }
 
-                assets[plainPath] = new WebAsset(plainPath, ContentTypes.For(plainPath), Read(assembly, $"{Prefix}{plainPath}.br"),
-                    Read(assembly, $"{Prefix}{plainPath}.gz"), null);
+                assets[plainPath] = new WebAsset(plainPath, ContentTypes.For(plainPath), read($"{Prefix}{plainPath}.br"), read($"{Prefix}{plainPath}.gz"), null);
             }
             else
             {
-                assets[path] = new WebAsset(path, ContentTypes.For(path), Read(assembly, name + ".br"), Read(assembly, name + ".gz"), Read(assembly, name));
+                assets[path] = new WebAsset(path, ContentTypes.For(path), read(name + ".br"), read(name + ".gz"), read(name));
             }
         }
 

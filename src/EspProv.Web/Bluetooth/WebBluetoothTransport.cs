@@ -58,11 +58,7 @@ public sealed class WebBluetoothTransport : IProvisioningTransport
         ArgumentException.ThrowIfNullOrEmpty(endpoint);
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var timeout = Timeout(cancellationToken);
-        if (!await Guard(endpoint, () => _link.InvokeAsync<bool>("isUp", timeout.Token)).ConfigureAwait(false))
-        {
-            _generation = await Guard(endpoint, () => _link.InvokeAsync<long>("connect", timeout.Token)).ConfigureAwait(false);
-        }
-
+        _generation = await Guard(endpoint, () => _link.InvokeAsync<long>("prepare", timeout.Token)).ConfigureAwait(false);
         return new TransportLink(_generation, SessionSurvivesNewLink: false);
     }
 
@@ -77,15 +73,20 @@ public sealed class WebBluetoothTransport : IProvisioningTransport
                 $"/{endpoint}: a request of {request.Length} bytes is longer than the {AttributeValueLimit}-byte BLE attribute limit");
         }
 
-        await PrepareAsync(endpoint, cancellationToken).ConfigureAwait(false);
-        using var timeout = Timeout(cancellationToken);
-        if (!await Guard(endpoint, () => _link.InvokeAsync<bool>("hasEndpoint", timeout.Token, endpoint)).ConfigureAwait(false))
+        var body = request.ToArray();
+        byte[] response;
+        try
         {
-            throw new TransportException(TransportFailure.EndpointNotFound, endpoint, $"/{endpoint}: the device has no such endpoint (no characteristic named {endpoint})");
+            // One JS call per request while the link is up (the flow prepared it just before).
+            response = await ExchangeAsync(endpoint, body, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JSException ex) when (ex.Message.StartsWith("LinkDown:", StringComparison.Ordinal))
+        {
+            // Dropped since: nothing was sent, so connect again (a new generation) and send it once.
+            await PrepareAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            response = await ExchangeAsync(endpoint, body, cancellationToken).ConfigureAwait(false);
         }
 
-        var response = await Guard(endpoint, () => _link.InvokeAsync<byte[]>("exchange", timeout.Token, endpoint, request.ToArray()), exchange: true)
-            .ConfigureAwait(false);
         return response.Length <= AttributeValueLimit
             ? response
             : throw new TransportException(TransportFailure.ResponseTooLarge, endpoint, $"/{endpoint}: the response is larger than {AttributeValueLimit} bytes");
@@ -119,6 +120,28 @@ public sealed class WebBluetoothTransport : IProvisioningTransport
         }
 
         await _link.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The write + read of one request; a link found down is left to the caller (<c>LinkDown</c>).</summary>
+    private async Task<byte[]> ExchangeAsync(string endpoint, byte[] body, CancellationToken cancellationToken)
+    {
+        using var timeout = Timeout(cancellationToken);
+        try
+        {
+            return await _link.InvokeAsync<byte[]>("exchange", timeout.Token, endpoint, body).ConfigureAwait(false);
+        }
+        catch (JSException ex) when (ex.Message.StartsWith("NoEndpoint:", StringComparison.Ordinal))
+        {
+            throw new TransportException(TransportFailure.EndpointNotFound, endpoint, $"/{endpoint}: the device has no such endpoint (no characteristic named {endpoint})");
+        }
+        catch (JSException ex) when (!ex.Message.StartsWith("LinkDown:", StringComparison.Ordinal))
+        {
+            throw BrowserErrors.ToTransport(ex.Message, endpoint, exchange: true, ex);
+        }
+        catch (TaskCanceledException ex)
+        {
+            throw new TransportException(TransportFailure.Timeout, endpoint, $"/{endpoint}: no answer from the browser's Bluetooth in time", ex);
+        }
     }
 
     private CancellationTokenSource Timeout(CancellationToken cancellationToken)

@@ -50,7 +50,8 @@ public sealed class ThreadSimulateCommandTests
         var ok = await CliHarness.RunAsync("--softap_endpoint", $"127.0.0.1:{ports[0]}", "--ssid", "myssid", "--passphrase", "mypassword", "--pop", "abcd1234");
 
         Assert.True(ok.ExitCode == 0, ok.ToString());
-        Assert.Contains("\"network\":\"wifi\"", output.Snapshot(), StringComparison.Ordinal);
+        // The QR label follows the listening line: wait for it rather than read a snapshot that may precede it.
+        Assert.Contains("\"network\":\"wifi\"", await output.WaitForAsync(t => t.Contains("\"network\":\"wifi\"", StringComparison.Ordinal), run, TimeSpan.FromSeconds(10)), StringComparison.Ordinal);
         await stop.CancelAsync();
         Assert.Equal(0, await run);
         stop.Dispose();

@@ -4,9 +4,10 @@
 # the home network 4 s after apply, so a case can interrupt the status polling.
 LAB_RADIOS=4
 LAB_DEVICE_DELAY_MS=4000
-lab_world() {
-    lab_home wlan1 || return 1
-    lab_device dev-open wlan2 PROV_OPEN "" --sec_ver 1 --pop abcd1234 --connect-delay "$LAB_DEVICE_DELAY_MS" || return 1
-    lab_device dev-wpa2 wlan3 PROV_WPA2 prov-ap-pass --sec_ver 2 --sec2_username wifiprov --sec2_pwd abcd1234 \
+# join_devices RADIO RADIO: the two devices (also used by tests/guest/world-all.sh).
+join_devices() {
+    lab_device dev-open "$1" PROV_OPEN "" --sec_ver 1 --pop abcd1234 --connect-delay "$LAB_DEVICE_DELAY_MS" || return 1
+    lab_device dev-wpa2 "$2" PROV_WPA2 prov-ap-pass --sec_ver 2 --sec2_username wifiprov --sec2_pwd abcd1234 \
         --connect-delay "$LAB_DEVICE_DELAY_MS" || return 1
 }
+lab_world() { lab_home wlan1 && join_devices wlan2 wlan3; }

@@ -76,16 +76,21 @@ class Link {
     }
   }
 
+  // Every characteristic's 0x2901 description is asked for at once: the browser queues the reads on the link, and the
+  // page waits for one round of promises instead of a chain of them.
   async mapEndpoints(service) {
-    for (const characteristic of await service.getCharacteristics()) {
-      let descriptor;
+    const named = await Promise.all((await service.getCharacteristics()).map(async characteristic => {
       try {
-        descriptor = await characteristic.getDescriptor(userDescription);
+        const descriptor = await characteristic.getDescriptor(userDescription);
+        return [new TextDecoder().decode(await descriptor.readValue()), characteristic];
       } catch {
-        continue; // not an endpoint: protocomm names every one of its characteristics
+        return null; // not an endpoint: protocomm names every one of its characteristics
       }
-      const name = new TextDecoder().decode(await descriptor.readValue());
-      this.endpoints.set(name, characteristic);
+    }));
+    for (const entry of named) {
+      if (entry) {
+        this.endpoints.set(entry[0], entry[1]);
+      }
     }
   }
 
@@ -93,13 +98,22 @@ class Link {
     return !this.lost && this.device.gatt.connected;
   }
 
-  hasEndpoint(endpoint) {
-    return this.endpoints.has(endpoint);
+  // The link's generation once it is up, connecting (again) when it is not.
+  async prepare() {
+    return this.isUp() ? this.generation : this.connect();
   }
 
-  // One exchange: write with response (the device stores its answer before acknowledging), then read it back.
+  // One exchange: write with response (the device stores its answer before acknowledging), then read it back. One
+  // call from .NET per request: a link that is down ('LinkDown', nothing sent) or an endpoint the device lacks
+  // ('NoEndpoint') is reported for the transport to handle.
   async exchange(endpoint, request) {
+    if (!this.isUp()) {
+      fail({ name: 'LinkDown', message: 'the link is down' });
+    }
     const characteristic = this.endpoints.get(endpoint);
+    if (!characteristic) {
+      fail({ name: 'NoEndpoint', message: endpoint });
+    }
     try {
       await characteristic.writeValueWithResponse(request);
       const value = await characteristic.readValue();

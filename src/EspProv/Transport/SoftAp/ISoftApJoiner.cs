@@ -15,6 +15,21 @@ public interface ISoftApJoiner
     /// </summary>
     /// <exception cref="SoftApJoinException">The network was not found, refused the passphrase, gave no address, or joining is not possible here.</exception>
     Task<ISoftApConnection> JoinAsync(SoftApJoinRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves the interface of <paramref name="current"/> straight to another device's soft AP (one device after another,
+    /// as <c>batch --discover</c> does), keeping what to restore at the end: restoring the connection returned gives the
+    /// interface back what it had before the first join. <paramref name="current"/> is spent (restoring it does
+    /// nothing more). On failure the interface is restored, as for <see cref="JoinAsync"/>. The default restores
+    /// <paramref name="current"/>, then joins.
+    /// </summary>
+    /// <exception cref="SoftApJoinException">As <see cref="JoinAsync"/>.</exception>
+    async Task<ISoftApConnection> JoinNextAsync(ISoftApConnection current, SoftApJoinRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        await current.RestoreAsync().ConfigureAwait(false);
+        return await JoinAsync(request, cancellationToken).ConfigureAwait(false);
+    }
 }
 
 /// <summary>What to join, where and how long to look.</summary>
@@ -23,6 +38,12 @@ public sealed record SoftApJoinRequest(string Ssid)
 {
     /// <summary>The WPA2 passphrase of the device's AP; ignored when the AP is open.</summary>
     public string? Passphrase { get; init; }
+
+    /// <summary>
+    /// The access point's BSSID (<c>XX:XX:XX:XX:XX:XX</c>, any case) when several may share the SSID (a device found by
+    /// a discovery); null = the strongest access point with the SSID.
+    /// </summary>
+    public string? Bssid { get; init; }
 
     /// <summary>The Wi-Fi interface to use; null = the first Wi-Fi device the joiner manages.</summary>
     public string? InterfaceName { get; init; }
@@ -34,7 +55,7 @@ public sealed record SoftApJoinRequest(string Ssid)
     public TimeSpan JoinTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Never shows the passphrase.</summary>
-    public override string ToString() => $"SoftApJoinRequest {{ Ssid = {Ssid}, InterfaceName = {InterfaceName} }}";
+    public override string ToString() => $"SoftApJoinRequest {{ Ssid = {Ssid}, Bssid = {Bssid}, InterfaceName = {InterfaceName} }}";
 }
 
 /// <summary>

@@ -53,13 +53,54 @@ public sealed class NetworkManagerJoiner(NetworkManagerJoinerOptions? options = 
         var bus = await NmBus.ConnectAsync(_options.BusAddress, _options.TimeProvider, _options.CallTimeout, request.Ssid, cancellationToken).ConfigureAwait(false);
         try
         {
-            return await JoinAsync(bus, request, cancellationToken).ConfigureAwait(false);
+            return await JoinAsync(bus, request, null, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
             bus.Dispose();
             throw;
         }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The new join is activated on the same interface over the same bus connection, so the interface goes from one
+    /// device's network to the next without returning to its own; the restore note keeps naming the network it had
+    /// before the first join, and the previous join's temporary profile is deleted.
+    /// </remarks>
+    public async Task<ISoftApConnection> JoinNextAsync(ISoftApConnection current, SoftApJoinRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrEmpty(request.Ssid);
+        if (current is not NmConnection joined || !joined.TryHandOver(out var bus, out var carried, out var devicePath))
+        {
+            await current.RestoreAsync().ConfigureAwait(false);
+            return await JoinAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        ISoftApConnection next;
+        try
+        {
+            next = await JoinAsync(bus, request, (carried, devicePath), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            bus.Dispose();
+            throw;
+        }
+
+        try
+        {
+            // Volatile, so NetworkManager drops it once deactivated; this catches one that is still there.
+            await new NmRestore(bus, _options.TimeProvider, _log).DeleteJoinedAsync(carried, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is DBusExceptionBase or TimeoutException or OperationCanceledException)
+        {
+            _log.NotRestored($"the temporary profile for '{carried.JoinedSsid}' could not be deleted ({ex.Message})");
+        }
+
+        return next;
     }
 
     /// <summary>
@@ -85,16 +126,28 @@ public sealed class NetworkManagerJoiner(NetworkManagerJoinerOptions? options = 
         return await new NmRestore(bus, _options.TimeProvider, _log).RunAsync(note, devicePath, path, _options.RestoreTimeout).ConfigureAwait(false);
     }
 
-    private async Task<ISoftApConnection> JoinAsync(NmBus bus, SoftApJoinRequest request, CancellationToken cancellationToken)
+    // carried: for a join that follows another on the same interface, the previous join's note (what to restore) and device.
+    private async Task<ISoftApConnection> JoinAsync(NmBus bus, SoftApJoinRequest request, (JoinRestoreNote Note, string DevicePath)? carried,
+        CancellationToken cancellationToken)
     {
         var lookup = new NmLookup(bus, _options.TimeProvider, _log);
-        var (devicePath, iface) = await lookup.FindDeviceAsync( request.InterfaceName, request.Ssid, cancellationToken).ConfigureAwait(false);
         var restore = new NmRestore(bus, _options.TimeProvider, _log);
-        var device = await bus.GetAllAsync(devicePath, NmBus.Device, cancellationToken).ConfigureAwait(false);
-        var previousUuid = await restore.ActiveUuidAsync(devicePath, cancellationToken).ConfigureAwait(false);
-        var previousId = NmBus.Path(device, "ActiveConnection") is { } active
-            ? await TryGetStringAsync(bus, active, NmBus.Active, "Id", cancellationToken).ConfigureAwait(false)
-            : null;
+        string devicePath, iface;
+        string? previousUuid, previousId;
+        if (carried is var (carriedNote, carriedPath))
+        {
+            (devicePath, iface, previousUuid, previousId) = (carriedPath, carriedNote.Interface, carriedNote.PreviousUuid, carriedNote.PreviousId);
+        }
+        else
+        {
+            (devicePath, iface) = await lookup.FindDeviceAsync(request.InterfaceName, request.Ssid, cancellationToken).ConfigureAwait(false);
+            var device = await bus.GetAllAsync(devicePath, NmBus.Device, cancellationToken).ConfigureAwait(false);
+            previousUuid = await restore.ActiveUuidAsync(devicePath, cancellationToken).ConfigureAwait(false);
+            previousId = NmBus.Path(device, "ActiveConnection") is { } active
+                ? await TryGetStringAsync(bus, active, NmBus.Active, "Id", cancellationToken).ConfigureAwait(false)
+                : null;
+        }
+
         _log.Previous(iface, previousUuid is null ? "no network" : $"'{previousId}'");
 
         var (apPath, secured, keyManagement) = await lookup.FindAccessPointAsync( devicePath, iface, request, cancellationToken).ConfigureAwait(false);

@@ -36,5 +36,24 @@ internal sealed class NmConnection(NmBus bus, NmRestore restore, JoinRestoreNote
         }
     }
 
+    /// <summary>
+    /// Gives the bus, the note and the device to the next join (<see cref="NetworkManagerJoiner.JoinNextAsync"/>): this
+    /// connection then restores nothing. False when it was already restored or handed over.
+    /// </summary>
+    public bool TryHandOver(out NmBus handedBus, out JoinRestoreNote handedNote, out string handedDevicePath)
+    {
+        (handedBus, handedNote, handedDevicePath) = (bus, note, devicePath);
+        lock (_gate)
+        {
+            if (_restore is not null)
+            {
+                return false;
+            }
+
+            _restore = Task.FromResult(new SoftApRestoreResult(true, $"{note.Interface} went on to the next join"));
+            return true;
+        }
+    }
+
     public async ValueTask DisposeAsync() => await RestoreAsync().ConfigureAwait(false);
 }

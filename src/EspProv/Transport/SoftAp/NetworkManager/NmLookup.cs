@@ -42,7 +42,8 @@ internal sealed class NmLookup(NmBus bus, TimeProvider time, ILogger log)
 
                     var strength = props.TryGetValue("Strength", out var s) && s.Type == VariantValueType.Byte ? s.GetByte() : (byte)0;
                     if (props.TryGetValue("Ssid", out var ssid) && ssid.Type == VariantValueType.Array && ssid.ItemType == VariantValueType.Byte
-                        && ssid.GetArray<byte>().AsSpan().SequenceEqual(wanted) && (best is null || strength > best.Value.Strength))
+                        && ssid.GetArray<byte>().AsSpan().SequenceEqual(wanted) && (best is null || strength > best.Value.Strength)
+                        && (request.Bssid is null || string.Equals(NmBus.String(props, "HwAddress"), request.Bssid, StringComparison.OrdinalIgnoreCase)))
                     {
                         best = (ap.ToString(), props, strength);
                     }

@@ -145,7 +145,7 @@ internal sealed class NmRestore(NmBus bus, TimeProvider time, ILogger log)
     }
 
     // The join's profile is volatile (NetworkManager drops it once deactivated); this catches one that is still there.
-    private async Task DeleteJoinedAsync(JoinRestoreNote note, CancellationToken token)
+    public async Task DeleteJoinedAsync(JoinRestoreNote note, CancellationToken token)
     {
         if (await ConnectionByUuidAsync(note.JoinedUuid, token).ConfigureAwait(false) is { } joined)
         {
