@@ -5,7 +5,8 @@ using EspProv.Device.Wifi;
 namespace EspProv.Cli;
 
 /// <summary>
-/// The device behind <c>--simulate</c>: an in-process simulated device (ESP-IDF flavour, connect delay 500 ms) on a
+/// The device behind <c>--simulate</c>: an in-process simulated device (ESP-IDF flavour, or a network_provisioning
+/// Thread device when the run has a Thread dataset; connect delay 500 ms) on a
 /// free loopback port, configured from the run's own flags so that the run provisions it end to end. Its log lines
 /// are printed with a <c>[device]</c> prefix. The run's transport provider serves it
 /// (<see cref="Transports.ITransportProvider.StartSimulatorAsync"/>): over BLE it advertises on a virtual BlueZ of its own.
@@ -35,10 +36,22 @@ internal sealed class EmbeddedSimulator : IAsyncDisposable
             2 => DeviceSecurity2.FromPassword(settings.Sec2Username ?? "wifiprov", settings.Sec2Password ?? "abcd1234"),
             _ => new DeviceSecurity1(settings.Pop),
         };
+        // A dataset asks for a Thread device (network_provisioning), whose networks are the built-in one and the
+        // dataset's own when it names one; the run then provisions it as a real Thread device.
+        var thread = settings.Dataset is not null;
+        List<EspProv.Device.Thread.SimulatedThreadNetwork> threadNetworks = [EspProv.Device.Thread.SimulatedThreadNetwork.Default];
+        if (settings.Dataset is { } given && given.Contains(EspProv.Thread.ThreadDatasetField.NetworkName) && given.Contains(EspProv.Thread.ThreadDatasetField.Channel)
+            && given.Contains(EspProv.Thread.ThreadDatasetField.PanId) && given.Contains(EspProv.Thread.ThreadDatasetField.ExtendedPanId) && given.Contains(EspProv.Thread.ThreadDatasetField.NetworkKey))
+        {
+            threadNetworks.Add(new EspProv.Device.Thread.SimulatedThreadNetwork(given));
+        }
+
         var options = new SimulatedDeviceOptions
         {
             Port = 0,
-            Flavor = DeviceFlavor.Idf,
+            Flavor = thread ? DeviceFlavor.Netprov : DeviceFlavor.Idf,
+            NetworkType = thread ? Provisioning.NetworkKind.Thread : Provisioning.NetworkKind.Wifi,
+            ThreadNetworks = threadNetworks,
             Security = security,
             ConnectDelay = TimeSpan.FromMilliseconds(500),
             Networks = [new SimulatedNetwork(settings.Ssid ?? "myssid", settings.Passphrase ?? string.Empty)],

@@ -131,12 +131,12 @@ internal sealed class ProvisionOptions
 
     public Option<bool> Scan { get; } = new("--scan")
     {
-        Description = "list the Wi-Fi networks the device sees (strongest first) and exit",
+        Description = "list the networks the device sees (Wi-Fi, or Thread for a Thread device; strongest first) and exit",
     };
 
     public Option<bool> Reset { get; } = new("--reset")
     {
-        Description = "after a failed attempt, clear the device's Wi-Fi config (prov-ctrl); with --ssid, then provision the new credentials",
+        Description = "clear the device's network config (prov-ctrl; the device answers whether it takes it now); with --ssid or a dataset, then provision the new one",
     };
 
     public Option<bool> Reprov { get; } = new("--reprov")
@@ -180,8 +180,13 @@ internal sealed class ProvisionOptions
     /// <summary>--passphrase-file, --pop-file, --sec2_pwd-file (<see cref="SecretSources"/>).</summary>
     public SecretFileOptions Secrets { get; } = new();
 
+<<<<<<< HEAD
     /// <summary>Each transport's own flags (Transports/&lt;name&gt;/), in registration order.</summary>
     public IReadOnlyList<Transports.ITransportFlags> TransportFlags { get; } = [.. Transports.TransportFactory.All.Select(p => p.CreateFlags())];
+=======
+    /// <summary>--dataset_tlvs, --dataset-file (a Thread device's dataset).</summary>
+    public Provision.DatasetOptions Dataset { get; } = new();
+>>>>>>> thread
 
     /// <summary>--join and its flags (Transports/SoftAp).</summary>
     public Transports.SoftAp.JoinOptions Join { get; } = new();
@@ -190,6 +195,10 @@ internal sealed class ProvisionOptions
     [
         Ssid, Passphrase, SecVer, Pop, ProtoVer, SoftApEndpoint, CustomConfig, CustomInfo, CustomVer, Verbose,
         Timeout, PollInterval, Simulate, Transport, ServiceName, CaFile, Sec2Username, Sec2Password, Sec2GenCred,
+<<<<<<< HEAD
         Sec2SaltLen, Scan, Reset, Reprov, CustomData, Qr, ScanTimeout, .. TransportFlags.SelectMany(f => f.All), Transcript, RedactNetwork, Json, Interface, .. Secrets.All, .. Join.All,
+=======
+        Sec2SaltLen, Scan, Reset, Reprov, CustomData, Qr, ScanTimeout, BleAdapter, Serial, Baud, Transcript, RedactNetwork, Json, Interface, .. Secrets.All, .. Dataset.All, .. Join.All,
+>>>>>>> thread
     ];
 }

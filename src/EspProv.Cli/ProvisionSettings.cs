@@ -47,6 +47,7 @@ internal sealed record ProvisionSettings
     /// <summary><c>--join</c> and its flags; a soft-AP QR payload's name joins when <c>--join</c> is not given.</summary>
     public Transports.SoftAp.JoinSettings? Join { get; init; }
 
+<<<<<<< HEAD
     /// <summary>Each transport's own settings, read from its own flags (Transports/&lt;name&gt;/), by type.</summary>
     public ImmutableDictionary<Type, object> TransportSettings { get; init; } = ImmutableDictionary<Type, object>.Empty;
 
@@ -59,13 +60,28 @@ internal sealed record ProvisionSettings
         where T : class => this with { TransportSettings = TransportSettings.SetItem(typeof(T), value) };
 
     /// <summary>Never shows the passphrase or the PoP.</summary>
+=======
+    /// <summary>The Thread dataset (<c>--dataset_tlvs</c>, <c>--dataset-file</c>, <c>ESP_PROV_DATASET_TLVS</c>), parsed; holds the network key.</summary>
+    public EspProv.Thread.ThreadDataset? Dataset { get; init; }
+
+    /// <summary>Where <see cref="Dataset"/> came from, for messages (the flag, the file, the variable).</summary>
+    public string? DatasetSource { get; init; }
+
+    /// <summary>The Wi-Fi flag given on the command line (<c>--ssid</c>, else <c>--passphrase</c>), for a Thread device's refusal.</summary>
+    public string? WifiFlag { get; init; }
+
+    /// <summary>The network a QR payload names (<c>"network":"wifi"|"thread"</c>), or null.</summary>
+    public string? QrNetwork { get; init; }
+
+    /// <summary>Never shows the passphrase, the PoP or the dataset.</summary>
+>>>>>>> thread
     public override string ToString() => $"ProvisionSettings {{ Ssid = {Ssid}, SecVer = {SecVer}, Endpoint = {Endpoint} }}";
 
     /// <summary>A usage error found while combining the options (e.g. a bad QR payload), reported with exit code 64.</summary>
     public string? UsageError { get; init; }
 
     public static ProvisionSettings From(ParseResult result, ProvisionOptions o, Func<string, string?>? environment = null) =>
-        ApplyJoin(SecretSources.Apply(ApplyQr(ApplyTransport(Read(result, o)), result, o), result, o, environment), result, o, environment ?? Environment.GetEnvironmentVariable);
+        ApplyJoin(o.Dataset.Apply(SecretSources.Apply(ApplyQr(ApplyTransport(Read(result, o)), result, o), result, o, environment), result, environment ?? Environment.GetEnvironmentVariable), result, o, environment ?? Environment.GetEnvironmentVariable);
 
     private static ProvisionSettings ApplyJoin(ProvisionSettings s, ParseResult result, ProvisionOptions o, Func<string, string?> environment)
     {
@@ -127,6 +143,7 @@ internal sealed record ProvisionSettings
             Pop = Given(result, o.Pop) || isSec2 ? s.Pop : qr.Pop ?? s.Pop,
             Sec2Username = Given(result, o.Sec2Username) ? s.Sec2Username : qr.Username ?? s.Sec2Username,
             Sec2Password = Given(result, o.Sec2Password) || !isSec2 ? s.Sec2Password : qr.Pop ?? s.Sec2Password,
+            QrNetwork = qr.Network,
         };
     }
 
@@ -165,6 +182,7 @@ internal sealed record ProvisionSettings
         RedactNetwork = result.GetValue(o.RedactNetwork),
         Interface = result.GetValue(o.Interface),
         Json = result.GetValue(o.Json),
+        WifiFlag = Given(result, o.Ssid) ? "--ssid" : Given(result, o.Passphrase) ? "--passphrase" : null,
     };
 
     /// <summary>True when the user gave the option explicitly (so a QR payload must not override it).</summary>

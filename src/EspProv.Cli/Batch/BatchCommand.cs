@@ -40,7 +40,7 @@ internal static class BatchCommand
             o.Timeout, o.PollInterval, retryUnknown, changedOk, transcriptDir, o.RedactNetwork,
             discover, discoverTimeout, max, o.Join.WifiInterface, o.Join.Passphrase, o.Join.PassphraseFile, bleAdapter, o.ScanTimeout,
         };
-        foreach (var option in o.Secrets.All)
+        foreach (var option in o.Secrets.All.Concat(o.Dataset.All))
         {
             command.Options.Add(option);
         }
@@ -54,6 +54,7 @@ internal static class BatchCommand
                 Pop = result.GetValue(o.Pop) ?? string.Empty,
                 Sec2Password = result.GetValue(o.Sec2Password),
             }, result, o, environment);
+            var thread = o.Dataset.Apply(new ProvisionSettings { Ssid = result.GetValue(o.Ssid) }, result, environment ?? Environment.GetEnvironmentVariable);
             var join = Transports.SoftAp.JoinSettings.Read(result, o.Join, environment ?? Environment.GetEnvironmentVariable, out var joinError);
             var settings = new BatchSettings
             {
@@ -82,7 +83,9 @@ internal static class BatchCommand
                 ManifestChangedOk = result.GetValue(changedOk),
                 TranscriptDir = result.GetValue(transcriptDir),
                 RedactNetwork = result.GetValue(o.RedactNetwork),
-                UsageError = secrets.UsageError ?? joinError,
+                Dataset = thread.Dataset,
+                DatasetSource = thread.DatasetSource,
+                UsageError = secrets.UsageError ?? thread.UsageError ?? joinError,
             };
             return new BatchRunner(output, error, terminal).RunAsync(settings, cancellationToken);
         });

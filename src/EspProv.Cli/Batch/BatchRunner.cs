@@ -142,22 +142,25 @@ internal sealed class BatchRunner(TextWriter output, TextWriter error, ITerminal
         return live;
     }
 
-    /// <summary>What the manifest parser cannot know: each device needs an SSID (its row's or <c>--ssid</c>).</summary>
+    /// <summary>What the manifest parser cannot know: each device needs an SSID (its row's or <c>--ssid</c>) or a Thread dataset.</summary>
     internal static IEnumerable<string> CheckEntries(Manifest manifest, BatchSettings settings)
     {
         foreach (var entry in manifest.Entries)
         {
             var device = settings.ForDevice(entry);
-            if (string.IsNullOrEmpty(device.Ssid))
+            if (string.IsNullOrEmpty(device.Ssid) && device.Dataset is null)
             {
-                yield return $"line {entry.Line}: device '{entry.Name}' has no ssid (give the column or --ssid)";
+                yield return $"line {entry.Line}: device '{entry.Name}' has no ssid (give the column or --ssid), nor a Thread dataset (dataset_tlvs, --dataset-file)";
                 continue;
             }
 
             string? problem = null;
             try
             {
-                new EspProv.Provisioning.WifiCredentials(device.Ssid, device.Passphrase ?? string.Empty).Validate();
+                if (device.Dataset is null)
+                {
+                    new EspProv.Provisioning.WifiCredentials(device.Ssid!, device.Passphrase ?? string.Empty).Validate();
+                }
             }
             catch (ArgumentException ex)
             {

@@ -13,6 +13,12 @@ internal sealed record BatchSettings
     public required string JournalPath { get; init; }
     public string? Ssid { get; init; }
     public string? Passphrase { get; init; }
+
+    /// <summary>The Thread dataset for rows without <c>dataset_tlvs</c> (<c>--dataset_tlvs</c>, <c>--dataset-file</c>, <c>ESP_PROV_DATASET_TLVS</c>). Secret.</summary>
+    public EspProv.Thread.ThreadDataset? Dataset { get; init; }
+
+    /// <summary>Where <see cref="Dataset"/> came from, for messages.</summary>
+    public string? DatasetSource { get; init; }
     public int? SecVer { get; init; }
     public string Pop { get; init; } = string.Empty;
     public string? Sec2Username { get; init; }
@@ -129,10 +135,17 @@ internal sealed record BatchSettings
     public ProvisionSettings ForDevice(ManifestEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        // A row names its network's kind by its column (ssid or dataset_tlvs); the flags' other kind does not apply to it.
+        var rowThread = entry.DatasetTlvs is not null;
+        var rowWifi = entry.Ssid is not null;
+        var ssid = rowThread ? null : entry.Ssid ?? Ssid;
         return new ProvisionSettings
         {
-            Ssid = entry.Ssid ?? Ssid,
-            Passphrase = entry.Passphrase ?? Passphrase,
+            Ssid = ssid,
+            WifiFlag = ssid is null ? null : "ssid",
+            Dataset = rowThread ? EspProv.Thread.ThreadDataset.Parse(entry.DatasetTlvs!) : rowWifi ? null : Dataset,
+            DatasetSource = rowThread ? $"column {ManifestColumns.DatasetTlvs}" : DatasetSource,
+            Passphrase = rowThread ? null : entry.Passphrase ?? Passphrase,
             SecVer = entry.SecVer ?? SecVer,
             Pop = entry.Pop ?? Pop,
             Sec2Username = entry.Sec2Username ?? Sec2Username,

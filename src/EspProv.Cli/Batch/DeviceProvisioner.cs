@@ -99,17 +99,21 @@ internal sealed class DeviceProvisioner(IJournal journal, BatchSettings batch, I
             await transport.PrepareAsync(Endpoints.ProtoVer, deadline.Token).ConfigureAwait(false);
             steps?.Completed(ProvisioningStep.Connect);
             var outcome = await client.ProvisionAsync(Plan(settings, resumeAfterApply, started, chosen => security = chosen), flow, deadline.Token).ConfigureAwait(false);
-            var connection = (WifiConnectionInfo)outcome.Connection!;
-            var outcomeFields = new DeviceOutcome
+            var outcomeFields = outcome.Connection switch
             {
-                Ip = connection.IPAddress.ToString(),
-                Bssid = connection.Bssid?.ToString(),
-                Channel = connection.Bssid is null ? null : connection.Channel,
-                AuthMode = connection.Bssid is null ? null : JsonNames.AuthMode(connection.AuthMode),
-                ExitCode = ExitCodes.Success,
+                WifiConnectionInfo connection => new DeviceOutcome
+                {
+                    Ip = connection.IPAddress.ToString(),
+                    Bssid = connection.Bssid?.ToString(),
+                    Channel = connection.Bssid is null ? null : connection.Channel,
+                    AuthMode = connection.Bssid is null ? null : JsonNames.AuthMode(connection.AuthMode),
+                    ExitCode = ExitCodes.Success,
+                },
+                EspProv.Thread.ThreadNetworkInfo attached => new DeviceOutcome { Channel = attached.Channel, ExitCode = ExitCodes.Success },
+                _ => throw new InvalidOperationException("the flow ended without a connection"),
             };
             await observer.RecordAsync(DeviceState.Connected, outcomeFields, cancellationToken).ConfigureAwait(false);
-            return Finish(entry, started, DeviceVerdict.Connected, ExitCodes.Success, null, outcomeFields);
+            return Finish(entry, started, DeviceVerdict.Connected, ExitCodes.Success, null, outcomeFields, outcome.Connection as EspProv.Thread.ThreadNetworkInfo);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -170,7 +174,7 @@ internal sealed class DeviceProvisioner(IJournal journal, BatchSettings batch, I
         return Finish(entry, started, verdict, exitCode, reason, fields);
     }
 
-    private DeviceResult Finish(ManifestEntry entry, long started, DeviceVerdict verdict, int exitCode, string? reason, DeviceOutcome fields)
+    private DeviceResult Finish(ManifestEntry entry, long started, DeviceVerdict verdict, int exitCode, string? reason, DeviceOutcome fields, EspProv.Thread.ThreadNetworkInfo? thread = null)
     {
         var result = new DeviceResult
         {
@@ -181,6 +185,8 @@ internal sealed class DeviceProvisioner(IJournal journal, BatchSettings batch, I
             Bssid = fields.Bssid,
             Channel = fields.Channel,
             AuthMode = fields.AuthMode,
+            Network = thread is null ? null : "thread",
+            Thread = thread,
             Reason = reason,
             ElapsedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
         };
@@ -190,20 +196,29 @@ internal sealed class DeviceProvisioner(IJournal journal, BatchSettings batch, I
 
     private static ProvisioningPlan Plan(ProvisionSettings settings, bool resumeAfterApply, long started, Action<EspProv.Security.ISecurity> chosen)
     {
-        var credentials = new WifiCredentials(settings.Ssid ?? string.Empty, settings.Passphrase ?? string.Empty);
         return new ProvisioningPlan
         {
             ChooseSecurity = (info, _) =>
             {
+                // As a single run: flags of the other kind of network end the device's run after proto-ver.
+                if (NetworkFit.Check(settings, NetworkSupport.From(info)) is { } misfit)
+                {
+                    throw new UsageExitException(misfit);
+                }
+
                 var security = ChooseSecurity(settings, info);
                 chosen(security);
                 return ValueTask.FromResult(security);
             },
-            Credentials = ProvisioningPlan.Fixed(credentials),
+            Credentials = (_, info, _) => ValueTask.FromResult<NetworkCredentials?>(Credentials(settings, NetworkSupport.From(info))),
             ResumeAfterApply = resumeAfterApply,
             StatusTimeout = RunLimits.StatusLimit(settings, started),
         };
     }
+
+    private static NetworkCredentials Credentials(ProvisionSettings settings, NetworkSupport device) => device.Network == NetworkKind.Thread
+        ? new EspProv.Thread.ThreadCredentials(settings.Dataset ?? throw new UsageExitException($"{NetworkFit.Describe(device)}: give its dataset in the manifest's {ManifestColumns.DatasetTlvs} column or with --dataset-file"))
+        : new WifiCredentials(settings.Ssid ?? string.Empty, settings.Passphrase ?? string.Empty);
 
     /// <summary>The single run's choice (flags, then the device's proto-ver), with no one to prompt: a missing secret fails the device.</summary>
     private static EspProv.Security.ISecurity ChooseSecurity(ProvisionSettings settings, DeviceVersionInfo info)

@@ -118,6 +118,14 @@ internal sealed class Manifest
                 writer.Write(f is not null);
                 writer.Write(f ?? string.Empty);
             }
+
+            if (e.DatasetTlvs is { } dataset)
+            {
+                // Only when present, so journals of Wi-Fi manifests keep their fingerprint; the marker 2 is never a
+                // field's presence flag (0 or 1), so no other content encodes alike.
+                writer.Write((byte)2);
+                writer.Write(dataset);
+            }
         }
 
         writer.Flush();

@@ -19,8 +19,11 @@ internal static class ManifestColumns
     public const string Ssid = "ssid";
     public const string Passphrase = "passphrase";
 
+    /// <summary>A Thread device's dataset in hex (docs/netprov.md#the-cli). Secret: it holds the network key.</summary>
+    public const string DatasetTlvs = "dataset_tlvs";
+
     /// <summary>Every column, in the documented order (also the order of the fingerprint's fields).</summary>
-    public static readonly IReadOnlyList<string> All = [Name, Transport, Address, Interface, SecVer, Pop, Sec2Username, Sec2Password, Ssid, Passphrase];
+    public static readonly IReadOnlyList<string> All = [Name, Transport, Address, Interface, SecVer, Pop, Sec2Username, Sec2Password, Ssid, Passphrase, DatasetTlvs];
 
     public static readonly IReadOnlyList<string> Required = [Name, Address];
 
@@ -70,6 +73,17 @@ internal static class ManifestColumns
             errors.Add(new ManifestError(line, $"bad address '{address}': {addressError}"));
         }
 
+        if (Get(DatasetTlvs) is { } tlvs && !EspProv.Thread.ThreadDataset.TryParse(tlvs, out _, out var datasetError))
+        {
+            // The reason and offset only: the hex holds the network key.
+            errors.Add(new ManifestError(line, $"bad {DatasetTlvs}: {datasetError.Message}"));
+        }
+
+        if (Get(DatasetTlvs) is not null && Get(Ssid) is not null)
+        {
+            errors.Add(new ManifestError(line, $"{Ssid} and {DatasetTlvs} exclude each other: a device takes one kind of network"));
+        }
+
         if (errors.Count > before)
         {
             return null;
@@ -88,6 +102,7 @@ internal static class ManifestColumns
             Sec2Password = Get(Sec2Password),
             Ssid = Get(Ssid),
             Passphrase = Get(Passphrase),
+            DatasetTlvs = Get(DatasetTlvs),
         };
     }
 }

@@ -39,10 +39,13 @@ internal sealed record ManifestEntry
     /// <summary>Its passphrase. Secret.</summary>
     public string? Passphrase { get; init; }
 
+    /// <summary>A Thread device's dataset (hex, checked when read). Secret.</summary>
+    public string? DatasetTlvs { get; init; }
+
     /// <summary>Shows which secrets are set, never their values.</summary>
     public override string ToString() =>
         $"ManifestEntry {{ Name = {Name}, Address = {Address}, Transport = {Transport}, Interface = {Interface}, SecVer = {SecVer}, "
-        + $"Sec2Username = {Sec2Username}, Ssid = {Ssid}, Pop = {Mask(Pop)}, Sec2Password = {Mask(Sec2Password)}, Passphrase = {Mask(Passphrase)} }}";
+        + $"Sec2Username = {Sec2Username}, Ssid = {Ssid}, Pop = {Mask(Pop)}, Sec2Password = {Mask(Sec2Password)}, Passphrase = {Mask(Passphrase)}, DatasetTlvs = {Mask(DatasetTlvs)} }}";
 
     private static string Mask(string? secret) => secret is null ? "(none)" : "***";
 }

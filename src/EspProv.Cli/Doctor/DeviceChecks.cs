@@ -96,8 +96,18 @@ internal static class DeviceChecks
     }
 
     /// <summary>What the version answer says of the firmware: family, version, capabilities, security scheme.</summary>
-    public static CheckResult Firmware(DeviceVersionInfo info, int? secVer)
+    public static CheckResult Firmware(DeviceVersionInfo info, ProvisionSettings settings)
     {
+        var secVer = settings.SecVer;
+        var support = NetworkSupport.From(info);
+        if (Provision.NetworkFit.Check(settings, support) is { } misfit)
+        {
+            return CheckResult.Fail("firmware", ExitCodes.Usage, misfit,
+                support.Network == NetworkKind.Thread
+                    ? "a Thread device joins with its network's dataset: 'ot-ctl dataset active -x' on the border router prints it; or omit the Wi-Fi flags to pick a network from the device's scan on a terminal"
+                    : "drop the Thread dataset and give the Wi-Fi network with --ssid and --passphrase");
+        }
+
         if (!info.IsJson)
         {
             return CheckResult.Pass("firmware", $"legacy firmware (ESP8266 RTOS SDK example), version '{Provision.CliOutput.Shown(info.Raw)}': it does not report its security scheme"
@@ -105,9 +115,10 @@ internal static class DeviceChecks
         }
 
         var version = info.Version ?? "?";
-        var family = version.StartsWith("netprov", StringComparison.OrdinalIgnoreCase) ? "network_provisioning (ESP-IDF 6)"
-            : info.SecurityVersion is not null ? "wifi_prov_mgr (ESP-IDF 5.x)"
-            : "wifi_prov_mgr (ESP-IDF 4.x or ESP8266 RTOS SDK 3.3+)";
+        var family = support.Generation == DeviceGeneration.NetworkProvisioning
+            ? $"network_provisioning (ESP-IDF 6), a {(support.Network == NetworkKind.Thread ? "Thread" : "Wi-Fi")} device"
+            : info.SecurityVersion is not null ? "wifi_prov_mgr (ESP-IDF 5.x), a Wi-Fi device"
+            : "wifi_prov_mgr (ESP-IDF 4.x or ESP8266 RTOS SDK 3.3+), a Wi-Fi device";
         var scheme = info.SecurityVersion ?? (info.HasCapability("no_sec") ? 0 : 1);
         var schemeText = info.SecurityVersion is not null
             ? $"security {scheme}" + (scheme == 2 ? $" (patch {info.SecurityPatchVersion ?? 0})" : string.Empty)

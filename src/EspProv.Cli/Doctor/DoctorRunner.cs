@@ -88,18 +88,33 @@ internal sealed class DoctorRunner(DoctorReport report, INetworkInfo network, Fu
             return report.Verdict();
         }
 
-        report.Add(DeviceChecks.Firmware(info, settings.SecVer));
+        var firmware = DeviceChecks.Firmware(info, settings);
+        report.Add(firmware);
+        var thread = NetworkSupport.From(info).Network == NetworkKind.Thread;
+        var last = thread ? "dataset" : "ssid";
+        if (firmware.Status == CheckStatus.Failed)
+        {
+            report.SkipAll("skipped: the flags do not fit the device", ["session", last]);
+            return report.Verdict();
+        }
+
         var (security, skipped) = SessionChecks.Choose(settings, info);
         if (security is null)
         {
             report.Add(skipped!);
-            report.Add(CheckResult.Skip("ssid", "skipped: needs a session"));
+            report.Add(thread ? ThreadChecks.Completeness(settings) : CheckResult.Skip("ssid", "skipped: needs a session"));
             return report.Verdict();
         }
 
         var session = await SessionChecks.SessionAsync(client, security, info, settings.Pop.Length > 0, cancellationToken).ConfigureAwait(false);
         report.Add(session);
-        if (session.Status == CheckStatus.Failed)
+        if (thread)
+        {
+            report.Add(session.Status == CheckStatus.Failed
+                ? ThreadChecks.Completeness(settings)
+                : await ThreadChecks.DatasetAsync(client, info, settings, cancellationToken).ConfigureAwait(false));
+        }
+        else if (session.Status == CheckStatus.Failed)
         {
             report.Add(CheckResult.Skip("ssid", "skipped: needs a session"));
         }

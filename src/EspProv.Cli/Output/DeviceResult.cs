@@ -34,6 +34,12 @@ internal sealed record DeviceResult
     public int? Channel { get; init; }
     public string? AuthMode { get; init; }
     public string? Reason { get; init; }
+
+    /// <summary>The kind of network the device provisions (<c>wifi</c> or <c>thread</c>), once it answered proto-ver; else null (omitted).</summary>
+    public string? Network { get; init; }
+
+    /// <summary>The Thread network a Thread device attached to (<c>network_name</c>, <c>pan_id</c>, <c>ext_pan_id</c>); null otherwise (omitted).</summary>
+    public EspProv.Thread.ThreadNetworkInfo? Thread { get; init; }
     public long ElapsedMs { get; init; }
 
     /// <summary>Already connected in the journal: nothing was sent this run (written only when true).</summary>

@@ -35,6 +35,9 @@ internal sealed record SummaryEvent
 /// <summary>One network of <c>--scan --json</c>: <c>{"event":"scan",...}</c>.</summary>
 internal sealed record ScanEvent(WifiNetwork Network, string? Device = null);
 
+/// <summary>One network of a Thread device's <c>--scan --json</c>: <c>{"event":"scan","network":"thread",...}</c>.</summary>
+internal sealed record ThreadScanEvent(EspProv.Thread.ThreadNetwork Network, string? Device = null);
+
 /// <summary>The names JSON output uses for library values: snake_case, stable across versions.</summary>
 internal static class JsonNames
 {
@@ -52,6 +55,8 @@ internal static class JsonNames
         ProvisioningStep.Status => "status",
         _ => step.ToString().ToLowerInvariant(),
     };
+
+    public static string Network(NetworkKind kind) => kind == NetworkKind.Thread ? "thread" : "wifi";
 
     public static string AuthMode(WifiAuthMode mode) => mode switch
     {

@@ -55,6 +55,18 @@ internal sealed class JsonLinesWriter(TextWriter output)
 
             StringOrNull(w, "auth_mode", e.AuthMode);
             StringOrNull(w, "reason", e.Reason);
+            if (e.Network is not null)
+            {
+                w.WriteString("network", e.Network);
+            }
+
+            if (e.Thread is { } thread)
+            {
+                w.WriteString("network_name", thread.NetworkName);
+                w.WriteString("pan_id", $"0x{thread.PanId:x4}");
+                w.WriteString("ext_pan_id", Convert.ToHexStringLower(thread.ExtendedPanId.Span));
+            }
+
             w.WriteNumber("elapsed_ms", e.ElapsedMs);
             if (e.FromJournal)
             {
@@ -109,6 +121,22 @@ internal sealed class JsonLinesWriter(TextWriter output)
             w.WriteNumber("channel", e.Network.Channel);
             w.WriteNumber("rssi", e.Network.Rssi);
             w.WriteString("auth_mode", JsonNames.AuthMode(e.Network.AuthMode));
+        });
+    }
+
+    public void Write(ThreadScanEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        WriteLine("scan", e.Device, w =>
+        {
+            w.WriteString("network", "thread");
+            w.WriteString("network_name", e.Network.NetworkName);
+            w.WriteString("pan_id", $"0x{e.Network.PanId:x4}");
+            w.WriteString("ext_pan_id", Convert.ToHexStringLower(e.Network.ExtendedPanId.Span));
+            w.WriteString("ext_addr", Convert.ToHexStringLower(e.Network.ExtendedAddress.Span));
+            w.WriteNumber("channel", e.Network.Channel);
+            w.WriteNumber("rssi", e.Network.Rssi);
+            w.WriteNumber("lqi", e.Network.Lqi);
         });
     }
 

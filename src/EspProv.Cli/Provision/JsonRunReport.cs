@@ -16,7 +16,7 @@ internal sealed class JsonRunReport(JsonLinesWriter writer, StepReporter reporte
     public JsonStepObserver Steps { get; } = new(writer);
 
     /// <summary>The device's connection, once it reported Connected.</summary>
-    public WifiConnectionInfo? Connection { get; set; }
+    public NetworkConnection? Connection { get; set; }
 
     /// <summary>
     /// Writes the result event, except for a usage error (its stderr line is the output) and a run that ended on
@@ -29,10 +29,13 @@ internal sealed class JsonRunReport(JsonLinesWriter writer, StepReporter reporte
             return;
         }
 
-        var connection = exitCode == ExitCodes.Success ? Connection : null;
+        var connection = exitCode == ExitCodes.Success ? Connection as WifiConnectionInfo : null;
+        var thread = exitCode == ExitCodes.Success ? Connection as EspProv.Thread.ThreadNetworkInfo : null;
         var hasAp = connection?.Bssid is not null;
         writer.Write(new DeviceResult
         {
+            Network = reporter.KindKnown ? JsonNames.Network(reporter.Kind) : null,
+            Thread = thread,
             Verdict = exitCode switch
             {
                 ExitCodes.Success => DeviceVerdict.Connected,
@@ -42,7 +45,7 @@ internal sealed class JsonRunReport(JsonLinesWriter writer, StepReporter reporte
             ExitCode = exitCode,
             Ip = connection?.IPAddress.ToString(),
             Bssid = hasAp ? connection!.Bssid.ToString() : null,
-            Channel = hasAp ? connection!.Channel : null,
+            Channel = hasAp ? connection!.Channel : thread?.Channel,
             AuthMode = hasAp ? JsonNames.AuthMode(connection!.AuthMode) : null,
             Reason = exitCode == ExitCodes.Success ? null : error,
             ElapsedMs = (long)Stopwatch.GetElapsedTime(_started).TotalMilliseconds,

@@ -132,18 +132,25 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
             }
 
             var outcome = await client.ProvisionAsync(Plan(settings, protoVer, security, RunLimits.StatusLimit(settings, started)), _steps, deadline.Token).ConfigureAwait(false);
-            if (outcome.Connection is not WifiConnectionInfo connection)
+            if (outcome.Connection is null)
             {
                 return _stopExit ?? ExitCodes.Success;
             }
 
             if (_json is not null)
             {
-                _json.Connection = connection;
+                _json.Connection = outcome.Connection;
+            }
+
+            if (outcome.Connection is EspProv.Thread.ThreadNetworkInfo attached)
+            {
+                _out.Out(StepWording.Attached(attached, CliOutput.Shown));
+                _out.Out("==== Provisioning was successful ====");
+                return ExitCodes.Success;
             }
 
             _out.Out("==== Provisioning was successful ====");
-            _out.Out(StepWording.Joined(connection, CliOutput.Shown));
+            _out.Out(StepWording.Joined((WifiConnectionInfo)outcome.Connection, CliOutput.Shown));
             return ExitCodes.Success;
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -151,7 +158,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
             // Once apply has been sent the device may be joining: a deadline there is "outcome unknown", never "failed".
             var current = _steps.Current;
             var step = current == ProvisioningStep.ApplyConfig ? ProvisioningStep.Status : current;
-            return Report(step, $"timed out after {settings.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s during {StepWording.Describe(current)}"
+            return Report(step, $"timed out after {settings.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s during {StepWording.Describe(current, _reporter.Kind)}"
                 + (step == ProvisioningStep.Status ? StepFailures.ApplyAdvice : string.Empty));
         }
         catch (UsageExitException)
@@ -171,6 +178,16 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
                 _out.Advise("to retry without a factory reset: esp-prov --reset --ssid <ssid> --passphrase <passphrase> (firmware with prov-ctrl, ESP-IDF 5.1+)");
             }
 
+            return code;
+        }
+        catch (EspProv.Thread.ThreadAttachFailedException ex)
+        {
+            _json?.Steps.StepFailed(ProvisioningStep.Status);
+            _out.Out("++++ Thread state: attaching failed ++++");
+            _out.Out($"++++ Failure reason: {StepWording.FailureReason(ex.Reason)} ++++");
+            _out.Out("---- Provisioning failed ----");
+            var code = _out.Fail(ExitCodes.WifiConnectionFailed, ex.Message, ex);
+            _out.Advise("to retry with another dataset: esp-prov --reset --dataset_tlvs <hex> (network_provisioning takes a reset after a failed attach)");
             return code;
         }
         catch (DeviceStatusException ex) when (ex.Step == ProvisioningStep.SetConfig && ex.Status == DeviceStatus.InvalidArgument
@@ -193,7 +210,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
     private int Report(ProvisioningStep step, string message, Exception? ex = null)
     {
         _json?.Steps.StepFailed(step);
-        return StepFailures.Report(_out, step, message, ex, _reporter.ApplyAnswerLostReason);
+        return StepFailures.Report(_out, step, message, ex, _reporter.ApplyAnswerLostReason, _reporter.Kind);
     }
 
     private ProvisioningPlan Plan(ProvisionSettings settings, string protoVer, SecurityChooser security, TimeSpan statusLimit) => new()
@@ -201,7 +218,17 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
         ExpectedVersion = protoVer,
         RequireVersionMatch = settings.ProtoVer is not null,
         Scheme = settings.SecVer is { } scheme ? (EspProv.Security.SecurityScheme)scheme : null,
-        ChooseSecurity = (info, _) => ValueTask.FromResult(_security = security.Choose(settings, info)),
+        ChooseSecurity = (info, _) =>
+        {
+            // Before the session: flags for the other kind of network end the run with nothing more sent.
+            if (NetworkFit.Check(settings, NetworkSupport.From(info)) is { } misfit)
+            {
+                _out.Fail(ExitCodes.Usage, misfit);
+                throw new UsageExitException(misfit);
+            }
+
+            return ValueTask.FromResult(_security = security.Choose(settings, info));
+        },
         CustomConfig = settings.CustomConfig ? new CustomConfig(settings.CustomInfo, settings.CustomVer) : null,
         Credentials = (client, info, ct) => AfterSessionAsync(settings, client, info, ct),
         StatusTimeout = statusLimit,
@@ -216,12 +243,12 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
         if (settings.Reset || settings.Reprov)
         {
             _steps.Own = ProvisioningStep.Control;
-            if (await ControlAsync(settings, client, ct).ConfigureAwait(false) is { } exit)
+            if (await ControlAsync(settings, client, NetworkSupport.From(info), ct).ConfigureAwait(false) is { } exit)
             {
                 return Stop(exit);
             }
 
-            if (string.IsNullOrEmpty(settings.Ssid))
+            if (string.IsNullOrEmpty(settings.Ssid) && settings.Dataset is null)
             {
                 return Stop(ExitCodes.Success);
             }
@@ -234,6 +261,11 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
             var reply = await client.SendDataAsync(Endpoints.CustomData, Encoding.UTF8.GetBytes(data), ct).ConfigureAwait(false);
             _out.Out($"CustomData response: {CliOutput.Printable(reply)}");
             _out.Out("==== Custom data sent successfully ====");
+        }
+
+        if (NetworkSupport.From(info) is { Network: NetworkKind.Thread } thread)
+        {
+            return await ThreadCredentialsAsync(settings, client, thread, ct).ConfigureAwait(false);
         }
 
         var ssid = settings.Ssid;
@@ -282,28 +314,70 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
         return credentials;
     }
 
-    /// <summary>Reset or reprovision; returns the exit code when the run ends here.</summary>
-    private async Task<int?> ControlAsync(ProvisionSettings settings, ProvisioningClient client, CancellationToken ct)
+    /// <summary>A Thread device: its dataset, given or built from a scan pick; null when the run ends here.</summary>
+    private async ValueTask<NetworkCredentials?> ThreadCredentialsAsync(ProvisionSettings settings, ProvisioningClient client, NetworkSupport device, CancellationToken ct)
     {
+        var dataset = settings.Dataset;
+        if (settings.Scan || dataset is null)
+        {
+            if (!settings.Scan && !terminal.IsInteractive)
+            {
+                return Stop(_out.Fail(ExitCodes.Usage, "a Thread device needs its dataset: give --dataset_tlvs <hex> (or --dataset-file); without a terminal there is no scan to pick from"));
+            }
+
+            if (!device.CanScan)
+            {
+                return Stop(_out.Fail(settings.Scan ? ExitCodes.ScanFailed : ExitCodes.Usage,
+                    "the device does not offer Thread scanning (no thread_scan capability)" + (settings.Scan ? string.Empty : ": give --dataset_tlvs")));
+            }
+
+            _steps.Own = ProvisioningStep.Scan;
+            var picker = new ThreadPicker(_out, terminal);
+            dataset = await picker.ScanAndPickAsync(client, pick: !settings.Scan, ct).ConfigureAwait(false);
+            if (dataset is null)
+            {
+                return Stop(picker.ExitCode);
+            }
+        }
+        else if (dataset.MissingActiveFields is { Count: > 0 } missing)
+        {
+            // Sent anyway (a device may take a partial dataset and learn the rest from the network), but said.
+            _out.Advise($"warning: the Thread dataset ({settings.DatasetSource}) is not a complete active dataset: it lacks {string.Join(", ", missing.Select(f => EspProv.Thread.ThreadDatasetFormatException.TlvName((int)f)))}");
+        }
+
+        _steps.Own = null;
+        return new EspProv.Thread.ThreadCredentials(dataset);
+    }
+
+    /// <summary>Reset or reprovision, of the device's kind of network; the device's answer is reported. Returns the exit code when the run ends here.</summary>
+    private async Task<int?> ControlAsync(ProvisionSettings settings, ProvisioningClient client, NetworkSupport device, CancellationToken ct)
+    {
+        var thread = device.Network == NetworkKind.Thread;
+        var kind = thread ? "Thread" : "Wi-Fi";
         try
         {
             if (settings.Reprov)
             {
                 _out.Out("==== Reprovisioning device ====");
-                await client.ReprovisionAsync(ct).ConfigureAwait(false);
+                await (thread ? EspProv.Thread.ThreadClient.ReprovisionThreadAsync(client, ct) : client.ReprovisionAsync(ct)).ConfigureAwait(false);
                 _out.Out("==== Reprovisioning was successful ====");
                 return ExitCodes.Success;
             }
 
-            _out.Out("==== Resetting Wi-Fi config on the device ====");
-            await client.ResetWifiAsync(ct).ConfigureAwait(false);
-            _out.Out("==== Wi-Fi config reset successfully ====");
+            _out.Out($"==== Resetting {kind} config on the device ====");
+            await (thread ? EspProv.Thread.ThreadClient.ResetThreadAsync(client, ct) : client.ResetWifiAsync(ct)).ConfigureAwait(false);
+            _out.Out($"==== {kind} config reset successfully ====");
             return null;
         }
         catch (TransportException ex) when (ex.Failure == TransportFailure.EndpointNotFound)
         {
             _out.Out("---- Error in control command ----");
             return _out.Fail(ExitCodes.ControlFailed, "the device has no prov-ctrl endpoint (firmware before ESP-IDF 5.1): it cannot reset or reprovision; factory-reset it instead", ex);
+        }
+        catch (DeviceStatusException ex) when (!settings.Reprov && device.Generation == DeviceGeneration.WifiProvisioning)
+        {
+            _out.Out("---- Error in control command ----");
+            return _out.Fail(ExitCodes.ControlFailed, $"{ex.Message}: wifi_provisioning firmware takes a reset only after a failed connection attempt", ex);
         }
     }
 

@@ -29,12 +29,23 @@ internal static class RunLimits
             return "--reset and --reprov exclude each other";
         }
 
+        if (settings.Dataset is not null && settings.WifiFlag is { } wifiFlag)
+        {
+            return $"{wifiFlag} and a Thread dataset ({settings.DatasetSource}) exclude each other: a device takes one kind of network";
+        }
+
+        if (NetworkFit.CheckQr(settings) is { } misfit)
+        {
+            return misfit;
+        }
+
         if (string.IsNullOrEmpty(settings.Ssid))
         {
-            // --scan/--reset/--reprov need no SSID; otherwise it is picked from a scan, which needs a person at a terminal.
-            return settings.Scan || settings.Reset || settings.Reprov || interactive
+            // --scan/--reset/--reprov need no SSID, a Thread device a dataset instead; otherwise a network is picked
+            // from a scan, which needs a person at a terminal.
+            return settings.Scan || settings.Reset || settings.Reprov || settings.Dataset is not null || interactive
                 ? null
-                : "--ssid is required: the SSID of the network the device should join (without a terminal there is no scan to pick from)";
+                : "--ssid is required: the SSID of the network the device should join, or --dataset_tlvs for a Thread device (without a terminal there is no scan to pick from)";
         }
 
         try

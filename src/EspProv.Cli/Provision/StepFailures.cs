@@ -10,12 +10,12 @@ internal static class StepFailures
         "; the device may have applied the credentials: check the router's client list or the device's console before provisioning again";
 
     /// <summary>Prints the step's <c>----</c> line and the error line; returns the step's exit code.</summary>
-    public static int Report(CliOutput output, ProvisioningStep step, string message, Exception? ex = null, string? applyAnswerLost = null)
+    public static int Report(CliOutput output, ProvisioningStep step, string message, Exception? ex = null, string? applyAnswerLost = null, Provisioning.NetworkKind kind = Provisioning.NetworkKind.Wifi)
     {
         // A scheme the transport cannot carry (security 2 over the console) is a bad security version, as esp_prov's exit 1.
         var schemeUnusable = ex is SessionFailedException { Reason: SessionFailureReason.TransportTooSmall };
-        output.Out(schemeUnusable ? "---- Invalid Security Version ----" : StepWording.FailureLine(step));
-        return output.Fail(schemeUnusable ? ExitCodes.BadSecurityVersion : ExitCode(step), StepWording.ErrorLine(step, message, applyAnswerLost), ex);
+        output.Out(schemeUnusable ? "---- Invalid Security Version ----" : StepWording.FailureLine(step, kind));
+        return output.Fail(schemeUnusable ? ExitCodes.BadSecurityVersion : ExitCode(step), StepWording.ErrorLine(step, message, applyAnswerLost, kind), ex);
     }
 
     /// <summary>The exit code of a failure during <paramref name="step"/>.</summary>

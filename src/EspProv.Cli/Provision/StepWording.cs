@@ -11,7 +11,15 @@ namespace EspProv.Cli.Provision;
 internal static class StepWording
 {
     /// <summary>esp_prov's line as a step starts, or null.</summary>
-    public static string? Starting(ProvisioningStep step) => step switch
+    public static string? Starting(ProvisioningStep step, NetworkKind kind = NetworkKind.Wifi) => (kind, step) switch
+    {
+        (NetworkKind.Thread, ProvisioningStep.SetConfig) => "==== Sending Thread Dataset to Target ====",
+        (NetworkKind.Thread, ProvisioningStep.ApplyConfig) => "==== Applying Thread Config to Target ====",
+        (NetworkKind.Thread, ProvisioningStep.Status) => "==== Thread connection state  ====",
+        _ => Starting(step),
+    };
+
+    private static string? Starting(ProvisioningStep step) => step switch
     {
         ProvisioningStep.ProtocolVersion => "==== Verifying protocol version ====",
         ProvisioningStep.Session => "==== Starting Session ====",
@@ -23,7 +31,13 @@ internal static class StepWording
     };
 
     /// <summary>esp_prov's line when a step succeeded, or null.</summary>
-    public static string? Completed(ProvisioningStep step) => step switch
+    public static string? Completed(ProvisioningStep step, NetworkKind kind = NetworkKind.Wifi) => (kind, step) switch
+    {
+        (NetworkKind.Thread, ProvisioningStep.SetConfig) => "==== Thread Dataset sent successfully ====",
+        _ => Completed(step),
+    };
+
+    private static string? Completed(ProvisioningStep step) => step switch
     {
         ProvisioningStep.Session => "==== Session Established ====",
         ProvisioningStep.CustomConfig => "==== Custom config sent successfully ====",
@@ -74,7 +88,15 @@ internal static class StepWording
     };
 
     /// <summary>esp_prov's <c>----</c> line for a failure during <paramref name="step"/>.</summary>
-    public static string FailureLine(ProvisioningStep step) => step switch
+    public static string FailureLine(ProvisioningStep step, NetworkKind kind = NetworkKind.Wifi) => (kind, step) switch
+    {
+        (NetworkKind.Thread, ProvisioningStep.SetConfig) => "---- Error in send Thread dataset ----",
+        (NetworkKind.Thread, ProvisioningStep.ApplyConfig) => "---- Error in apply Thread config ----",
+        (NetworkKind.Thread, ProvisioningStep.Scan) => "---- Error in Thread scan ----",
+        _ => FailureLine(step),
+    };
+
+    private static string FailureLine(ProvisioningStep step) => step switch
     {
         ProvisioningStep.Connect => "---- Failed to establish connection ----",
         ProvisioningStep.ProtocolVersion => "---- Error in protocol version matching ----",
@@ -89,9 +111,9 @@ internal static class StepWording
     };
 
     /// <summary>The one error line naming the step (as the CLI prints after <c>error:</c>).</summary>
-    public static string ErrorLine(ProvisioningStep step, string message, string? applyAnswerLost = null)
+    public static string ErrorLine(ProvisioningStep step, string message, string? applyAnswerLost = null, NetworkKind kind = NetworkKind.Wifi)
     {
-        var name = Name(step);
+        var name = kind == NetworkKind.Thread ? ThreadWords(Name(step)) : Name(step);
         if (message.StartsWith(name, StringComparison.OrdinalIgnoreCase))
         {
             return message;
@@ -103,7 +125,9 @@ internal static class StepWording
     }
 
     /// <summary>What the run was doing, for "timed out during …".</summary>
-    public static string Describe(ProvisioningStep step) => step switch
+    public static string Describe(ProvisioningStep step, NetworkKind kind = NetworkKind.Wifi) => kind == NetworkKind.Thread ? ThreadWords(Describe(step)) : Describe(step);
+
+    private static string Describe(ProvisioningStep step) => step switch
     {
         ProvisioningStep.Connect => "connecting to the device",
         ProvisioningStep.ProtocolVersion => "the protocol version check",
@@ -115,6 +139,33 @@ internal static class StepWording
         ProvisioningStep.SetConfig => "sending the Wi-Fi config",
         ProvisioningStep.ApplyConfig => "applying the Wi-Fi config",
         _ => "waiting for the Wi-Fi status",
+    };
+
+    /// <summary>A Thread device's words for the Wi-Fi steps' (config → dataset, status → attach state).</summary>
+    private static string ThreadWords(string wifi) => wifi
+        .Replace("Wi-Fi config", "Thread dataset", StringComparison.Ordinal)
+        .Replace("Wi-Fi status", "Thread status", StringComparison.Ordinal)
+        .Replace("Wi-Fi scan", "Thread scan", StringComparison.Ordinal);
+
+    /// <summary>The success line of a Thread device, before "==== Provisioning was successful ====".</summary>
+    public static string Attached(EspProv.Thread.ThreadNetworkInfo network, Func<string, string> shown) =>
+        $"attached to '{shown(network.NetworkName)}' (PAN ID 0x{network.PanId:x4}, channel {network.Channel})";
+
+    /// <summary>A Thread device's state as the status lines print it.</summary>
+    public static string State(EspProv.Thread.ThreadNetworkState state) => state switch
+    {
+        EspProv.Thread.ThreadNetworkState.Attached => "attached",
+        EspProv.Thread.ThreadNetworkState.Attaching => "attaching...",
+        EspProv.Thread.ThreadNetworkState.Detached => "detached",
+        _ => "attaching failed",
+    };
+
+    /// <summary>Why a Thread device could not attach.</summary>
+    public static string FailureReason(EspProv.Thread.ThreadFailureReason reason) => reason switch
+    {
+        EspProv.Thread.ThreadFailureReason.DatasetInvalid => "Dataset invalid",
+        EspProv.Thread.ThreadFailureReason.NetworkNotFound => "Thread network not found",
+        _ => "Unknown",
     };
 
     /// <summary>Short step names for the one error line.</summary>

@@ -189,6 +189,14 @@ internal sealed class TranscriptSession
             {
                 Wifi(wifi);
             }
+            else if (status is EspProv.Thread.ThreadStatus thread)
+            {
+                // The network's name is redacted as an SSID is; PAN IDs and channels are not secrets.
+                var n = thread.Network;
+                session.Add("status", ("state", thread.State.ToString()), ("fail_reason", thread.FailureReason?.ToString()),
+                    ("network_name", session.Redactor.Ssid(n?.NetworkName)), ("pan_id", n is null ? null : $"0x{n.PanId:x4}"),
+                    ("channel", n?.Channel.ToString(CultureInfo.InvariantCulture)));
+            }
 
             inner.StatusReceived(status);
         }

@@ -13,7 +13,7 @@ internal abstract class NetworkSteps
     public static NetworkSteps For(ProvisioningClient client, DeviceVersionInfo version)
     {
         ArgumentNullException.ThrowIfNull(version);
-        return new WifiSteps(client);
+        return NetworkSupport.From(version).Network == NetworkKind.Thread ? new Thread.ThreadSteps(client) : new WifiSteps(client);
     }
 
     /// <summary>Throws <see cref="ArgumentException"/> when <paramref name="credentials"/> are invalid or not for this kind of network.</summary>

@@ -252,15 +252,15 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
     /// <see cref="SessionFailedException"/>.
     /// </summary>
     public Task<WifiConnectionInfo> WaitForConnectionAsync(IProgress<WifiStatus>? progress = null, CancellationToken cancellationToken = default) =>
-        new StatusWaiter(this).WaitAsync(_options.Polling.Timeout, progress, cancellationToken);
+        WaitForConnectionAsync(_options.Polling.Timeout, progress, cancellationToken);
 
     /// <summary>
     /// As <see cref="WaitForConnectionAsync(IProgress{WifiStatus}?, CancellationToken)"/>, with its own limit instead of
     /// <see cref="StatusPolling.Timeout"/>: a caller with an overall deadline passes what is left of it, so the verdict
     /// (or "outcome unknown" with its reason) arrives before the caller's token cancels.
     /// </summary>
-    public Task<WifiConnectionInfo> WaitForConnectionAsync(TimeSpan timeout, IProgress<WifiStatus>? progress = null, CancellationToken cancellationToken = default) =>
-        new StatusWaiter(this).WaitAsync(timeout, progress, cancellationToken);
+    public async Task<WifiConnectionInfo> WaitForConnectionAsync(TimeSpan timeout, IProgress<WifiStatus>? progress = null, CancellationToken cancellationToken = default) =>
+        (WifiConnectionInfo)await WifiStatusJudge.Waiter(this).WaitAsync(timeout, progress, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Asks the device to scan for Wi-Fi networks (<c>prov-scan</c>, needs the <c>wifi_scan</c> capability) and reads
@@ -270,13 +270,13 @@ public sealed class ProvisioningClient(IProvisioningTransport transport, Provisi
         new WifiScanReader(this).ScanAsync(options, cancellationToken);
 
     /// <summary>
-    /// <c>prov-ctrl</c> reset (ESP-IDF 5.1+): after a failed connection attempt, clears the device's Wi-Fi config so
-    /// new credentials can be sent without a factory reset. Throws <see cref="DeviceStatusException"/> when the device
-    /// refuses (it allows this only in the failed state).
+    /// <c>prov-ctrl</c> reset (ESP-IDF 5.1+): clears the device's Wi-Fi config so new credentials can be sent without a
+    /// factory reset. Throws <see cref="DeviceStatusException"/> when the device refuses: wifi_provisioning allows it only
+    /// after a failed connection attempt, network_provisioning whenever it is in provisioning mode (docs/netprov.md#control).
     /// </summary>
     public Task ResetWifiAsync(CancellationToken cancellationToken = default) =>
         WifiControl.SendAsync(this, WiFiCtrlMsgType.TypeCmdCtrlReset, WiFiCtrlMsgType.TypeRespCtrlReset,
-            "the device refused to reset its Wi-Fi config (it allows this only after a failed connection attempt)", cancellationToken);
+            "the device refused to reset its Wi-Fi config", cancellationToken);
 
     /// <summary>
     /// <c>prov-ctrl</c> reprovision (ESP-IDF 5.1+): clears the credentials and restarts provisioning. Allowed only when

@@ -29,11 +29,17 @@ public sealed record QrPayload
     /// <summary>The soft AP's Wi-Fi password, when the payload carries one (Android library's <c>password</c>).</summary>
     public string? SoftApPassword { get; init; }
 
+    /// <summary>
+    /// The network the device provisions, as network_provisioning's examples print it (<c>"network":"wifi"</c> or
+    /// <c>"thread"</c>, lowercase here); null when the payload does not say (every older device, which is Wi-Fi).
+    /// </summary>
+    public string? Network { get; init; }
+
     /// <summary>The scheme implied by the payload: <see cref="Security"/>, else security 2 when a username is present, else null (ask the device).</summary>
     public SecurityScheme? ImpliedSecurity => Security ?? (Username is not null ? SecurityScheme.Sec2 : null);
 
     /// <summary>Never shows the PoP or passwords.</summary>
-    public override string ToString() => $"QrPayload {{ Name = {Name}, Username = {Username}, Security = {Security}, Transport = {Transport} }}";
+    public override string ToString() => $"QrPayload {{ Name = {Name}, Username = {Username}, Security = {Security}, Transport = {Transport}, Network = {Network} }}";
 
     /// <summary>Parses a payload; false with a reason when it is not valid JSON of that shape.</summary>
     public static bool TryParse(string text, [NotNullWhen(true)] out QrPayload? payload, [NotNullWhen(false)] out string? error)
@@ -67,8 +73,16 @@ public sealed record QrPayload
                 }
             }
 
+            var network = Read(root, "network")?.ToLowerInvariant();
+            if (network is not (null or "wifi" or "thread"))
+            {
+                error = "QR payload: 'network' must be wifi or thread";
+                return false;
+            }
+
             payload = new QrPayload
             {
+                Network = network,
                 Name = Read(root, "name"),
                 Pop = Read(root, "pop"),
                 Username = Read(root, "username"),

@@ -4,16 +4,17 @@ using EspProv.Security;
 namespace EspProv.Provisioning;
 
 /// <summary>
-/// Polls the Wi-Fi status after apply on the <see cref="StatusPolling"/> schedule until the device gives a verdict,
-/// reconnecting with a new session when a poll is lost (the Wi-Fi state lives on the device, not in the session).
+/// Polls a device's network status after apply on the <see cref="StatusPolling"/> schedule until it gives a verdict,
+/// reconnecting with a new session when a poll is lost (the network state lives on the device, not in the session).
+/// The kind of network brings its poll and its judge: the judge returns the connection on success, throws the
+/// network's <see cref="NetworkConnectionFailedException"/> on a failure, and returns null to keep polling.
 /// </summary>
-internal sealed class StatusWaiter(ProvisioningClient client)
+/// <typeparam name="TStatus">The network's status type.</typeparam>
+internal sealed class StatusWaiter<TStatus>(ProvisioningClient client, Func<ProvisioningClient, CancellationToken, Task<TStatus>> poll, Func<TStatus, NetworkConnection?> judge, Func<TStatus, string> describe)
+    where TStatus : NetworkStatus
 {
-    /// <summary>How many non-verdict "disconnected" answers are tolerated before giving up (esp_prov polls 3 more times).</summary>
-    private const int DisconnectedTolerance = 3;
-
     /// <summary>Waits at most <paramref name="timeout"/> for a verdict (see <see cref="ProvisioningClient.WaitForConnectionAsync(TimeSpan, IProgress{WifiStatus}?, CancellationToken)"/>).</summary>
-    public async Task<WifiConnectionInfo> WaitAsync(TimeSpan timeout, IProgress<WifiStatus>? progress, CancellationToken cancellationToken)
+    public async Task<NetworkConnection> WaitAsync(TimeSpan timeout, IProgress<TStatus>? progress, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
         var polling = client.Polling with { Timeout = timeout };
@@ -21,45 +22,31 @@ internal sealed class StatusWaiter(ProvisioningClient client)
         var started = clock.GetUtcNow();
         var deadline = started + polling.Timeout;
         var interval = TimeSpan.Zero;
-        var disconnectedCount = 0;
         while (true)
         {
             var status = await PollWithRecoveryAsync(deadline, cancellationToken).ConfigureAwait(false);
             progress?.Report(status);
-            switch (status.State)
+            if (judge(status) is { } connection)
             {
-                case WifiConnectionState.Connected when status.Connection is { } connection:
-                    return connection;
-                case WifiConnectionState.ConnectionFailed:
-                    var reason = status.FailureReason ?? WifiFailureReason.Unknown;
-                    throw new WifiConnectionFailedException(reason, reason switch
-                    {
-                        WifiFailureReason.AuthError => "the device could not join the network: authentication failed (wrong passphrase?)",
-                        WifiFailureReason.NetworkNotFound => "the device could not join the network: no network with that SSID was found",
-                        _ => "the device could not join the network (no reason given)",
-                    });
-                case WifiConnectionState.Disconnected when ++disconnectedCount > DisconnectedTolerance:
-                    throw new WifiConnectionFailedException(WifiFailureReason.Unknown, "the device reports it is disconnected from the network");
+                return connection;
             }
 
-            // Connected without details is firmware's "state unreadable" quirk (docs/protocol.md#get-status): not a
-            // verdict.
             interval = polling.Next(interval, clock.GetUtcNow() - started);
             if (clock.GetUtcNow() + interval > deadline)
             {
                 throw new StatusUnknownException(StatusOutcome.TimedOut,
-                    $"no verdict from the device within {polling.Timeout.TotalSeconds:0.#} s: it was still {status.State.ToString().ToLowerInvariant()}");
+                    $"no verdict from the device within {polling.Timeout.TotalSeconds:0.#} s: it was still {describe(status)}");
             }
 
             await Task.Delay(interval, clock, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<WifiStatus> PollWithRecoveryAsync(DateTimeOffset deadline, CancellationToken cancellationToken)
+    private async Task<TStatus> PollWithRecoveryAsync(DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         try
         {
-            return await client.GetWifiStatusAsync(cancellationToken).ConfigureAwait(false);
+            return await poll(client, cancellationToken).ConfigureAwait(false);
         }
         catch (ProvisioningException ex) when (IsLostPoll(ex) && client.Security is not null)
         {
@@ -77,7 +64,7 @@ internal sealed class StatusWaiter(ProvisioningClient client)
     private static bool IsLostPoll(ProvisioningException error) =>
         error is TransportException or InvalidResponseException or SessionNotEstablishedException or SessionFailedException;
 
-    private async Task<WifiStatus> ReconnectAndPollAsync(ProvisioningException firstError, DateTimeOffset deadline, CancellationToken cancellationToken)
+    private async Task<TStatus> ReconnectAndPollAsync(ProvisioningException firstError, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var clock = client.Clock;
         var windowEnd = clock.GetUtcNow() + client.Polling.ReconnectWindow;
@@ -94,7 +81,7 @@ internal sealed class StatusWaiter(ProvisioningClient client)
             {
                 await client.Transport.ResetAsync(cancellationToken).ConfigureAwait(false);
                 await client.EstablishSessionAsync(client.Security!, cancellationToken).ConfigureAwait(false);
-                return await client.GetWifiStatusAsync(cancellationToken).ConfigureAwait(false);
+                return await poll(client, cancellationToken).ConfigureAwait(false);
             }
             catch (ProvisioningException ex)
             {
@@ -112,5 +99,37 @@ internal sealed class StatusWaiter(ProvisioningClient client)
             await Task.Delay(delay, clock, cancellationToken).ConfigureAwait(false);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
         }
+    }
+}
+
+/// <summary>The Wi-Fi judge: esp_prov's verdicts, "connected without details" not one (docs/protocol.md#get-status).</summary>
+internal static class WifiStatusJudge
+{
+    /// <summary>How many non-verdict "disconnected" answers are tolerated before giving up (esp_prov polls 3 more times).</summary>
+    private const int DisconnectedTolerance = 3;
+
+    public static StatusWaiter<WifiStatus> Waiter(ProvisioningClient client)
+    {
+        var disconnectedCount = 0;
+        return new StatusWaiter<WifiStatus>(client, static (c, ct) => c.GetWifiStatusAsync(ct), status =>
+        {
+            switch (status.State)
+            {
+                case WifiConnectionState.Connected when status.Connection is { } connection:
+                    return connection;
+                case WifiConnectionState.ConnectionFailed:
+                    var reason = status.FailureReason ?? WifiFailureReason.Unknown;
+                    throw new WifiConnectionFailedException(reason, reason switch
+                    {
+                        WifiFailureReason.AuthError => "the device could not join the network: authentication failed (wrong passphrase?)",
+                        WifiFailureReason.NetworkNotFound => "the device could not join the network: no network with that SSID was found",
+                        _ => "the device could not join the network (no reason given)",
+                    });
+                case WifiConnectionState.Disconnected when ++disconnectedCount > DisconnectedTolerance:
+                    throw new WifiConnectionFailedException(WifiFailureReason.Unknown, "the device reports it is disconnected from the network");
+                default:
+                    return null;
+            }
+        }, status => status.State.ToString().ToLowerInvariant());
     }
 }

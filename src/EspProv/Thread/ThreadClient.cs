@@ -65,6 +65,18 @@ public static class ThreadClient
     }
 
     /// <summary>
+    /// Polls the Thread status after apply until the device attaches (returns the network) or reports why it could not
+    /// (<see cref="ThreadAttachFailedException"/>), within <paramref name="timeout"/> (else <see cref="StatusUnknownException"/>),
+    /// on the schedule and with the lost-poll recovery of <see cref="ProvisioningClient.WaitForConnectionAsync(TimeSpan, IProgress{WifiStatus}?, CancellationToken)"/>.
+    /// Firmware reports a dataset of a network that is not there after its attach timeout (20 s).
+    /// </summary>
+    public static async Task<ThreadNetworkInfo> WaitForThreadAttachAsync(this ProvisioningClient client, TimeSpan timeout, IProgress<ThreadStatus>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return (ThreadNetworkInfo)await ThreadSteps.Waiter(client).WaitAsync(timeout, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Asks the device to scan for Thread networks (capability <c>thread_scan</c>) and reads every result. The device
     /// scans while the start request waits (blocking), as Espressif's esp_prov asks.
     /// </summary>

@@ -29,12 +29,12 @@ public enum ThreadFailureReason
     Unknown = 2,
 }
 
-/// <summary>The network a Thread device attached to (<c>ThreadAttachState</c>).</summary>
+/// <summary>The network a Thread device attached to (<c>ThreadAttachState</c>): the outcome of provisioning a Thread device.</summary>
 /// <param name="PanId">PAN ID.</param>
 /// <param name="ExtendedPanId">Extended PAN ID (8 bytes).</param>
 /// <param name="Channel">Channel, 11–26.</param>
 /// <param name="NetworkName">Network name.</param>
-public sealed record ThreadNetworkInfo(ushort PanId, ReadOnlyMemory<byte> ExtendedPanId, int Channel, string NetworkName)
+public sealed record ThreadNetworkInfo(ushort PanId, ReadOnlyMemory<byte> ExtendedPanId, int Channel, string NetworkName) : Provisioning.NetworkConnection
 {
     /// <inheritdoc />
     public override string ToString() => $"'{NetworkName}' (PAN ID 0x{PanId:x4}, extended PAN ID {Convert.ToHexStringLower(ExtendedPanId.Span)}, channel {Channel})";
@@ -44,7 +44,7 @@ public sealed record ThreadNetworkInfo(ushort PanId, ReadOnlyMemory<byte> Extend
 /// <param name="State">The state.</param>
 /// <param name="FailureReason">Set when <paramref name="State"/> is <see cref="ThreadNetworkState.AttachingFailed"/>.</param>
 /// <param name="Network">Set when <paramref name="State"/> is <see cref="ThreadNetworkState.Attached"/>.</param>
-public sealed record ThreadStatus(ThreadNetworkState State, ThreadFailureReason? FailureReason, ThreadNetworkInfo? Network);
+public sealed record ThreadStatus(ThreadNetworkState State, ThreadFailureReason? FailureReason, ThreadNetworkInfo? Network) : Provisioning.NetworkStatus;
 
 /// <summary>A Thread network found by a device's scan (<c>ThreadScanResult</c>).</summary>
 /// <param name="PanId">PAN ID.</param>

@@ -157,6 +157,7 @@ public sealed class CliIdfFeatureTests
         await using var device = await NewDevice.Security(new DeviceSecurity1("abcd1234")).StartAsync();
         var r = await CliHarness.RunAsync(Args(device, "--reset", "--pop", "abcd1234"));
         Assert.True(r.ExitCode == 12, r.ToString());
+        Assert.Contains("(status InternalError): wifi_provisioning firmware takes a reset only after a failed connection attempt", r.Error, StringComparison.Ordinal);
     }
 
     [Fact]
