@@ -180,13 +180,11 @@ internal sealed class ProvisionOptions
     /// <summary>--passphrase-file, --pop-file, --sec2_pwd-file (<see cref="SecretSources"/>).</summary>
     public SecretFileOptions Secrets { get; } = new();
 
-<<<<<<< HEAD
     /// <summary>Each transport's own flags (Transports/&lt;name&gt;/), in registration order.</summary>
     public IReadOnlyList<Transports.ITransportFlags> TransportFlags { get; } = [.. Transports.TransportFactory.All.Select(p => p.CreateFlags())];
-=======
+
     /// <summary>--dataset_tlvs, --dataset-file (a Thread device's dataset).</summary>
     public Provision.DatasetOptions Dataset { get; } = new();
->>>>>>> thread
 
     /// <summary>--join and its flags (Transports/SoftAp).</summary>
     public Transports.SoftAp.JoinOptions Join { get; } = new();
@@ -195,10 +193,7 @@ internal sealed class ProvisionOptions
     [
         Ssid, Passphrase, SecVer, Pop, ProtoVer, SoftApEndpoint, CustomConfig, CustomInfo, CustomVer, Verbose,
         Timeout, PollInterval, Simulate, Transport, ServiceName, CaFile, Sec2Username, Sec2Password, Sec2GenCred,
-<<<<<<< HEAD
-        Sec2SaltLen, Scan, Reset, Reprov, CustomData, Qr, ScanTimeout, .. TransportFlags.SelectMany(f => f.All), Transcript, RedactNetwork, Json, Interface, .. Secrets.All, .. Join.All,
-=======
-        Sec2SaltLen, Scan, Reset, Reprov, CustomData, Qr, ScanTimeout, BleAdapter, Serial, Baud, Transcript, RedactNetwork, Json, Interface, .. Secrets.All, .. Dataset.All, .. Join.All,
->>>>>>> thread
+        Sec2SaltLen, Scan, Reset, Reprov, CustomData, Qr, ScanTimeout, .. TransportFlags.SelectMany(f => f.All), Transcript, RedactNetwork, Json, Interface, .. Secrets.All,
+        .. Dataset.All, .. Join.All,
     ];
 }

@@ -47,7 +47,6 @@ internal sealed record ProvisionSettings
     /// <summary><c>--join</c> and its flags; a soft-AP QR payload's name joins when <c>--join</c> is not given.</summary>
     public Transports.SoftAp.JoinSettings? Join { get; init; }
 
-<<<<<<< HEAD
     /// <summary>Each transport's own settings, read from its own flags (Transports/&lt;name&gt;/), by type.</summary>
     public ImmutableDictionary<Type, object> TransportSettings { get; init; } = ImmutableDictionary<Type, object>.Empty;
 
@@ -59,8 +58,6 @@ internal sealed record ProvisionSettings
     public ProvisionSettings With<T>(T value)
         where T : class => this with { TransportSettings = TransportSettings.SetItem(typeof(T), value) };
 
-    /// <summary>Never shows the passphrase or the PoP.</summary>
-=======
     /// <summary>The Thread dataset (<c>--dataset_tlvs</c>, <c>--dataset-file</c>, <c>ESP_PROV_DATASET_TLVS</c>), parsed; holds the network key.</summary>
     public EspProv.Thread.ThreadDataset? Dataset { get; init; }
 
@@ -74,7 +71,6 @@ internal sealed record ProvisionSettings
     public string? QrNetwork { get; init; }
 
     /// <summary>Never shows the passphrase, the PoP or the dataset.</summary>
->>>>>>> thread
     public override string ToString() => $"ProvisionSettings {{ Ssid = {Ssid}, SecVer = {SecVer}, Endpoint = {Endpoint} }}";
 
     /// <summary>A usage error found while combining the options (e.g. a bad QR payload), reported with exit code 64.</summary>
