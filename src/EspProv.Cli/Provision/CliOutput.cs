@@ -59,6 +59,19 @@ internal sealed class CliOutput(TextWriter output, TextWriter error, bool verbos
         return code;
     }
 
+    /// <summary>A warning: the run goes on. On stderr, or under <c>--json</c> a <c>warning</c> event on stdout.</summary>
+    public void Warn(string line)
+    {
+        if (json is null)
+        {
+            error.WriteLine($"esp-prov: warning: {OneLine(line)}");
+        }
+        else
+        {
+            json.WriteLine("warning", null, w => w.WriteString("message", OneLine(line)));
+        }
+    }
+
     /// <summary>A second line of advice on stderr.</summary>
     public void Advise(string line)
     {

@@ -342,7 +342,7 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
         else if (dataset.MissingActiveFields is { Count: > 0 } missing)
         {
             // Sent anyway (a device may take a partial dataset and learn the rest from the network), but said.
-            _out.Advise($"warning: the Thread dataset ({settings.DatasetSource}) is not a complete active dataset: it lacks {string.Join(", ", missing.Select(f => EspProv.Thread.ThreadDatasetFormatException.TlvName((int)f)))}");
+            _out.Warn($"the Thread dataset ({settings.DatasetSource}) is not a complete active dataset: it lacks {string.Join(", ", missing.Select(f => EspProv.Thread.ThreadDatasetFormatException.TlvName((int)f)))}");
         }
 
         _steps.Own = null;

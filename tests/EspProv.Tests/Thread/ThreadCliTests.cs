@@ -119,6 +119,24 @@ public sealed class ThreadCliTests
         AssertNoKey(r);
     }
 
+    [Fact]
+    public async Task An_incomplete_dataset_under_json_is_a_warning_event_before_the_result()
+    {
+        await using var device = await ThreadDevice.StartAsync();
+        var partial = "000300000f" + "02085eed5eed00c0ffee" + "0510" + Key + "01025eed";
+
+        var r = await CliHarness.RunAsync(Args(device, "--dataset_tlvs", partial, "--json"));
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Empty(r.Error);
+        var events = r.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        var names = events.Select(e => e.GetProperty("event").GetString()).ToList();
+        var warning = events[names.IndexOf("warning")];
+        Assert.True(names.IndexOf("warning") < names.IndexOf("result"), string.Join(",", names));
+        Assert.Contains("Network Name (3)", warning.GetProperty("message").GetString(), StringComparison.Ordinal);
+        AssertNoKey(r);
+    }
+
     [Theory]
     [InlineData("--ssid", "myssid")]
     [InlineData("--passphrase", "mypassword")]
