@@ -51,6 +51,7 @@ internal sealed class BatchRunner(TextWriter output, TextWriter error, ITerminal
             return Fail(ExitCodes.Usage, $"the manifest has {problems.Count} problem(s); nothing was sent");
         }
 
+        WarnIncompleteDatasets(manifest, settings, output, error);
         TranscriptFiles? transcripts = null;
         if (settings.TranscriptDir is { } dir)
         {
@@ -140,6 +141,34 @@ internal sealed class BatchRunner(TextWriter output, TextWriter error, ITerminal
         var live = new LiveBatchView(output);
         live.Expect(names);
         return live;
+    }
+
+    /// <summary>
+    /// A Thread dataset that is not a complete active dataset is sent (a device may learn the rest from the network),
+    /// but each device's is said before anything is sent: on stderr, or as <c>warning</c> events under <c>--json</c>.
+    /// </summary>
+    internal static void WarnIncompleteDatasets(Manifest manifest, BatchSettings settings, TextWriter output, TextWriter error)
+    {
+        var json = settings.Json ? new JsonLinesWriter(output) : null;
+        foreach (var entry in manifest.Entries)
+        {
+            var device = settings.ForDevice(entry);
+            if (device.Dataset?.MissingActiveFields is not { Count: > 0 } missing)
+            {
+                continue;
+            }
+
+            var message = $"the Thread dataset ({device.DatasetSource}) is not a complete active dataset: it lacks "
+                + string.Join(", ", missing.Select(f => EspProv.Thread.ThreadDatasetFormatException.TlvName((int)f)));
+            if (json is null)
+            {
+                error.WriteLine($"esp-prov: warning: device '{CliOutput.OneLine(entry.Name)}': {message}");
+            }
+            else
+            {
+                json.WriteLine("warning", entry.Name, w => w.WriteString("message", message));
+            }
+        }
     }
 
     /// <summary>What the manifest parser cannot know: each device needs an SSID (its row's or <c>--ssid</c>) or a Thread dataset.</summary>

@@ -154,6 +154,7 @@ internal sealed class DiscoverBatch(TextWriter output, TextWriter error, ITermin
             return Fail(ExitCodes.Usage, $"{problems.Count} device(s) cannot be provisioned with these flags; nothing was sent");
         }
 
+        BatchRunner.WarnIncompleteDatasets(manifest, settings, output, error);
         TranscriptFiles? transcripts = null;
         if (settings.TranscriptDir is { } dir)
         {

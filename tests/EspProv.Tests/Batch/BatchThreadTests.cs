@@ -32,6 +32,24 @@ public sealed class BatchThreadTests
     }
 
     [Fact]
+    public async Task An_incomplete_dataset_in_a_row_is_sent_with_a_warning_for_that_device_only()
+    {
+        await using var kit = await new BatchTestKit().StartAsync(2, ThreadOptions);
+        // esp_prov's own partial form (channel, extended PAN ID, network key, PAN ID) for the first device only.
+        var partial = "000300000f" + "02085eed5eed00c0ffee" + "0510" + "00112233445566778899aabbccddeeff" + "01025eed";
+        kit.WriteManifest("dataset_tlvs", i => i == 0 ? partial : BuiltIn);
+
+        var text = await kit.RunAsync();
+
+        Assert.True(text.ExitCode == 0, text.ToString());
+        var warning = Assert.Single(text.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.Contains("warning", StringComparison.Ordinal));
+        Assert.Contains($"device '{BatchTestKit.Name(0)}'", warning, StringComparison.Ordinal);
+        Assert.Contains("Network Name (3)", warning, StringComparison.Ordinal);
+        Assert.All(kit.Devices, d => Assert.Equal(1, d.AppliesReceived));
+        AssertNoKey(text.All);
+    }
+
+    [Fact]
     public async Task Dataset_file_serves_every_row_without_the_column()
     {
         await using var kit = await new BatchTestKit().StartAsync(1, ThreadOptions);
