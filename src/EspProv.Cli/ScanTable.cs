@@ -10,7 +10,19 @@ internal static class ScanTable
     public static IReadOnlyList<WifiNetwork> Sort(IReadOnlyList<WifiNetwork> networks) =>
         [.. networks.OrderByDescending(n => n.Rssi)];
 
-    public static void Write(TextWriter output, IReadOnlyList<WifiNetwork> sorted, bool ansi)
+    public static void Write(TextWriter output, IReadOnlyList<WifiNetwork> sorted, bool ansi) =>
+        Write(output, ansi, ["SSID", "BSSID", "CHN", "RSSI", "SIGNAL", "AUTH"], sorted.Select(n => new[]
+        {
+            Markup.Escape(n.Ssid),
+            n.BssidHex,
+            n.Channel.ToString(CultureInfo.InvariantCulture),
+            n.Rssi.ToString(CultureInfo.InvariantCulture),
+            SignalBar(n.Rssi),
+            Provision.StepWording.AuthName(n.AuthMode),
+        }));
+
+    /// <summary>A scan table of any network kind: an S.N. column, then <paramref name="columns"/>, one row per network (cells already escaped).</summary>
+    public static void Write(TextWriter output, bool ansi, string[] columns, IEnumerable<string[]> rows)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -24,19 +36,17 @@ internal static class ScanTable
             console.Profile.Width = 120;
         }
 
-        var table = new Table().Border(ansi ? TableBorder.Rounded : TableBorder.Ascii)
-            .AddColumn("S.N.").AddColumn("SSID").AddColumn("BSSID").AddColumn("CHN").AddColumn("RSSI").AddColumn("SIGNAL").AddColumn("AUTH");
-        for (var i = 0; i < sorted.Count; i++)
+        var table = new Table().Border(ansi ? TableBorder.Rounded : TableBorder.Ascii).AddColumn("S.N.");
+        foreach (var column in columns)
         {
-            var n = sorted[i];
-            table.AddRow(
-                (i + 1).ToString(CultureInfo.InvariantCulture),
-                Markup.Escape(n.Ssid),
-                n.BssidHex,
-                n.Channel.ToString(CultureInfo.InvariantCulture),
-                n.Rssi.ToString(CultureInfo.InvariantCulture),
-                SignalBar(n.Rssi),
-                Provision.StepWording.AuthName(n.AuthMode));
+            table.AddColumn(column);
+        }
+
+        var number = 0;
+        foreach (var row in rows)
+        {
+            number++;
+            table.AddRow([number.ToString(CultureInfo.InvariantCulture), .. row]);
         }
 
         console.Write(table);

@@ -153,13 +153,11 @@ internal sealed class BatchRunner(TextWriter output, TextWriter error, ITerminal
         foreach (var entry in manifest.Entries)
         {
             var device = settings.ForDevice(entry);
-            if (device.Dataset?.MissingActiveFields is not { Count: > 0 } missing)
+            if (DatasetOptions.Incomplete(device.Dataset, device.DatasetSource) is not { } message)
             {
                 continue;
             }
 
-            var message = $"the Thread dataset ({device.DatasetSource}) is not a complete active dataset: it lacks "
-                + string.Join(", ", missing.Select(f => EspProv.Thread.ThreadDatasetFormatException.TlvName((int)f)));
             if (json is null)
             {
                 error.WriteLine($"esp-prov: warning: device '{CliOutput.OneLine(entry.Name)}': {message}");

@@ -22,10 +22,9 @@ internal static class ThreadChecks
                 "add --dataset_tlvs <hex> (or --dataset-file) to check it; 'ot-ctl dataset active -x' on the border router prints it");
         }
 
-        if (dataset.MissingActiveFields is { Count: > 0 } missing)
+        if (Provision.DatasetOptions.MissingFields(dataset) is { } missing)
         {
-            return CheckResult.Warn(Name,
-                $"the dataset ({settings.DatasetSource}) is not a complete active dataset: it lacks {string.Join(", ", missing.Select(f => ThreadDatasetFormatException.TlvName((int)f)))}",
+            return CheckResult.Warn(Name, $"the dataset ({settings.DatasetSource}) is not a complete active dataset: it lacks {missing}",
                 "give the whole output of 'ot-ctl dataset active -x' (a partial dataset is sent with a warning, and the device may not attach)");
         }
 

@@ -12,6 +12,19 @@ internal sealed class DatasetOptions
 {
     public const string Variable = "ESP_PROV_DATASET_TLVS";
 
+    /// <summary>
+    /// The fields <paramref name="dataset"/> lacks to be a complete active dataset, as a list of TLV names, or null when it
+    /// is complete. Such a dataset is sent anyway (a device may learn the rest from the network), but said.
+    /// </summary>
+    public static string? MissingFields(EspProv.Thread.ThreadDataset? dataset) =>
+        dataset?.MissingActiveFields is { Count: > 0 } missing
+            ? string.Join(", ", missing.Select(f => EspProv.Thread.ThreadDatasetFormatException.TlvName((int)f)))
+            : null;
+
+    /// <summary>The warning of a run or batch for an incomplete dataset (<see cref="MissingFields"/>), or null.</summary>
+    public static string? Incomplete(EspProv.Thread.ThreadDataset? dataset, string? source) =>
+        MissingFields(dataset) is { } missing ? $"the Thread dataset ({source}) is not a complete active dataset: it lacks {missing}" : null;
+
     public Option<string?> Tlvs { get; } = new("--dataset_tlvs", "--dataset-tlvs")
     {
         Description = "a Thread device's operational dataset in hex (the output of 'ot-ctl dataset active -x'); on a terminal, omit it to pick a network from a scan",

@@ -339,10 +339,9 @@ internal sealed class ProvisionRunner(TextWriter output, TextWriter error, ITerm
                 return Stop(picker.ExitCode);
             }
         }
-        else if (dataset.MissingActiveFields is { Count: > 0 } missing)
+        else if (DatasetOptions.Incomplete(dataset, settings.DatasetSource) is { } incomplete)
         {
-            // Sent anyway (a device may take a partial dataset and learn the rest from the network), but said.
-            _out.Warn($"the Thread dataset ({settings.DatasetSource}) is not a complete active dataset: it lacks {string.Join(", ", missing.Select(f => EspProv.Thread.ThreadDatasetFormatException.TlvName((int)f)))}");
+            _out.Warn(incomplete);
         }
 
         _steps.Own = null;

@@ -73,39 +73,18 @@ internal sealed class ThreadPicker(CliOutput output, ITerminal terminal)
     }
 
     /// <summary>The table: strongest first, as the Wi-Fi scan's.</summary>
-    public static void Write(TextWriter writer, IReadOnlyList<ThreadNetwork> sorted, bool ansi)
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
+    public static void Write(TextWriter writer, IReadOnlyList<ThreadNetwork> sorted, bool ansi) =>
+        ScanTable.Write(writer, ansi, ["NAME", "PAN ID", "EXT PAN ID", "EXT ADDR", "CHN", "RSSI", "SIGNAL", "LQI"], sorted.Select(n => new[]
         {
-            Out = new AnsiConsoleOutput(writer),
-            Ansi = ansi ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = ansi ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        if (!ansi)
-        {
-            console.Profile.Width = 120;
-        }
-
-        var table = new Table().Border(ansi ? TableBorder.Rounded : TableBorder.Ascii)
-            .AddColumn("S.N.").AddColumn("NAME").AddColumn("PAN ID").AddColumn("EXT PAN ID").AddColumn("EXT ADDR").AddColumn("CHN").AddColumn("RSSI").AddColumn("SIGNAL").AddColumn("LQI");
-        for (var i = 0; i < sorted.Count; i++)
-        {
-            var n = sorted[i];
-            table.AddRow(
-                (i + 1).ToString(CultureInfo.InvariantCulture),
-                Markup.Escape(CliOutput.Shown(n.NetworkName)),
-                $"0x{n.PanId:x4}",
-                Convert.ToHexStringLower(n.ExtendedPanId.Span),
-                Convert.ToHexStringLower(n.ExtendedAddress.Span),
-                n.Channel.ToString(CultureInfo.InvariantCulture),
-                n.Rssi.ToString(CultureInfo.InvariantCulture),
-                ScanTable.SignalBar(n.Rssi),
-                n.Lqi.ToString(CultureInfo.InvariantCulture));
-        }
-
-        console.Write(table);
-    }
+            Markup.Escape(CliOutput.Shown(n.NetworkName)),
+            $"0x{n.PanId:x4}",
+            Convert.ToHexStringLower(n.ExtendedPanId.Span),
+            Convert.ToHexStringLower(n.ExtendedAddress.Span),
+            n.Channel.ToString(CultureInfo.InvariantCulture),
+            n.Rssi.ToString(CultureInfo.InvariantCulture),
+            ScanTable.SignalBar(n.Rssi),
+            n.Lqi.ToString(CultureInfo.InvariantCulture),
+        }));
 
     private ThreadDataset? Build(ThreadNetwork network)
     {
