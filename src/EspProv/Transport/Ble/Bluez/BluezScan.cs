@@ -44,6 +44,18 @@ internal sealed class BluezScan : IAsyncDisposable
             var start = client.CallAsync(adapter, BluezApi.Adapter, "StartDiscovery", null, null, callTimeout, cancellationToken);
             scan._started = true;
             await Task.WhenAll(setFilter, start).ConfigureAwait(false);
+
+            // BlueZ runs one discovery per adapter: while another client's scan is on (a batch's other links), a device
+            // already heard is not reported again until its RSSI changes. Its RSSI property says it is heard now (BlueZ
+            // clears it when discovery stops, so a device BlueZ only remembers has none): it counts as seen.
+            foreach (var path in client.PathsWith(BluezApi.Device, adapter))
+            {
+                if (client.Properties(path, BluezApi.Device)?.ContainsKey("RSSI") == true)
+                {
+                    scan._seen.Writer.TryWrite(path);
+                }
+            }
+
             return scan;
         }
         catch (DBusErrorReplyException ex)
