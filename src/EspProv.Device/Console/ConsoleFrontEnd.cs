@@ -43,6 +43,7 @@ internal sealed class ConsoleFrontEnd : IDeviceFrontEnd
     private bool _stopped;
     private int _disposed;
     private long _bytesRead;
+    private long _bytesTaken;
 
     private ConsoleFrontEnd(DeviceService device, Posix posix, int controller, int deviceEnd, string path, TimeProvider time)
     {
@@ -160,6 +161,9 @@ internal sealed class ConsoleFrontEnd : IDeviceFrontEnd
     /// <summary>Bytes the console has taken from the pseudo-terminal and dealt with (echoed and run, or ignored once stopped).</summary>
     internal long BytesRead => Interlocked.Read(ref _bytesRead);
 
+    /// <summary>Bytes the console has taken from the pseudo-terminal, dealt with or not: equal to <see cref="BytesRead"/> when it is idle.</summary>
+    internal long BytesTaken => Interlocked.Read(ref _bytesTaken);
+
     /// <summary>Writes bytes to the console as the chip would (tests: stale output, noise, partial lines).</summary>
     internal Task WriteRawAsync(ReadOnlyMemory<byte> bytes) => WriteAsync(bytes);
 
@@ -174,6 +178,7 @@ internal sealed class ConsoleFrontEnd : IDeviceFrontEnd
             await WriteAsync(Prompt).ConfigureAwait(false);
             await foreach (var received in _io.Incoming.ReadAllAsync(_disposing.Token).ConfigureAwait(false))
             {
+                Interlocked.Add(ref _bytesTaken, received.Length);
                 _steps.Clear();
                 _buffer.Feed(received, _steps);
                 foreach (var step in _steps)
