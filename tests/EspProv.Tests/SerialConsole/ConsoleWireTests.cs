@@ -106,6 +106,7 @@ public sealed partial class ConsoleWireTests
         await device.Device.StopAsync();
         await console.ReadUntilAsync("protocomm_console: console stopped\u001b[0m\r\n");
         const string Late = "proto-ver 0 56302e31\r";
+        await Eventually.UntilAsync(device.Device, () => device.Console.BytesRead == device.Console.BytesTaken, "the console dealt with the first line");
         var readBefore = device.Console.BytesRead;
         await console.SendAsync(Late);
         await Eventually.UntilAsync(device.Device, () => device.Console.BytesRead >= readBefore + Late.Length, "the console took the line");
