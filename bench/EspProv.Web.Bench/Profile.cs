@@ -3,7 +3,10 @@ using Microsoft.Playwright;
 
 namespace EspProv.Web.Bench;
 
-/// <summary>Where the page's main thread spends a cold load: V8's sampling profiler over CDP, self time per function group.</summary>
+/// <summary>
+/// Where the page's main thread spends its time: V8's sampling profiler over CDP, self time per function group, for a
+/// cold load (<c>--profile</c>) or for each provisioning run (environment variable <c>ESPPROV_BENCH_PROFILE</c>).
+/// </summary>
 internal static class Profile
 {
     public static async Task LoadAsync(IBrowser browser, string url)
@@ -11,11 +14,21 @@ internal static class Profile
         await using var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
         var cdp = await context.NewCDPSessionAsync(page);
+        await StartAsync(cdp);
+        await page.GotoAsync(url);
+        await page.WaitForSelectorAsync("html[data-ready]", new() { Timeout = 60_000 });
+        await StopAsync(cdp, "one cold load");
+    }
+
+    public static async Task StartAsync(ICDPSession cdp)
+    {
         await cdp.SendAsync("Profiler.enable");
         await cdp.SendAsync("Profiler.setSamplingInterval", new Dictionary<string, object> { ["interval"] = 1000 });
         await cdp.SendAsync("Profiler.start");
-        await page.GotoAsync(url);
-        await page.WaitForSelectorAsync("html[data-ready]", new() { Timeout = 60_000 });
+    }
+
+    public static async Task StopAsync(ICDPSession cdp, string what)
+    {
         var result = await cdp.SendAsync("Profiler.stop");
         var profile = result!.Value.GetProperty("profile");
         var names = new Dictionary<int, string>();
@@ -53,7 +66,7 @@ internal static class Profile
         }
 
         var total = self.Values.Sum();
-        Console.WriteLine($"main thread profile of one cold load: {total:N0} ms sampled");
+        Console.WriteLine($"main thread profile of {what}: {total:N0} ms sampled");
         foreach (var group in self.GroupBy(kv => Group(kv.Key)).OrderByDescending(g => g.Sum(kv => kv.Value)))
         {
             Console.WriteLine($"  {group.Key,-40} {group.Sum(kv => kv.Value),8:N0} ms");

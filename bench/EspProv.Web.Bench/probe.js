@@ -27,7 +27,7 @@
   for (const level of ['log', 'info']) {
     const original = console[level];
     console[level] = function (...args) {
-      probe.marks[`console:${String(args[0]).slice(0, 40)}`] = now();
+      probe.marks[`console:${String(args[0]).slice(0, 60)}`] = now();
       return original.apply(this, args);
     };
   }
@@ -55,13 +55,9 @@
     }
   }, true);
 
-  // DOM milestones: the first render of the app, the forms appearing, each step log line, the outcome.
+  // DOM milestones: the forms appearing, each step log line, the outcome.
   const seen = new Set();
   const check = () => {
-    const app = document.getElementById('app');
-    if (app && app.firstElementChild) {
-      mark('first-render');
-    }
     for (const id of ['ready', 'security', 'network', 'outcome']) {
       if (document.getElementById(id)) {
         mark(`shown:${id}`);

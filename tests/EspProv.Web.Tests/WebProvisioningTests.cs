@@ -163,6 +163,10 @@ public sealed class WebProvisioningTests(WebBrowserFixture fixture)
         Assert.Contains("Chrome", text);
         Assert.Contains("esp-prov", text);
         Assert.Equal(0, await page.Page.Locator("#pick").CountAsync());
+        // Such a browser never starts the .NET runtime, so it downloads none of it.
+        var fetched = await page.Page.EvaluateAsync<string[]>("() => performance.getEntriesByType('resource').map(r => r.name)");
+        Assert.Contains(fetched, url => url.EndsWith("/js/app.js", StringComparison.Ordinal));
+        Assert.DoesNotContain(fetched, url => url.Contains("/_framework/dotnet.native", StringComparison.Ordinal) || url.EndsWith(".wasm", StringComparison.Ordinal));
     }
 
     [WebFact]

@@ -41,12 +41,12 @@ public sealed class WebServerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task WebServer_Root_IsThePageThatLoadsBlazor()
+    public async Task WebServer_Root_IsThePageThatLoadsTheApp()
     {
         using var response = await GetAsync("/", acceptEncoding: null);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType!.MediaType);
-        Assert.Contains("_framework/blazor.webassembly.js", await response.Content.ReadAsStringAsync());
+        Assert.Contains("js/app.js", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

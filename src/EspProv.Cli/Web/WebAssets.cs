@@ -101,7 +101,7 @@ internal sealed class WebAssets
     }
 }
 
-/// <summary>Content types of the files a Blazor WebAssembly publish makes.</summary>
+/// <summary>Content types of the files a .NET WebAssembly publish makes.</summary>
 internal static class ContentTypes
 {
     public static string For(string path) => System.IO.Path.GetExtension(path).ToLowerInvariant() switch

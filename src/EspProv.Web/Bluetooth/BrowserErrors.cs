@@ -7,8 +7,9 @@ internal static class BrowserErrors
 {
     public static TransportException ToTransport(string message, string endpoint, bool exchange, Exception inner)
     {
-        // The JS error's first line; Blazor appends a stack trace.
+        // The JS error's first line (a stack trace may follow), without the "Error: " its conversion may add.
         var line = message.Split('\n', 2)[0].Trim();
+        line = line.StartsWith("Error: ", StringComparison.Ordinal) ? line["Error: ".Length..] : line;
         var name = line.Split(':', 2)[0];
         var failure = name switch
         {

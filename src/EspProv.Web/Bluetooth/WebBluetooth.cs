@@ -1,4 +1,5 @@
-using Microsoft.JSInterop;
+using System.Runtime.InteropServices.JavaScript;
+using System.Runtime.Versioning;
 
 namespace EspProv.Web.Bluetooth;
 
@@ -15,6 +16,7 @@ public sealed record DeviceFilter(string NamePrefix, bool AllDevices, IReadOnlyL
     public const string DefaultServiceUuid = "1775244d-6b43-439b-877c-060f2d9bed07";
 
     /// <summary><c>PROV_</c> devices with both well-known service UUIDs, plus <paramref name="customUuid"/> when given.</summary>
+    /// <exception cref="FormatException"><paramref name="customUuid"/> is not a UUID.</exception>
     public static DeviceFilter Create(bool allDevices, string? customUuid)
     {
         var uuids = new List<string> { ExampleServiceUuid, DefaultServiceUuid };
@@ -27,33 +29,31 @@ public sealed record DeviceFilter(string NamePrefix, bool AllDevices, IReadOnlyL
     }
 }
 
-/// <summary>The page's handle on <c>navigator.bluetooth</c> (wwwroot/js/webble.js).</summary>
-public sealed class WebBluetooth(IJSRuntime js) : IAsyncDisposable
+/// <summary>
+/// The page's calls into <c>navigator.bluetooth</c> (wwwroot/js/webble.js, registered as the <c>webble</c> module by
+/// wwwroot/js/app.js). A link is webble.js's object for one picked device. Bytes cross as hex: requests and responses
+/// are at most 512 bytes, and a string is the one array-like type a promise can hand to .NET.
+/// </summary>
+[SupportedOSPlatform("browser")]
+internal static partial class WebBluetooth
 {
-    private IJSObjectReference? _module;
+    /// <summary>The browser's chooser; the link to the device picked (not connected yet).</summary>
+    [JSImport("requestDevice", "webble")]
+    internal static partial Task<JSObject> RequestDevice(string namePrefix, bool allDevices, [JSMarshalAs<JSType.Array<JSType.String>>] string[] serviceUuids);
 
-    /// <summary><c>available</c>, <c>missing</c> (no Web Bluetooth in this browser), <c>insecure</c> (not HTTPS or localhost) or <c>no-adapter</c>.</summary>
-    public async Task<string> AvailabilityAsync(CancellationToken cancellationToken = default) =>
-        await (await ModuleAsync(cancellationToken).ConfigureAwait(false)).InvokeAsync<string>("availability", cancellationToken).ConfigureAwait(false);
+    /// <summary>The picked device's advertised name (or the browser's id for it).</summary>
+    [JSImport("linkName", "webble")]
+    internal static partial string Name(JSObject link);
 
-    /// <summary>Marks the page interactive once (<c>performance.mark('espprov-ready')</c>, <c>data-ready</c> on the root element).</summary>
-    public async Task MarkReadyAsync(CancellationToken cancellationToken = default) =>
-        await (await ModuleAsync(cancellationToken).ConfigureAwait(false)).InvokeVoidAsync("markReady", cancellationToken).ConfigureAwait(false);
+    /// <summary>Connects when the link is down and maps the endpoints; the link's generation.</summary>
+    [JSImport("prepare", "webble")]
+    internal static partial Task<int> Prepare(JSObject link);
 
-    internal async ValueTask<IJSObjectReference> RequestDeviceAsync(DeviceFilter filter, CancellationToken cancellationToken) =>
-        await (await ModuleAsync(cancellationToken).ConfigureAwait(false))
-            .InvokeAsync<IJSObjectReference>("requestDevice", cancellationToken, filter.NamePrefix, filter.AllDevices, filter.ServiceUuids)
-            .ConfigureAwait(false);
+    /// <summary>Write with response, then read back; hex in, hex out.</summary>
+    [JSImport("exchange", "webble")]
+    internal static partial Task<string> Exchange(JSObject link, string endpoint, string requestHex);
 
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        if (_module is not null)
-        {
-            await _module.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    private async ValueTask<IJSObjectReference> ModuleAsync(CancellationToken cancellationToken) =>
-        _module ??= await js.InvokeAsync<IJSObjectReference>("import", cancellationToken, "./js/webble.js").ConfigureAwait(false);
+    /// <summary>Drops the GATT connection (no-op when it is down).</summary>
+    [JSImport("disconnect", "webble")]
+    internal static partial void Disconnect(JSObject link);
 }

@@ -1,6 +1,7 @@
+using System.Runtime.InteropServices.JavaScript;
+using System.Runtime.Versioning;
 using EspProv.Exceptions;
 using EspProv.Transport;
-using Microsoft.JSInterop;
 
 namespace EspProv.Web.Bluetooth;
 
@@ -11,6 +12,7 @@ namespace EspProv.Web.Bluetooth;
 /// by connection, so a lost link is reconnected by the next <see cref="PrepareAsync"/> with a new generation (the flow
 /// then runs a new handshake); nothing is ever resent.
 /// </summary>
+[SupportedOSPlatform("browser")]
 public sealed class WebBluetoothTransport : IProvisioningTransport
 {
     /// <summary>As the BlueZ transport: the characteristic value Bluedroid firmware keeps, for paged requests such as scans.</summary>
@@ -19,16 +21,17 @@ public sealed class WebBluetoothTransport : IProvisioningTransport
     /// <summary>The ATT attribute value limit: the largest request written and the largest response accepted.</summary>
     public const int AttributeValueLimit = 512;
 
-    private readonly IJSObjectReference _link;
+    private readonly JSObject _link;
     private readonly TimeSpan _requestTimeout;
-    private long _generation;
+    private readonly TimeProvider _time;
     private bool _disposed;
 
-    private WebBluetoothTransport(IJSObjectReference link, string deviceName, TimeSpan requestTimeout)
+    private WebBluetoothTransport(JSObject link, string deviceName, TimeSpan requestTimeout, TimeProvider time)
     {
         _link = link;
         DeviceName = deviceName;
         _requestTimeout = requestTimeout;
+        _time = time;
     }
 
     /// <summary>The picked device's advertised name (or the browser's id for it when it has none).</summary>
@@ -39,17 +42,23 @@ public sealed class WebBluetoothTransport : IProvisioningTransport
 
     /// <summary>
     /// Shows the browser's chooser (it needs a user gesture: call from a click) and returns a transport for the device
-    /// picked; nothing is connected yet.
+    /// picked; nothing is connected yet. The chooser waits for the user, so it has no timeout.
     /// </summary>
     /// <exception cref="TransportException">DeviceNotFound when the chooser was closed without a pick; Unavailable when the browser refused.</exception>
-    public static async Task<WebBluetoothTransport> RequestDeviceAsync(WebBluetooth bluetooth, DeviceFilter filter, TimeSpan requestTimeout,
-        CancellationToken cancellationToken = default)
+    public static async Task<WebBluetoothTransport> RequestDeviceAsync(DeviceFilter filter, TimeSpan requestTimeout, TimeProvider? time = null)
     {
-        ArgumentNullException.ThrowIfNull(bluetooth);
         ArgumentNullException.ThrowIfNull(filter);
-        var link = await Guard(Endpoints.ProtoVer, () => bluetooth.RequestDeviceAsync(filter, cancellationToken)).ConfigureAwait(false);
-        var name = await link.InvokeAsync<string>("name", cancellationToken).ConfigureAwait(false);
-        return new WebBluetoothTransport(link, name, requestTimeout);
+        JSObject link;
+        try
+        {
+            link = await WebBluetooth.RequestDevice(filter.NamePrefix, filter.AllDevices, [.. filter.ServiceUuids]).ConfigureAwait(false);
+        }
+        catch (JSException ex)
+        {
+            throw BrowserErrors.ToTransport(ex.Message, Endpoints.ProtoVer, exchange: false, ex);
+        }
+
+        return new WebBluetoothTransport(link, WebBluetooth.Name(link), requestTimeout, time ?? TimeProvider.System);
     }
 
     /// <inheritdoc />
@@ -57,9 +66,8 @@ public sealed class WebBluetoothTransport : IProvisioningTransport
     {
         ArgumentException.ThrowIfNullOrEmpty(endpoint);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var timeout = Timeout(cancellationToken);
-        _generation = await Guard(endpoint, () => _link.InvokeAsync<long>("prepare", timeout.Token)).ConfigureAwait(false);
-        return new TransportLink(_generation, SessionSurvivesNewLink: false);
+        var generation = await WithinTimeout(endpoint, WebBluetooth.Prepare(_link), cancellationToken).ConfigureAwait(false);
+        return new TransportLink(generation, SessionSurvivesNewLink: false);
     }
 
     /// <inheritdoc />
@@ -73,14 +81,14 @@ public sealed class WebBluetoothTransport : IProvisioningTransport
                 $"/{endpoint}: a request of {request.Length} bytes is longer than the {AttributeValueLimit}-byte BLE attribute limit");
         }
 
-        var body = request.ToArray();
+        var body = Convert.ToHexStringLower(request.Span);
         byte[] response;
         try
         {
             // One JS call per request while the link is up (the flow prepared it just before).
             response = await ExchangeAsync(endpoint, body, cancellationToken).ConfigureAwait(false);
         }
-        catch (JSException ex) when (ex.Message.StartsWith("LinkDown:", StringComparison.Ordinal))
+        catch (JSException ex) when (ex.Message.Contains("LinkDown:", StringComparison.Ordinal))
         {
             // Dropped since: nothing was sent, so connect again (a new generation) and send it once.
             await PrepareAsync(endpoint, cancellationToken).ConfigureAwait(false);
@@ -93,78 +101,56 @@ public sealed class WebBluetoothTransport : IProvisioningTransport
     }
 
     /// <inheritdoc />
-    public async ValueTask ResetAsync(CancellationToken cancellationToken = default)
+    public ValueTask ResetAsync(CancellationToken cancellationToken = default)
     {
         if (!_disposed)
         {
-            await _link.InvokeVoidAsync("disconnect", cancellationToken).ConfigureAwait(false);
+            WebBluetooth.Disconnect(_link);
         }
+
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Disconnects from the device.</summary>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        if (_disposed)
+        if (!_disposed)
         {
-            return;
+            _disposed = true;
+            WebBluetooth.Disconnect(_link);
+            _link.Dispose();
         }
 
-        _disposed = true;
-        try
-        {
-            await _link.InvokeVoidAsync("disconnect").ConfigureAwait(false);
-        }
-        catch (JSDisconnectedException)
-        {
-            // The page is going away: so is the connection.
-        }
-
-        await _link.DisposeAsync().ConfigureAwait(false);
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>The write + read of one request; a link found down is left to the caller (<c>LinkDown</c>).</summary>
-    private async Task<byte[]> ExchangeAsync(string endpoint, byte[] body, CancellationToken cancellationToken)
+    private async Task<byte[]> ExchangeAsync(string endpoint, string body, CancellationToken cancellationToken)
     {
-        using var timeout = Timeout(cancellationToken);
         try
         {
-            return await _link.InvokeAsync<byte[]>("exchange", timeout.Token, endpoint, body).ConfigureAwait(false);
+            return Convert.FromHexString(await WithinTimeout(endpoint, WebBluetooth.Exchange(_link, endpoint, body), cancellationToken).ConfigureAwait(false));
         }
-        catch (JSException ex) when (ex.Message.StartsWith("NoEndpoint:", StringComparison.Ordinal))
+        catch (JSException ex) when (ex.Message.Contains("NoEndpoint:", StringComparison.Ordinal))
         {
             throw new TransportException(TransportFailure.EndpointNotFound, endpoint, $"/{endpoint}: the device has no such endpoint (no characteristic named {endpoint})");
         }
-        catch (JSException ex) when (!ex.Message.StartsWith("LinkDown:", StringComparison.Ordinal))
-        {
-            throw BrowserErrors.ToTransport(ex.Message, endpoint, exchange: true, ex);
-        }
-        catch (TaskCanceledException ex)
-        {
-            throw new TransportException(TransportFailure.Timeout, endpoint, $"/{endpoint}: no answer from the browser's Bluetooth in time", ex);
-        }
     }
 
-    private CancellationTokenSource Timeout(CancellationToken cancellationToken)
-    {
-        var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        source.CancelAfter(_requestTimeout);
-        return source;
-    }
-
-    /// <summary>Runs one JS call, turning the browser's errors (DOMException names) into transport failures.</summary>
-    private static async Task<T> Guard<T>(string endpoint, Func<ValueTask<T>> call, bool exchange = false)
+    /// <summary>Waits for the browser's answer for at most the request timeout; a promise cannot be cancelled, so a late answer is dropped.</summary>
+    private async Task<T> WithinTimeout<T>(string endpoint, Task<T> call, CancellationToken cancellationToken)
     {
         try
         {
-            return await call().ConfigureAwait(false);
+            return await call.WaitAsync(_requestTimeout, _time, cancellationToken).ConfigureAwait(false);
         }
-        catch (JSException ex)
-        {
-            throw BrowserErrors.ToTransport(ex.Message, endpoint, exchange, ex);
-        }
-        catch (TaskCanceledException ex)
+        catch (TimeoutException ex)
         {
             throw new TransportException(TransportFailure.Timeout, endpoint, $"/{endpoint}: no answer from the browser's Bluetooth in time", ex);
+        }
+        catch (JSException ex) when (!ex.Message.Contains("LinkDown:", StringComparison.Ordinal) && !ex.Message.Contains("NoEndpoint:", StringComparison.Ordinal))
+        {
+            throw BrowserErrors.ToTransport(ex.Message, endpoint, exchange: typeof(T) == typeof(string), ex);
         }
     }
 }

@@ -99,7 +99,7 @@ public sealed class ProvisionSession(IProvisioningTransport transport, string de
             }, this, _stop.Token).ConfigureAwait(true);
             Succeeded((WifiConnectionInfo)outcome.Connection!);
         }
-        catch (Exception ex) when (ex is ProvisioningException or ArgumentException or InvalidOperationException or Microsoft.JSInterop.JSException)
+        catch (Exception ex) when (ex is ProvisioningException or ArgumentException or InvalidOperationException or System.Runtime.InteropServices.JavaScript.JSException)
         {
             // Anything else the browser throws still ends in a failure line, not a broken page.
             Fail(ex, _step);
@@ -169,7 +169,7 @@ public sealed class ProvisionSession(IProvisioningTransport transport, string de
             var connection = await _client.WaitForConnectionAsync(new Progress(this), _stop.Token).ConfigureAwait(true);
             Succeeded(connection);
         }
-        catch (Exception ex) when (ex is ProvisioningException or ArgumentException or InvalidOperationException or Microsoft.JSInterop.JSException)
+        catch (Exception ex) when (ex is ProvisioningException or ArgumentException or InvalidOperationException or System.Runtime.InteropServices.JavaScript.JSException)
         {
             Fail(ex, _step);
         }

@@ -1,12 +1,17 @@
 // Web Bluetooth side of WebBluetoothTransport (src/EspProv.Web/Bluetooth): the browser's chooser, GATT connect, the
-// endpoint map from 0x2901 descriptors, and one write-with-response + read per request (docs/web.md). Bytes only:
-// nothing here sees a secret in clear text, and nothing is logged.
+// endpoint map from 0x2901 descriptors, and one write-with-response + read per request (docs/web.md). Bytes only (as
+// hex, the form .NET's [JSImport] takes from a promise): nothing here sees a secret in clear text, and nothing is logged.
 
 const userDescription = 0x2901;
 
 // Errors cross to .NET as "Name: message", so the transport can map them to its failures.
 function fail(e) {
   throw new Error(`${e && e.name ? e.name : 'Error'}: ${e && e.message ? e.message : e}`);
+}
+
+// Whether asking can say yes: a browser without Web Bluetooth, or a page that is not a secure context, cannot use it.
+export function mayHaveBluetooth() {
+  return 'bluetooth' in navigator && window.isSecureContext;
 }
 
 export function availability() {
@@ -131,10 +136,24 @@ class Link {
   }
 }
 
-// The page is interactive (benches measure navigation → this mark; tests wait for the attribute).
-export function markReady() {
-  if (!document.documentElement.dataset.ready) {
-    performance.mark('espprov-ready');
-    document.documentElement.dataset.ready = 'true';
+// The module's functions that .NET imports (WebBluetooth.cs): a link crosses as a JS object reference.
+export function linkName(link) {
+  return link.name();
+}
+
+export function prepare(link) {
+  return link.prepare();
+}
+
+export async function exchange(link, endpoint, requestHex) {
+  const request = new Uint8Array(requestHex.length / 2);
+  for (let i = 0; i < request.length; i++) {
+    request[i] = parseInt(requestHex.substr(i * 2, 2), 16);
   }
+  const response = await link.exchange(endpoint, request);
+  return Array.from(response, b => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function disconnect(link) {
+  link.disconnect();
 }
