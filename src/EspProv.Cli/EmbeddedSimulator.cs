@@ -48,7 +48,6 @@ internal sealed class EmbeddedSimulator : IAsyncDisposable
 
         var options = new SimulatedDeviceOptions
         {
-            Port = 0,
             Flavor = thread ? DeviceFlavor.Netprov : DeviceFlavor.Idf,
             NetworkType = thread ? Provisioning.NetworkKind.Thread : Provisioning.NetworkKind.Wifi,
             ThreadNetworks = threadNetworks,

@@ -21,7 +21,6 @@ internal static class SimulateCommand
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var listen = new Option<string>("--listen") { Description = "address and port to listen on (port 0 = a free port)", DefaultValueFactory = _ => "127.0.0.1:8080", HelpName = "ip:port" };
         var secVer = new Option<int>("--sec_ver", "--sec-ver") { Description = "security scheme: 0, 1 or 2", DefaultValueFactory = _ => 1, HelpName = "0|1|2" };
         var pop = new Option<string>("--pop") { Description = "proof of possession for security 1 (empty = none: the device advertises no_pop)", DefaultValueFactory = _ => "abcd1234" };
         var flavor = new Option<string>("--flavor") { Description = "esp8266: legacy firmware (plain V0.1, socket sessions); idf: ESP-IDF 5 wifi_provisioning (JSON proto-ver, cookie sessions, scan, ctrl); netprov: ESP-IDF 6 network_provisioning 1.2, Wi-Fi or Thread", DefaultValueFactory = _ => "idf", HelpName = "esp8266|idf|netprov" };
@@ -54,7 +53,7 @@ internal static class SimulateCommand
 
         var command = new Command(Name, Description)
         {
-            listen, secVer, pop, flavor, network, networksFile, connectDelay, user, pwd, patch, salt, verifier, devices, rearm, noAutoStop, quiet, transport,
+            secVer, pop, flavor, network, networksFile, connectDelay, user, pwd, patch, salt, verifier, devices, rearm, noAutoStop, quiet, transport,
         };
         foreach (var option in frontEnds.SelectMany(f => f.FrontEnd.Options))
         {
@@ -78,7 +77,6 @@ internal static class SimulateCommand
                     throw new FormatException("--devices must be between 1 and 1000");
                 }
 
-                var (address, port) = ParseListen(result.GetValue(listen)!);
                 var networks = ReadNetworks(result.GetValue(network) ?? [], result.GetValue(networksFile));
                 var security = CreateSecurity(result.GetValue(secVer), result.GetValue(pop) ?? string.Empty, result.GetValue(user)!, result.GetValue(pwd)!,
                     result.GetValue(patch), result.GetValue(salt), result.GetValue(verifier));
@@ -108,8 +106,6 @@ internal static class SimulateCommand
                 var faults = result.GetValue(faultsFile) is { } file ? FleetFaultsFile.Load(file.FullName, count) : [];
                 SimulatedDeviceOptions Options(int i) => new()
                 {
-                    ListenAddress = address,
-                    Port = port == 0 ? 0 : port + i,
                     Flavor = deviceFlavor,
                     Security = Fault(i)?.SecurityFor(security, result.GetValue(secVer)) ?? security,
                     Networks = Fault(i)?.NetworksFor(networks) ?? networks,

@@ -1,4 +1,3 @@
-using System.Net;
 using EspProv.Device.Security;
 using EspProv.Device.Thread;
 using EspProv.Device.Wifi;
@@ -9,17 +8,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EspProv.Device;
 
-/// <summary>Settings of a <see cref="SimulatedDevice"/>. Validated once when the device starts.</summary>
+/// <summary>
+/// Settings of a <see cref="SimulatedDevice"/>: the firmware it behaves like, whatever the transport. Each front-end
+/// has its own (<see cref="HttpDeviceOptions"/>, <c>BleDeviceOptions</c>). Validated once when the device starts.
+/// </summary>
 public sealed class SimulatedDeviceOptions
 {
     /// <summary>The PoP of the default security (the one in Espressif's vectors and examples).</summary>
     public const string DefaultPop = "abcd1234";
-
-    /// <summary>Address to listen on. Default 127.0.0.1.</summary>
-    public IPAddress ListenAddress { get; init; } = IPAddress.Loopback;
-
-    /// <summary>TCP port. Default 8080; 0 = a free port chosen by the OS (see <c>device.EndPoint</c> of <see cref="SimulatedHttp"/>).</summary>
-    public int Port { get; init; } = 8080;
 
     /// <summary>Firmware family to behave like. Default <see cref="DeviceFlavor.Idf"/>.</summary>
     public DeviceFlavor Flavor { get; init; } = DeviceFlavor.Idf;
@@ -80,25 +76,13 @@ public sealed class SimulatedDeviceOptions
     /// </summary>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
-    /// <summary>Per-read network timeout while a request is arriving (firmware: 5 s). Default 5 s.</summary>
-    public TimeSpan ReceiveTimeout { get; init; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>How long an idle keep-alive connection stays open. Default 5 minutes (firmware: until the client or LRU purge closes it).</summary>
-    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
-
     /// <summary>How many requests <see cref="SimulatedDevice.Requests"/> keeps (the most recent). Default 10,000, so a long-running or flooded device does not grow without bound.</summary>
     public int MaxRecordedRequests { get; init; } = Core.DeviceService.DefaultMaxRecordedRequests;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
-        ArgumentNullException.ThrowIfNull(ListenAddress);
         ArgumentNullException.ThrowIfNull(LoggerFactory);
-        if (Port is < 0 or > 65535)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Port), Port, "must be 0 (any free port) to 65535");
-        }
-
         if (!Enum.IsDefined(Flavor))
         {
             throw new ArgumentOutOfRangeException(nameof(Flavor), Flavor, "unknown flavor");
@@ -144,16 +128,6 @@ public sealed class SimulatedDeviceOptions
             throw new ArgumentOutOfRangeException(nameof(ConnectDelay), ConnectDelay, "must not be negative");
         }
 
-        if (ReceiveTimeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(ReceiveTimeout), ReceiveTimeout, "must be positive");
-        }
-
-        if (IdleTimeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(IdleTimeout), IdleTimeout, "must be positive");
-        }
-
         if (MaxRecordedRequests < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxRecordedRequests), MaxRecordedRequests, "must be at least 1");
@@ -164,27 +138,4 @@ public sealed class SimulatedDeviceOptions
             throw new ArgumentException("ESP8266 firmware has no security 2", nameof(Security));
         }
     }
-
-    /// <summary>A copy with another port (used by <see cref="SimulatedFleet"/>).</summary>
-    internal SimulatedDeviceOptions WithPort(int port) => new()
-    {
-        ListenAddress = ListenAddress,
-        Port = port,
-        Flavor = Flavor,
-        Security = Security,
-        Networks = Networks,
-        NetworkType = NetworkType,
-        ThreadNetworks = ThreadNetworks,
-        AttachTimeout = AttachTimeout,
-        ConnectionAttempts = ConnectionAttempts,
-        ConnectDelay = ConnectDelay,
-        Random = Random,
-        TimeProvider = TimeProvider,
-        AutoStop = AutoStop,
-        Rearm = Rearm,
-        LoggerFactory = LoggerFactory,
-        ReceiveTimeout = ReceiveTimeout,
-        IdleTimeout = IdleTimeout,
-        MaxRecordedRequests = MaxRecordedRequests,
-    };
 }

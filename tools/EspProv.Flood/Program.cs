@@ -38,12 +38,11 @@ internal static class Program
         ThreadPool.SetMinThreads(Math.Max(Environment.ProcessorCount * 4, 32), 32);
         await using var device = await SimulatedDevice.StartAsync(new SimulatedDeviceOptions
         {
-            Port = 0,
             Security = new DeviceSecurity1(Pop),
             ConnectDelay = TimeSpan.FromMilliseconds(100),
             AutoStop = false,
             Rearm = true,
-        });
+        }, new HttpDeviceOptions { Port = 0 });
         var port = device.EndPoint.Port;
         Console.WriteLine($"device {device.Url} (ESP-IDF flavor, security 1, max_open_sockets 1 + LRU purge, backlog 5); {connections} clients for {seconds} s");
 

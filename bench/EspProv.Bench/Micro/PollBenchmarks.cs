@@ -26,11 +26,9 @@ public class PollBenchmarks
     {
         _device = SimulatedDevice.StartAsync(new SimulatedDeviceOptions
         {
-            ListenAddress = IPAddress.Loopback,
-            Port = 0,
             ConnectDelay = TimeSpan.FromHours(1),
             Security = new DeviceSecurity1("abcd1234"),
-        }).GetAwaiter().GetResult();
+        }, new HttpDeviceOptions { Port = 0 }).GetAwaiter().GetResult();
         _transport = new HttpTransport(new DeviceAddress("127.0.0.1", _device.EndPoint.Port, false));
         _client = new ProvisioningClient(_transport);
         _client.EstablishSessionAsync(new Security1("abcd1234")).GetAwaiter().GetResult();

@@ -28,13 +28,11 @@ internal static class BatchBenchCommand
         var runs = args.Int("runs", 3);
         await using var fleet = await SimulatedFleet.StartAsync(new SimulatedDeviceOptions
         {
-            ListenAddress = IPAddress.Loopback,
-            Port = 0,
             ConnectDelay = TimeSpan.FromMilliseconds(delay),
             Rearm = true,
             Security = new DeviceSecurity1(Pop),
             Networks = [SimulatedNetwork.Default],
-        }, count).ConfigureAwait(false);
+        }, count, new HttpDeviceOptions { Port = 0 }).ConfigureAwait(false);
         var dir = Directory.CreateTempSubdirectory("espprov-batch-bench-").FullName;
         try
         {

@@ -49,11 +49,10 @@ internal static class DetectCommand
     {
         await using var device = await SimulatedDevice.StartAsync(new SimulatedDeviceOptions
         {
-            Port = 0,
             Flavor = flavor,
             Security = new DeviceSecurity1("abcd1234"),
             ConnectDelay = connectDelay,
-        }).ConfigureAwait(false);
+        }, new HttpDeviceOptions { Port = 0 }).ConfigureAwait(false);
         await using var transport = new HttpTransport(new DeviceAddress("127.0.0.1", device.EndPoint.Port, false));
         await using var client = new ProvisioningClient(transport);
         await client.GetVersionAsync().ConfigureAwait(false);

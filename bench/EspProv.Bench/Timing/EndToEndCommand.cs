@@ -33,13 +33,11 @@ internal static class EndToEndCommand
         };
         await using var device = await SimulatedDevice.StartAsync(new SimulatedDeviceOptions
         {
-            ListenAddress = IPAddress.Loopback,
-            Port = 0,
             ConnectDelay = TimeSpan.FromMilliseconds(connectDelay),
             Rearm = true,
             Security = security,
             Networks = [SimulatedNetwork.Default],
-        }).ConfigureAwait(false);
+        }, new HttpDeviceOptions { Port = 0 }).ConfigureAwait(false);
 
         List<string> commandLine =
         [

@@ -52,15 +52,13 @@ internal static class LoadCommand
 
         var options = new SimulatedDeviceOptions
         {
-            ListenAddress = IPAddress.Loopback,
-            Port = 0,
             ConnectDelay = TimeSpan.Zero,
             Rearm = true,
             Security = deviceSecurity,
             MaxRecordedRequests = args.Int("record", EspProv.Device.Core.DeviceService.DefaultMaxRecordedRequests),
         };
         var memory = transportName == "memory";
-        await using var fleet = memory ? null : await SimulatedFleet.StartAsync(options, deviceCount).ConfigureAwait(false);
+        await using var fleet = memory ? null : await SimulatedFleet.StartAsync(options, deviceCount, new HttpDeviceOptions { Port = 0 }).ConfigureAwait(false);
         var devices = fleet?.Devices ?? [.. Enumerable.Range(0, deviceCount).Select(_ => SimulatedDevice.CreateInMemory(options))];
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

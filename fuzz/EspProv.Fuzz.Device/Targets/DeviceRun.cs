@@ -177,7 +177,7 @@ internal sealed class DeviceRun(DeviceCore core, FuzzClock clock, DeviceTargets.
     {
         var faults = new DeviceFaults();
         using var device = new DeviceService(core, options, faults);
-        var server = new DeviceHttpServer(device, options, NullLogger.Instance);
+        var server = new DeviceHttpServer(device, new HttpDeviceOptions(), options.TimeProvider ?? TimeProvider.System, NullLogger.Instance);
         for (var connection = 0; connection < 4 && rest.Length > 0; connection++)
         {
             var fault = rest[0];

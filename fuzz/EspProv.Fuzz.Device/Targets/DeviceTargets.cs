@@ -92,7 +92,6 @@ public static class DeviceTargets
             ConnectionAttempts = flavor == DeviceFlavor.Netprov && network == EspProv.Provisioning.NetworkKind.Wifi ? 3 : 0,
             AutoStop = (input[0] & 0x80) == 0,
             Rearm = (input[0] & 0x80) != 0,
-            Port = 0,
         };
         using var core = new DeviceCore(options, NullLoggerFactory.Instance);
         var run = new DeviceRun(core, clock, security);

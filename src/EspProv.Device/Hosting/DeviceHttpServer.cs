@@ -15,7 +15,8 @@ internal sealed class DeviceHttpServer
     public const int MaxBodyLength = DeviceService.MaxRequestBytes;
 
     private readonly DeviceService _device;
-    private readonly SimulatedDeviceOptions _options;
+    private readonly HttpDeviceOptions _http;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SessionKeying _keying;
     private readonly Lock _lock = new();
@@ -23,10 +24,11 @@ internal sealed class DeviceHttpServer
     private long _connectionsAccepted;
     private int _handlersRunning;
 
-    public DeviceHttpServer(DeviceService device, SimulatedDeviceOptions options, ILogger logger)
+    public DeviceHttpServer(DeviceService device, HttpDeviceOptions http, TimeProvider time, ILogger logger)
     {
         _device = device;
-        _options = options;
+        _http = http;
+        _time = time;
         _logger = logger;
         // ESP-IDF's server follows a session by its cookie; ESP8266's keys it by socket
         // (docs/protocol.md#sessions-and-cookies).
@@ -57,7 +59,7 @@ internal sealed class DeviceHttpServer
         var id = PurgeOthersAndAdd(connection);
         var closed = connection.Closed;
         using var reader = new HttpRequestReader(connection.Input, _device.Flavor != DeviceFlavor.Esp8266 ? 1024 : 512,
-            _options.ReceiveTimeout, _options.IdleTimeout, _options.TimeProvider ?? TimeProvider.System, closed);
+            _http.ReceiveTimeout, _http.IdleTimeout, _time, closed);
         try
         {
             while (!closed.IsCancellationRequested)

@@ -52,9 +52,9 @@ internal sealed class HttpFrontEnd : IDeviceFrontEnd
 
     public int OpenLinks => _server.OpenConnections;
 
-    /// <summary>Binds the port of <paramref name="options"/> and starts serving <paramref name="device"/>.</summary>
+    /// <summary>Binds the port of <paramref name="options"/> and starts serving <paramref name="device"/>; deadlines run on <paramref name="time"/>.</summary>
     /// <exception cref="IOException">The address cannot be bound (in use, or not local).</exception>
-    public static Task<HttpFrontEnd> StartAsync(DeviceService device, SimulatedDeviceOptions options, ILogger logger, CancellationToken cancellationToken)
+    public static Task<HttpFrontEnd> StartAsync(DeviceService device, HttpDeviceOptions options, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var listener = new Socket(options.ListenAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -79,7 +79,7 @@ internal sealed class HttpFrontEnd : IDeviceFrontEnd
         var shown = options.ListenAddress.Equals(IPAddress.Any) ? IPAddress.Loopback
             : options.ListenAddress.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback
             : options.ListenAddress;
-        var frontEnd = new HttpFrontEnd(listener, new DeviceHttpServer(device, options, logger), new IPEndPoint(shown, port));
+        var frontEnd = new HttpFrontEnd(listener, new DeviceHttpServer(device, options, time, logger), new IPEndPoint(shown, port));
         frontEnd._acceptLoop = frontEnd.AcceptLoopAsync();
         return Task.FromResult(frontEnd);
     }

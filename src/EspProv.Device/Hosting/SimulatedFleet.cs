@@ -9,17 +9,20 @@ public sealed class SimulatedFleet : IAsyncDisposable
     public IReadOnlyList<SimulatedDevice> Devices { get; }
 
     /// <summary>
-    /// Starts <paramref name="count"/> devices with <paramref name="options"/>: on consecutive ports from
-    /// <see cref="SimulatedDeviceOptions.Port"/>, or each on a free port when it is 0. If one fails, those started are stopped.
+    /// Starts <paramref name="count"/> devices with <paramref name="options"/>, served as <paramref name="http"/> says
+    /// (null = its defaults): on consecutive ports from <see cref="HttpDeviceOptions.Port"/>, or each on a free port when
+    /// it is 0. If one fails, those started are stopped.
     /// </summary>
-    public static async Task<SimulatedFleet> StartAsync(SimulatedDeviceOptions options, int count, CancellationToken cancellationToken = default)
+    public static async Task<SimulatedFleet> StartAsync(SimulatedDeviceOptions options, int count, HttpDeviceOptions? http = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        http ??= new HttpDeviceOptions();
         options.Validate();
-        if (options.Port != 0 && options.Port + count - 1 > 65535)
+        http.Validate();
+        if (http.Port != 0 && http.Port + count - 1 > 65535)
         {
-            throw new ArgumentOutOfRangeException(nameof(count), count, $"ports {options.Port}..{options.Port + count - 1} exceed 65535");
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"ports {http.Port}..{http.Port + count - 1} exceed 65535");
         }
 
         var devices = new List<SimulatedDevice>(count);
@@ -27,8 +30,7 @@ public sealed class SimulatedFleet : IAsyncDisposable
         {
             for (var i = 0; i < count; i++)
             {
-                var port = options.Port == 0 ? 0 : options.Port + i;
-                devices.Add(await SimulatedDevice.StartAsync(options.WithPort(port), cancellationToken).ConfigureAwait(false));
+                devices.Add(await SimulatedDevice.StartAsync(options, http with { Port = http.Port == 0 ? 0 : http.Port + i }, cancellationToken).ConfigureAwait(false));
             }
         }
         catch

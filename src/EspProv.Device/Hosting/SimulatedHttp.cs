@@ -9,19 +9,25 @@ public static class SimulatedHttp
 {
     extension(SimulatedDevice device)
     {
-        /// <summary>Validates <paramref name="options"/>, binds the HTTP port and starts serving (in-memory links work too).</summary>
+        /// <summary>
+        /// Validates <paramref name="options"/> and <paramref name="http"/> (null = its defaults: 127.0.0.1:8080), binds
+        /// the HTTP port and starts serving (in-memory links work too).
+        /// </summary>
         /// <example>
         /// <code>
-        /// await using var device = await SimulatedDevice.StartAsync(new SimulatedDeviceOptions { Port = 0, ConnectDelay = TimeSpan.Zero, LoggerFactory = loggerFactory });
+        /// await using var device = await SimulatedDevice.StartAsync(new SimulatedDeviceOptions { ConnectDelay = TimeSpan.Zero, LoggerFactory = loggerFactory }, new HttpDeviceOptions { Port = 0 });
         /// // provision http://127.0.0.1:{device.EndPoint.Port} with PoP "abcd1234", ssid "myssid", passphrase "mypassword"
         /// </code>
         /// </example>
         /// <exception cref="IOException">The port is in use.</exception>
-        public static async Task<SimulatedDevice> StartAsync(SimulatedDeviceOptions options, CancellationToken cancellationToken = default)
+        public static async Task<SimulatedDevice> StartAsync(SimulatedDeviceOptions options, HttpDeviceOptions? http = null, CancellationToken cancellationToken = default)
         {
             ArgumentNullException.ThrowIfNull(options);
+            http ??= new HttpDeviceOptions();
+            http.Validate();
             var started = await SimulatedDevice.StartWithAsync(options, async (service, ct) =>
-                await HttpFrontEnd.StartAsync(service, options, options.LoggerFactory.CreateLogger<DeviceHttpServer>(), ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                await HttpFrontEnd.StartAsync(service, http, options.TimeProvider ?? TimeProvider.System, options.LoggerFactory.CreateLogger<DeviceHttpServer>(), ct).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
             options.LoggerFactory.CreateLogger<SimulatedDevice>().Started(options.Flavor, (int)(options.Security?.Scheme ?? EspProv.Security.SecurityScheme.Sec1), started.Url);
             return started;
         }
@@ -30,7 +36,7 @@ public static class SimulatedHttp
         /// <exception cref="InvalidOperationException">The device serves no HTTP.</exception>
         public Uri Url => device.Http.Url;
 
-        /// <summary>The address and port the HTTP front-end listens on (the real port when <see cref="SimulatedDeviceOptions.Port"/> was 0).</summary>
+        /// <summary>The address and port the HTTP front-end listens on (the real port when <see cref="HttpDeviceOptions.Port"/> was 0).</summary>
         /// <exception cref="InvalidOperationException">The device serves no HTTP.</exception>
         public IPEndPoint EndPoint => device.Http.EndPoint;
 

@@ -27,7 +27,7 @@ internal sealed class BatchTestKit : IAsyncDisposable
 
     public async Task<BatchTestKit> StartAsync(int count, SimulatedDeviceOptions? options = null)
     {
-        _fleet = await SimulatedFleet.StartAsync(options ?? DeviceOptions(), count);
+        _fleet = await SimulatedFleet.StartAsync(options ?? DeviceOptions(), count, new HttpDeviceOptions { Port = 0 });
         return this;
     }
 

@@ -268,7 +268,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task SlowHead_Gets408_AndSlowBody_ClosesWithoutResponse()
     {
-        await using var device = await TestDevice.Http().With(o => o.ReceiveTimeout, TimeSpan.FromMilliseconds(200)).StartAsync();
+        await using var device = await TestDevice.Http().Http(h => h with { ReceiveTimeout = TimeSpan.FromMilliseconds(200) }).StartAsync();
         await using (var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port))
         {
             await raw.SendAsync("POST /proto-ver HTTP/1.1\r\nContent-Len");
@@ -339,7 +339,7 @@ public sealed class DeviceHttpTests
     [Fact]
     public async Task Fleet_StartsIndependentDevicesOnTheirOwnPorts()
     {
-        await using var fleet = await SimulatedFleet.StartAsync(TestDevice.Http().Security(DeviceSecurity0.Instance).Build(), 3);
+        await using var fleet = await SimulatedFleet.StartAsync(TestDevice.Http().Security(DeviceSecurity0.Instance).Build(), 3, new HttpDeviceOptions { Port = 0 });
         Assert.Equal(3, fleet.Devices.Select(d => d.EndPoint.Port).Distinct().Count());
 
         await using var transport = OpenTransport(fleet.Devices[1]);

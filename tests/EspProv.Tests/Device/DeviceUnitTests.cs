@@ -68,10 +68,12 @@ public sealed class DeviceUnitTests
     [Fact]
     public void Options_AreValidated()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new SimulatedDeviceOptions { Port = 70000 }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new HttpDeviceOptions { Port = 70000 }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new HttpDeviceOptions { IdleTimeout = TimeSpan.Zero }.Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new SimulatedDeviceOptions { ConnectDelay = TimeSpan.FromSeconds(-1) }.Validate());
         Assert.Throws<ArgumentException>(() => new SimulatedDeviceOptions { Networks = [new SimulatedNetwork(new string('s', 33), "x")] }.Validate());
         new SimulatedDeviceOptions().Validate();
+        new HttpDeviceOptions().Validate();
     }
 
     [Theory]

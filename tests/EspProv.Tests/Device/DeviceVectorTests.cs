@@ -87,7 +87,7 @@ public sealed class DeviceVectorTests
         IDeviceSecurity security = v.String("scheme") == "security0"
             ? DeviceSecurity0.Instance
             : new DeviceSecurity1(v.String("pop"), new FixedRandomSource(v.Hex("device_private_key_hex"), v.Hex("device_random_hex")));
-        var options = new SimulatedDeviceOptions { Flavor = flavor, Security = security, ConnectDelay = TimeSpan.Zero, Port = 0 };
+        var options = new SimulatedDeviceOptions { Flavor = flavor, Security = security, ConnectDelay = TimeSpan.Zero };
         return new DeviceCore(options, NullLoggerFactory.Instance);
     }
 }

@@ -27,7 +27,7 @@ public sealed partial class DeviceHardeningTests
         var clock = new TestClock();
         var deadline = TimeSpan.FromMilliseconds(600);
         var step = TimeSpan.FromMilliseconds(40);
-        await using var device = await TestDevice.Http().With(o => o.ReceiveTimeout, deadline).With(o => o.TimeProvider, clock).StartAsync();
+        await using var device = await TestDevice.Http().Http(h => h with { ReceiveTimeout = deadline }).With(o => o.TimeProvider, clock).StartAsync();
         await using var slow = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
         var head = "POST /proto-ver HTTP/1.1\r\nHost: 192.168.4.1\r\nX-Slow: "u8.ToArray();
 
@@ -79,7 +79,7 @@ public sealed partial class DeviceHardeningTests
     {
         var clock = new TestClock();
         var idle = TimeSpan.FromMilliseconds(300);
-        await using var device = await TestDevice.Http().With(o => o.IdleTimeout, idle).With(o => o.TimeProvider, clock).StartAsync();
+        await using var device = await TestDevice.Http().Http(h => h with { IdleTimeout = idle }).With(o => o.TimeProvider, clock).StartAsync();
         await using var raw = await RawHttpConnection.OpenAsync(device.EndPoint.Port);
         await raw.SendAsync(RawHttpConnection.Post("/proto-ver", "---"u8.ToArray()));
         Assert.NotNull(await raw.ReadResponseAsync());
@@ -99,7 +99,7 @@ public sealed partial class DeviceHardeningTests
         // connection (the CI failure of RecoveryTests). Ten connections: a purge or idle close must hold every time.
         var clock = new TestClock();
         var idle = TimeSpan.FromMilliseconds(50);
-        await using var device = await TestDevice.Http().With(o => o.IdleTimeout, idle).With(o => o.TimeProvider, clock).StartAsync();
+        await using var device = await TestDevice.Http().Http(h => h with { IdleTimeout = idle }).With(o => o.TimeProvider, clock).StartAsync();
         for (var i = 0; i < 10; i++)
         {
             using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);

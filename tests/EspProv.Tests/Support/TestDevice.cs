@@ -19,12 +19,14 @@ internal sealed class TestDevice
         typeof(object).GetMethod(nameof(MemberwiseClone), BindingFlags.Instance | BindingFlags.NonPublic)!;
 
     private readonly SimulatedDeviceOptions _options;
+    private readonly HttpDeviceOptions _http;
     private readonly Link _link;
 
-    private TestDevice(SimulatedDeviceOptions options, Link link)
+    private TestDevice(SimulatedDeviceOptions options, Link link, HttpDeviceOptions? http = null)
     {
         _options = options;
         _link = link;
+        _http = http ?? new HttpDeviceOptions { Port = 0 };
     }
 
     private enum Link
@@ -55,22 +57,32 @@ internal sealed class TestDevice
 
     public TestDevice ConnectDelayMs(int milliseconds) => ConnectDelay(TimeSpan.FromMilliseconds(milliseconds));
 
-    /// <summary>Any setting of <see cref="SimulatedDeviceOptions"/>: <c>.With(o =&gt; o.IdleTimeout, TimeSpan.FromMilliseconds(50))</c>.</summary>
+    /// <summary>Any setting of <see cref="SimulatedDeviceOptions"/>: <c>.With(o =&gt; o.ConnectDelay, TimeSpan.FromMilliseconds(50))</c>.</summary>
     public TestDevice With<T>(Expression<Func<SimulatedDeviceOptions, T>> setting, T value)
     {
         ArgumentNullException.ThrowIfNull(setting);
         var property = (setting.Body as MemberExpression)?.Member as PropertyInfo
-            ?? throw new ArgumentException("must name a property, as in o => o.IdleTimeout", nameof(setting));
+            ?? throw new ArgumentException("must name a property, as in o => o.ConnectDelay", nameof(setting));
         var copy = Build();
         property.SetValue(copy, value); // an init-only setter; the copy is ours until it is handed out
-        return new TestDevice(copy, _link);
+        return new TestDevice(copy, _link, _http);
     }
+
+    /// <summary>The HTTP front-end's settings, from a free port on 127.0.0.1: <c>.Http(h =&gt; h with { IdleTimeout = … })</c>.</summary>
+    public TestDevice Http(Func<HttpDeviceOptions, HttpDeviceOptions> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return _link == Link.Http ? new TestDevice(_options, _link, change(_http)) : throw new InvalidOperationException($"a {_link} device has no HTTP front end");
+    }
+
+    /// <summary>The HTTP front-end's settings as configured (for a <see cref="SimulatedFleet"/>).</summary>
+    public HttpDeviceOptions HttpOptions => _http;
 
     /// <summary>Replaces the options with what <paramref name="change"/> makes of a copy of them.</summary>
     public TestDevice Options(Func<SimulatedDeviceOptions, SimulatedDeviceOptions> change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        return new TestDevice(change(Build()), _link);
+        return new TestDevice(change(Build()), _link, _http);
     }
 
     /// <summary>A copy of the options as configured (for a <see cref="SimulatedFleet"/>).</summary>
@@ -82,7 +94,7 @@ internal sealed class TestDevice
 
     public async Task<SimulatedDevice> StartAsync(CancellationToken cancellationToken = default) => _link switch
     {
-        Link.Http => await SimulatedDevice.StartAsync(Build(), cancellationToken),
+        Link.Http => await SimulatedDevice.StartAsync(Build(), _http, cancellationToken),
         Link.InMemory => Create(),
         _ => throw new InvalidOperationException("a BLE device needs its bus: use StartBleAsync"),
     };
@@ -91,5 +103,5 @@ internal sealed class TestDevice
     public Task<SimulatedDevice> StartBleAsync(BleDeviceOptions ble, CancellationToken cancellationToken = default) =>
         _link == Link.Ble ? SimulatedDevice.StartBleAsync(Build(), ble, cancellationToken) : throw new InvalidOperationException($"a {_link} device has no BLE front end");
 
-    private static SimulatedDeviceOptions Defaults() => new() { Port = 0, ConnectDelay = TimeSpan.Zero };
+    private static SimulatedDeviceOptions Defaults() => new() { ConnectDelay = TimeSpan.Zero };
 }

@@ -6,14 +6,15 @@ namespace EspProv.Cli.Transports.SoftAp;
 /// <summary><c>esp-prov simulate --transport softap</c>: each device's HTTP server on <c>--listen</c> (consecutive ports for a fleet).</summary>
 internal sealed class SimulateSoftAp : ISimulateFrontEnd
 {
-    public IEnumerable<Option> Options => [];
+    private readonly Option<string> _listen = new("--listen") { Description = "address and port to listen on (port 0 = a free port)", DefaultValueFactory = _ => "127.0.0.1:8080", HelpName = "ip:port" };
 
-    public void Check(ParseResult result, bool chosen, DeviceFlavor flavor, int count)
-    {
-    }
+    public IEnumerable<Option> Options => [_listen];
+
+    public void Check(ParseResult result, bool chosen, DeviceFlavor flavor, int count) => SimulateCommand.ParseListen(result.GetValue(_listen)!);
 
     public async Task<int> RunAsync(SimulateRun run, ParseResult result, CancellationToken cancellationToken)
     {
+        var (address, port) = SimulateCommand.ParseListen(result.GetValue(_listen)!);
         var started = new List<SimulatedDevice>();
         try
         {
@@ -22,7 +23,8 @@ internal sealed class SimulateSoftAp : ISimulateFrontEnd
             {
                 for (var i = 0; i < run.Count; i++)
                 {
-                    var device = await SimulatedDevice.StartAsync(run.Options(i), cancellationToken).ConfigureAwait(false);
+                    var http = new HttpDeviceOptions { ListenAddress = address, Port = port == 0 ? 0 : port + i };
+                    var device = await SimulatedDevice.StartAsync(run.Options(i), http, cancellationToken).ConfigureAwait(false);
                     started.Add(device);
                     run.Started(i, device);
                     // Each device of a fleet has its own soft-AP name, as real devices do (from the MAC, here the port).

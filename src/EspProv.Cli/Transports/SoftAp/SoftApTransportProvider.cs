@@ -47,7 +47,7 @@ internal sealed class SoftApTransportProvider : ITransportProvider
     public async Task<(SimulatedDevice Device, SimulatorTarget Target)> StartSimulatorAsync(SimulatedDeviceOptions options, ProvisionSettings settings, Action<string> print,
         CancellationToken cancellationToken)
     {
-        var device = await SimulatedDevice.StartAsync(options, cancellationToken).ConfigureAwait(false);
+        var device = await SimulatedDevice.StartAsync(options, new HttpDeviceOptions { Port = 0 }, cancellationToken).ConfigureAwait(false);
         return (device, new SimulatorTarget($"{device.EndPoint.Address}:{device.EndPoint.Port}"));
     }
 
