@@ -73,7 +73,14 @@ internal static partial class PageApi
         };
         var session = _session;
         View.Start(session);
-        session.Changed += () => View.Update(session);
+        // A run replaced by a newer pick may still report its end: only the current one is shown.
+        session.Changed += () =>
+        {
+            if (ReferenceEquals(session, _session))
+            {
+                View.Update(session);
+            }
+        };
         await session.RunAsync().ConfigureAwait(true);
     }
 
