@@ -170,6 +170,26 @@ public sealed class WebProvisioningTests(WebBrowserFixture fixture)
     }
 
     [WebFact]
+    public async Task Web_BluetoothWithoutAnAdapter_SaysToSwitchItOn()
+    {
+        // As a machine whose Bluetooth is off or missing: the browser has the API and says no adapter is available.
+        await using var page = await WebPageDriver.OpenAsync(fixture, "Bluetooth.prototype.getAvailability = () => Promise.resolve(false);");
+        var text = await page.Page.InnerTextAsync("#no-bluetooth");
+        Assert.Contains("sees no Bluetooth adapter", text);
+        Assert.Equal(0, await page.Page.Locator("#pick").CountAsync());
+    }
+
+    [WebFact]
+    public async Task Web_PageThatIsNotASecureContext_SaysToUseHttpsOrLocalhost()
+    {
+        // As the page served over plain http from another host: browsers withhold Web Bluetooth there.
+        await using var page = await WebPageDriver.OpenAsync(fixture, "Object.defineProperty(window, 'isSecureContext', { value: false });");
+        var text = await page.Page.InnerTextAsync("#no-bluetooth");
+        Assert.Contains("only on a secure page", text);
+        Assert.Contains("esp-prov web", text);
+    }
+
+    [WebFact]
     public async Task Web_Secrets_NeverReachTheConsoleStorageOrUrl()
     {
         await using var device = await fixture.StartDeviceAsync("PROV_WEB007", Options(DeviceSecurity2.FromPassword(Sec2User, Sec2Password)));
