@@ -25,18 +25,6 @@ public sealed class SecretSourcesTests : IDisposable
         return path;
     }
 
-    private static ProvisionSettings Settings(IReadOnlyDictionary<string, string> env, params string[] args)
-    {
-        var options = new ProvisionOptions();
-        var root = new System.CommandLine.RootCommand();
-        foreach (var option in options.All)
-        {
-            root.Options.Add(option);
-        }
-
-        return ProvisionSettings.From(root.Parse(args), options, name => env.GetValueOrDefault(name));
-    }
-
     [Theory]
     [InlineData("secret\n", "secret")]
     [InlineData("secret\r\n", "secret")]
@@ -55,14 +43,14 @@ public sealed class SecretSourcesTests : IDisposable
         var env = new Dictionary<string, string> { ["ESP_PROV_PASSPHRASE"] = "from-env", ["ESP_PROV_POP"] = "pop-env", ["ESP_PROV_SEC2_PWD"] = "pwd-env" };
         var file = WriteFile("pass", "from-file\n");
 
-        Assert.Equal("from-flag", Settings(env, "--passphrase", "from-flag", "--passphrase-file", file).Passphrase);
-        Assert.Equal("from-file", Settings(env, "--passphrase_file", file).Passphrase);
-        var fromEnv = Settings(env);
+        Assert.Equal("from-flag", CliHarness.Settings(env, "--passphrase", "from-flag", "--passphrase-file", file).Passphrase);
+        Assert.Equal("from-file", CliHarness.Settings(env, "--passphrase_file", file).Passphrase);
+        var fromEnv = CliHarness.Settings(env);
         Assert.Equal(("from-env", "pop-env", "pwd-env"), (fromEnv.Passphrase, fromEnv.Pop, fromEnv.Sec2Password));
-        Assert.Equal("pop-flag", Settings(env, "--pop", "pop-flag").Pop);
-        Assert.Equal("pwd-file", Settings(env, "--sec2-pwd-file", WriteFile("pwd", "pwd-file")).Sec2Password);
+        Assert.Equal("pop-flag", CliHarness.Settings(env, "--pop", "pop-flag").Pop);
+        Assert.Equal("pwd-file", CliHarness.Settings(env, "--sec2-pwd-file", WriteFile("pwd", "pwd-file")).Sec2Password);
 
-        var none = Settings(new Dictionary<string, string> { ["ESP_PROV_POP"] = string.Empty });
+        var none = CliHarness.Settings(new Dictionary<string, string> { ["ESP_PROV_POP"] = string.Empty });
         Assert.Equal((null, string.Empty, null), (none.Passphrase, none.Pop, none.Sec2Password));
     }
 
@@ -70,8 +58,8 @@ public sealed class SecretSourcesTests : IDisposable
     public void EnvironmentPop_WinsOverAQrPayload_AsTheFlagDoes()
     {
         var env = new Dictionary<string, string> { ["ESP_PROV_POP"] = "pop-env" };
-        Assert.Equal("pop-env", Settings(env, "--qr", "{\"ver\":\"v1\",\"name\":\"PROV_1\",\"pop\":\"qr-pop\",\"transport\":\"softap\"}").Pop);
-        Assert.Equal("qr-pop", Settings(new Dictionary<string, string>(), "--qr", "{\"ver\":\"v1\",\"name\":\"PROV_1\",\"pop\":\"qr-pop\",\"transport\":\"softap\"}").Pop);
+        Assert.Equal("pop-env", CliHarness.Settings(env, "--qr", "{\"ver\":\"v1\",\"name\":\"PROV_1\",\"pop\":\"qr-pop\",\"transport\":\"softap\"}").Pop);
+        Assert.Equal("qr-pop", CliHarness.Settings(new Dictionary<string, string>(), "--qr", "{\"ver\":\"v1\",\"name\":\"PROV_1\",\"pop\":\"qr-pop\",\"transport\":\"softap\"}").Pop);
     }
 
     [Fact]

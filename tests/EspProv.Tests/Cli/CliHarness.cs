@@ -14,6 +14,23 @@ internal static class CliHarness
         var code = await new CliApp(output, error, terminal).RunAsync(args);
         return new CliResult(code, output.ToString(), error.ToString());
     }
+
+    /// <summary>The settings a run would use for <paramref name="args"/>, with <paramref name="environment"/> for its variables.</summary>
+    public static ProvisionSettings Settings(Func<string, string?> environment, params string[] args)
+    {
+        var options = new ProvisionOptions();
+        var root = new System.CommandLine.RootCommand();
+        foreach (var option in options.All)
+        {
+            root.Options.Add(option);
+        }
+
+        return ProvisionSettings.From(root.Parse(args), options, environment);
+    }
+
+    /// <inheritdoc cref="Settings(Func{string, string?}, string[])"/>
+    public static ProvisionSettings Settings(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Settings(name => environment.GetValueOrDefault(name), args);
 }
 
 internal sealed record CliResult(int ExitCode, string Output, string Error)

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using EspProv.Cli;
 
 namespace EspProv.Tests.Cli;
@@ -50,10 +49,10 @@ public sealed class CliJoinTests
         {
             File.WriteAllText(file, "from-the-file\n");
             Func<string, string?> env = v => v == "ESP_PROV_JOIN_PASSPHRASE" ? "from-the-variable" : null;
-            Assert.Equal("from-the-flag", Settings(env, "--join", "P", "--join-passphrase", "from-the-flag", "--join-passphrase-file", file).Join!.Passphrase);
-            Assert.Equal("from-the-file", Settings(env, "--join", "P", "--join-passphrase-file", file).Join!.Passphrase);
-            Assert.Equal("from-the-variable", Settings(env, "--join", "P").Join!.Passphrase);
-            Assert.Null(Settings(_ => null, "--join", "P").Join!.Passphrase);
+            Assert.Equal("from-the-flag", CliHarness.Settings(env, "--join", "P", "--join-passphrase", "from-the-flag", "--join-passphrase-file", file).Join!.Passphrase);
+            Assert.Equal("from-the-file", CliHarness.Settings(env, "--join", "P", "--join-passphrase-file", file).Join!.Passphrase);
+            Assert.Equal("from-the-variable", CliHarness.Settings(env, "--join", "P").Join!.Passphrase);
+            Assert.Null(CliHarness.Settings(_ => null, "--join", "P").Join!.Passphrase);
         }
         finally
         {
@@ -65,12 +64,12 @@ public sealed class CliJoinTests
     public void Qr_SoftApName_JoinsThatNetwork_UnlessJoinOrSimulateSaysOtherwise()
     {
         const string Qr = """{"ver":"v1","name":"PROV_QR1234","pop":"abcd1234","transport":"softap"}""";
-        var fromQr = Settings(_ => null, "--qr", Qr).Join!;
+        var fromQr = CliHarness.Settings(_ => null, "--qr", Qr).Join!;
         Assert.Equal("PROV_QR1234", fromQr.Ssid);
         Assert.True(fromQr.FromQr);
-        Assert.Equal("PROV_OTHER", Settings(_ => null, "--qr", Qr, "--join", "PROV_OTHER").Join!.Ssid);
-        Assert.Null(Settings(_ => null, "--qr", Qr, "--simulate").Join!.Ssid);
-        Assert.Null(Settings(_ => null, "--qr", """{"ver":"v1","name":"PROV_B","pop":"x","transport":"ble"}""").Join!.Ssid);
+        Assert.Equal("PROV_OTHER", CliHarness.Settings(_ => null, "--qr", Qr, "--join", "PROV_OTHER").Join!.Ssid);
+        Assert.Null(CliHarness.Settings(_ => null, "--qr", Qr, "--simulate").Join!.Ssid);
+        Assert.Null(CliHarness.Settings(_ => null, "--qr", """{"ver":"v1","name":"PROV_B","pop":"x","transport":"ble"}""").Join!.Ssid);
     }
 
     [Fact]
@@ -82,18 +81,6 @@ public sealed class CliJoinTests
         Assert.Contains("Device soft AP (from the QR payload): 'PROV_QR1234': join this Wi-Fi network before provisioning", result.Output, StringComparison.Ordinal);
         Assert.Contains("connect failed", result.Error, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.NoConnection, result.ExitCode);
-    }
-
-    private static ProvisionSettings Settings(Func<string, string?> environment, params string[] args)
-    {
-        var options = new ProvisionOptions();
-        var root = new RootCommand();
-        foreach (var option in options.All)
-        {
-            root.Options.Add(option);
-        }
-
-        return ProvisionSettings.From(root.Parse(args), options, environment);
     }
 
     private static async Task<CliResult> RunAsync(params string[] args)

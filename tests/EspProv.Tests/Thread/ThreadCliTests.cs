@@ -289,30 +289,18 @@ public sealed class ThreadCliTests
         try
         {
             var env = new Dictionary<string, string> { ["ESP_PROV_DATASET_TLVS"] = "0102" };
-            Assert.Equal(BuiltIn, Settings(env, "--dataset-file", file).Dataset!.ToHex());
-            Assert.Equal(BuiltIn, Settings(new Dictionary<string, string> { ["ESP_PROV_DATASET_TLVS"] = BuiltIn }).Dataset!.ToHex());
-            Assert.Null(Settings(new Dictionary<string, string> { ["ESP_PROV_DATASET_TLVS"] = BuiltIn }, "--ssid", "x").Dataset);
-            var bad = Settings(env);
+            Assert.Equal(BuiltIn, CliHarness.Settings(env, "--dataset-file", file).Dataset!.ToHex());
+            Assert.Equal(BuiltIn, CliHarness.Settings(new Dictionary<string, string> { ["ESP_PROV_DATASET_TLVS"] = BuiltIn }).Dataset!.ToHex());
+            Assert.Null(CliHarness.Settings(new Dictionary<string, string> { ["ESP_PROV_DATASET_TLVS"] = BuiltIn }, "--ssid", "x").Dataset);
+            var bad = CliHarness.Settings(env);
             Assert.Null(bad.Dataset);
             Assert.StartsWith("$ESP_PROV_DATASET_TLVS: not a valid Thread dataset: byte 0, PAN ID (1)", bad.UsageError, StringComparison.Ordinal);
-            Assert.DoesNotContain(BuiltIn, Settings(env, "--dataset-file", file).ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain(BuiltIn, CliHarness.Settings(env, "--dataset-file", file).ToString(), StringComparison.Ordinal);
         }
         finally
         {
             File.Delete(file);
         }
-    }
-
-    private static ProvisionSettings Settings(IReadOnlyDictionary<string, string> env, params string[] args)
-    {
-        var options = new ProvisionOptions();
-        var root = new System.CommandLine.RootCommand();
-        foreach (var option in options.All)
-        {
-            root.Options.Add(option);
-        }
-
-        return ProvisionSettings.From(root.Parse(args), options, name => env.GetValueOrDefault(name));
     }
 
     private static void AssertNoKey(CliResult r)
